@@ -1,0 +1,11 @@
+/**
+ * The project's one zod entry point: zod/mini keeps Lambda bundles small (classic zod adds ~440 KB),
+ * and the English locale gives readable messages for the `details` of a 400.
+ */
+
+import { en } from "zod/locales";
+import * as z from "zod/mini";
+
+z.config(en());
+
+export { z };

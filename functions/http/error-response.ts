@@ -1,0 +1,51 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { AppError, ThrottledError } from "../domain/errors";
+
+/**
+ * The one place where errors become HTTP: an AppError answers with its status and the API's error
+ * body; anything else is our fault, is logged, and answers a generic 500 that leaks nothing.
+ */
+export function errorResponse(error: unknown, c: Context): Response {
+  if (isThrottling(error)) return errorResponse(new ThrottledError(), c);
+  if (error instanceof AppError) {
+    return c.json(
+      {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      },
+      error.status,
+      error.status === 401 ? { "WWW-Authenticate": 'Bearer realm="api"' } : {},
+    );
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return c.json(
+      { error: { code: "bad_request", message: error.message || "The request is not valid." } },
+      error.status,
+    );
+  }
+  console.error(JSON.stringify({ level: "error", message: "unhandled error", error: describe(error) }));
+  return c.json(
+    { error: { code: "internal_error", message: "Something went wrong on our side; try again later." } },
+    500,
+  );
+}
+
+function describe(error: unknown): Record<string, unknown> {
+  return error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { value: String(error) };
+}
+
+// DynamoDB throttling that outlasted the SDK's own retries: the caller may retry, so 429, not 500.
+const THROTTLING_ERRORS = new Set([
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+]);
+function isThrottling(error: unknown): boolean {
+  return error instanceof Error && THROTTLING_ERRORS.has(error.name);
+}

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { LocalSetupError } from "./local-errors";
+import { waitFor } from "./ports";
+
+/**
+ * DynamoDB Local, AWS's own emulator, from the jar shipped inside the amplify-dynamodb-simulator npm
+ * package (so `npm ci` is the only download). Used by `npm start` (data on disk) and by the test
+ * suite's global setup (in memory).
+ */
+export type DynamoDbLocal = { readonly endpoint: string; stop(): Promise<void> };
+
+const MIN_JAVA = 17;
+
+export function emulatorDirectory(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve("amplify-dynamodb-simulator/package.json")), "emulator");
+}
+
+/** Throws a one-line explanation when Java is missing or older than DynamoDB Local needs. */
+export function assertJava(): void {
+  const probe = spawnSync("java", ["-version"], { encoding: "utf8" });
+  const howTo =
+    "install a Java runtime 17 or newer (Debian/Ubuntu: 'sudo apt-get install -y openjdk-17-jre-headless'; macOS: 'brew install openjdk@17'; Windows: an Adoptium Temurin 17 installer) and run this again.";
+  if (probe.error || probe.status !== 0) {
+    throw new LocalSetupError(`DynamoDB Local needs Java, and 'java' was not found on PATH: ${howTo}`);
+  }
+  const version = /version "(\d+)(?:\.(\d+))?/.exec(`${probe.stderr}${probe.stdout}`);
+  const major = version ? Number(version[1] === "1" ? version[2] : version[1]) : Number.NaN;
+  if (Number.isFinite(major) && major < MIN_JAVA) {
+    throw new LocalSetupError(
+      `DynamoDB Local needs Java ${MIN_JAVA}+, and 'java' is version ${major}: ${howTo}`,
+    );
+  }
+}
+
+export async function startDynamoDbLocal(options: {
+  port: number;
+  /** Keep tables in this folder across restarts; omit for an in-memory database. */
+  dataDirectory?: string;
+}): Promise<DynamoDbLocal> {
+  assertJava();
+  const emulator = emulatorDirectory();
+  const storage = options.dataDirectory ? ["-sharedDb", "-dbPath", options.dataDirectory] : ["-inMemory"];
+  if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
+  const child: ChildProcess = spawn(
+    "java",
+    [
+      `-Djava.library.path=${join(emulator, "DynamoDBLocal_lib")}`,
+      "-jar",
+      join(emulator, "DynamoDBLocal.jar"),
+      "-port",
+      String(options.port),
+      "-disableTelemetry",
+      ...storage,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  let exited = false;
+  child.once("exit", () => (exited = true));
+
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitFor(
+      async () => {
+        if (exited) throw new LocalSetupError(`DynamoDB Local exited while starting:\n${output.trim()}`);
+        // Any HTTP answer (DynamoDB Local says 400 to a bare GET) means it is listening.
+        await fetch(endpoint);
+        return true;
+      },
+      30_000,
+      "DynamoDB Local",
+    );
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+      }),
+  };
+}

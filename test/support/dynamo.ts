@@ -1,0 +1,29 @@
+import { randomBytes } from "node:crypto";
+import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { inject } from "vitest";
+import { ensureTable } from "../../functions/store/create-table";
+import { createDocumentClient, createDynamoClient } from "../../functions/store/dynamo-client";
+
+export type TestTable = {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  endpoint: string;
+  drop(): Promise<void>;
+};
+
+/** A fresh table on the run's DynamoDB Local, built from the stack's own definition. */
+export async function createTestTable(): Promise<TestTable> {
+  const endpoint = inject("dynamoEndpoint");
+  const client = createDynamoClient({ endpoint });
+  const tableName = `test-${randomBytes(6).toString("hex")}`;
+  await ensureTable(client, tableName);
+  return {
+    db: createDocumentClient(client),
+    tableName,
+    endpoint,
+    drop: async () => {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+    },
+  };
+}
