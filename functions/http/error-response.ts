@@ -18,7 +18,7 @@ export function errorResponse(error: unknown, c: Context): Response {
         },
       },
       error.status,
-      error.status === 401 ? { "WWW-Authenticate": 'Bearer realm="api"' } : {},
+      EXTRA_HEADERS[error.status],
     );
   }
   if (error instanceof HTTPException && error.status < 500) {
@@ -33,6 +33,12 @@ export function errorResponse(error: unknown, c: Context): Response {
     500,
   );
 }
+
+const EXTRA_HEADERS: Partial<Record<number, Record<string, string>>> = {
+  401: { "WWW-Authenticate": 'Bearer realm="api"' },
+  // The unread rest of an oversize body is still on the wire: the connection cannot be reused.
+  413: { Connection: "close" },
+};
 
 function describe(error: unknown): Record<string, unknown> {
   return error instanceof Error

@@ -28,7 +28,10 @@ export class ApiKeyStore {
           ...apiKeyKey(issued.id),
           ...apiKeyListing(record.createdAt, issued.id),
           type: "apiKey",
-          ...record,
+          // revokedAt stays absent until revoke() sets it once (if_not_exists).
+          id: record.id,
+          name: record.name,
+          createdAt: record.createdAt,
           secretHash: issued.secretHash,
         },
         ConditionExpression: "attribute_not_exists(pk)",

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import {
+  applyCampaignUpdate,
+  campaignCreateSchema,
+  campaignRuleViolations,
+  campaignSettingsFromCreate,
+  campaignUpdateSchema,
+} from "../../functions/domain/campaign";
+
+describe("campaign defaults", () => {
+  it("fills every default of API.md and defaults senderName to the brand", () => {
+    const input = campaignCreateSchema.parse({ name: "Autumn", brandName: "Acme" });
+    expect(campaignSettingsFromCreate(input)).toEqual({
+      name: "Autumn",
+      brandName: "Acme",
+      senderName: "Acme",
+      status: "active",
+      locale: "en",
+      delayDays: 7,
+      followUpDays: null,
+      reminderDays: null,
+      throttleDays: 30,
+      segmentBy: [],
+      csat: true,
+      attributes: [],
+      subject: null,
+      intro: null,
+    });
+  });
+
+  it("keeps what the caller set", () => {
+    const input = campaignCreateSchema.parse({
+      name: "Autumn",
+      brandName: "Acme",
+      senderName: "Acme Care",
+      delayDays: 0.5,
+      locale: "zh-Hant",
+    });
+    expect(campaignSettingsFromCreate(input)).toMatchObject({
+      senderName: "Acme Care",
+      delayDays: 0.5,
+      locale: "zh-Hant",
+    });
+  });
+
+  it("trims text fields", () => {
+    expect(campaignCreateSchema.parse({ name: "  Autumn ", brandName: "Acme" }).name).toBe("Autumn");
+  });
+});
+
+describe("campaign rules", () => {
+  const base = campaignSettingsFromCreate(campaignCreateSchema.parse({ name: "n", brandName: "b" }));
+
+  it("wants the follow-up after the first survey", () => {
+    expect(campaignRuleViolations({ ...base, delayDays: 7, followUpDays: 7 })).toEqual([
+      { field: "followUpDays", message: expect.stringContaining("more than delayDays") },
+    ]);
+    expect(campaignRuleViolations({ ...base, delayDays: 7, followUpDays: 90 })).toEqual([]);
+  });
+
+  it("applies an update over the current settings, leaving the rest", () => {
+    const update = campaignUpdateSchema.parse({ status: "paused", followUpDays: null });
+    expect(applyCampaignUpdate({ ...base, followUpDays: 90 }, update)).toEqual({
+      ...base,
+      status: "paused",
+      followUpDays: null,
+    });
+  });
+});
+
+describe("campaign validation", () => {
+  const valid = { name: "n", brandName: "b" };
+  const rejects = (patch: Record<string, unknown>) =>
+    campaignCreateSchema.safeParse({ ...valid, ...patch }).success === false;
+
+  it.each([
+    ["name", ""],
+    ["name", "x".repeat(201)],
+    ["brandName", "   "],
+    ["brandName", "x".repeat(101)],
+    ["senderName", "x".repeat(101)],
+    ["senderName", "Acme\r\nBcc: victim@example.com"],
+    ["status", "deleted"],
+    ["locale", "fr"],
+    ["delayDays", -1],
+    ["delayDays", 366],
+    ["delayDays", "7"],
+    ["delayDays", Number.NaN],
+    ["followUpDays", 0],
+    ["followUpDays", 731],
+    ["reminderDays", 31],
+    ["throttleDays", 1.5],
+    ["throttleDays", 366],
+    ["segmentBy", ["a", "b", "c", "d", "e", "f"]],
+    ["segmentBy", ["region", "region"]],
+    ["segmentBy", ["bad key!"]],
+    ["csat", "yes"],
+    ["attributes", Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, label: "L" }))],
+    ["attributes", [{ key: "Price", label: "Price" }]],
+    ["attributes", [{ key: "price", label: "" }]],
+    ["attributes", [{ key: "price", label: "Price", extra: 1 }]],
+    [
+      "attributes",
+      [
+        { key: "price", label: "a" },
+        { key: "price", label: "b" },
+      ],
+    ],
+    ["subject", "Hello\nBcc: x@example.com"],
+    ["subject", "x".repeat(201)],
+    ["intro", "x".repeat(1001)],
+    ["unknownField", 1],
+  ])("rejects %s = %j", (field, value) => {
+    expect(rejects({ [field]: value })).toBe(true);
+  });
+
+  it.each([
+    ["delayDays", 0],
+    ["delayDays", 365],
+    ["followUpDays", null],
+    ["followUpDays", 730],
+    ["reminderDays", 30],
+    ["throttleDays", 0],
+    ["segmentBy", ["region", "product.tier", "customer-tier"]],
+    ["attributes", [{ key: "price", label: "Price" }]],
+    ["intro", "Thanks for your order.\nIt means a lot."],
+    ["subject", null],
+    ["name", "售後調查"],
+  ])("accepts %s = %j", (field, value) => {
+    expect(rejects({ [field]: value })).toBe(false);
+  });
+
+  it("requires name and brandName on create but nothing on update", () => {
+    expect(campaignCreateSchema.safeParse({}).success).toBe(false);
+    expect(campaignUpdateSchema.safeParse({}).success).toBe(true);
+  });
+});
