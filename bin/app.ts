@@ -1,0 +1,24 @@
+// CDK app entry: read the validated configuration, build the stack, check it with cdk-nag.
+import { Annotations, App, Aspects } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { ConfigError, deployEnvironment, type LoadedConfig, readStackConfig } from "../lib/config";
+import { NpsStack } from "../lib/nps-stack";
+
+const app = new App();
+const { config, warnings } = readConfigOrExit(app);
+
+const stack = new NpsStack(app, `Nps-${config.stage}`, { ...config, env: deployEnvironment() });
+for (const { id, message } of warnings) Annotations.of(stack).addWarningV2(id, message);
+
+Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+
+/** A configuration mistake ends synthesis with the message alone, not a stack trace. */
+function readConfigOrExit(app: App): LoadedConfig {
+  try {
+    return readStackConfig(app);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

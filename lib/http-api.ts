@@ -1,0 +1,149 @@
+// Stateless: the HTTP API (API Gateway v2) and its two functions, the marketer api and the survey pages.
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import {
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import { bindTable, LambdaFunction } from "./constructs/lambda-function";
+
+/** The HTTP routes by audience. */
+export interface SurveyRoutes {
+  /** Open to anyone, carrying no data: `GET /health`, `GET /v1/openapi.json`. */
+  readonly open: readonly HttpRoute[];
+  /** The marketer API, `ANY /v1/{proxy+}`: the api function requires a bearer API key. */
+  readonly marketer: readonly HttpRoute[];
+  /** Customer pages reached from email links, `GET|POST /s/{token}` and `/u/{token}`. */
+  readonly customer: readonly HttpRoute[];
+}
+
+export interface SurveyHttpApiProps {
+  /** The table both functions read and write. */
+  readonly table: ITable;
+
+  /**
+   * Steady-state requests per second the stage accepts, across all routes, before answering 429.
+   * Protects the table and the bill from a runaway client; raise it for large order imports.
+   * @default 100
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Requests the stage accepts in a short burst above the rate limit.
+   * @default 200
+   */
+  readonly throttlingBurstLimit?: number;
+
+  /**
+   * How long function logs and API access logs are kept.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * One HTTP API, two functions, because the marketer API and the public pages differ in security and
+ * traffic: `api` serves `/health` and `/v1/…` and checks API keys itself; `survey` serves the
+ * public survey (`/s/{token}`) and unsubscribe (`/u/{token}`) pages. No CORS: the API is called
+ * server to server and the pages post to their own origin.
+ */
+export class SurveyHttpApi extends Construct {
+  public readonly httpApi: HttpApi;
+  /** The `$default` stage, with throttling and access logging. */
+  public readonly stage: HttpStage;
+  /** Serves `/health` and the marketer API under `/v1`. */
+  public readonly apiFunction: LambdaFunction;
+  /** Serves the public survey and unsubscribe pages. */
+  public readonly surveyFunction: LambdaFunction;
+  /** The API's base URL, ending in `/`. */
+  public readonly url: string;
+  /** The routes, grouped by who may call them (none has an API Gateway authorizer). */
+  public readonly routes: SurveyRoutes;
+
+  constructor(scope: Construct, id: string, props: SurveyHttpApiProps) {
+    super(scope, id);
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    this.apiFunction = new LambdaFunction(this, "ApiFunction", {
+      handlerFile: "api.ts",
+      description: "Marketer API (/v1, API key) and health check",
+      logRetention,
+    });
+    bindTable(this.apiFunction, props.table, "readWrite");
+
+    this.surveyFunction = new LambdaFunction(this, "SurveyFunction", {
+      handlerFile: "survey.ts",
+      description: "Public survey and unsubscribe pages",
+      logRetention,
+    });
+    // Read-write: submitting a survey records the answer and updates the counters.
+    bindTable(this.surveyFunction, props.table, "readWrite");
+
+    // The stage is created explicitly (not through createDefaultStage) so that it can carry
+    // throttling and access logging.
+    this.httpApi = new HttpApi(this, "HttpApi", {
+      description: "Open NPS: marketer API and public survey pages",
+      createDefaultStage: false,
+    });
+
+    const accessLogs = new LogGroup(this, "AccessLogs", { retention: logRetention });
+    this.stage = new HttpStage(this, "DefaultStage", {
+      httpApi: this.httpApi,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: {
+        rateLimit: props.throttlingRateLimit ?? 100,
+        burstLimit: props.throttlingBurstLimit ?? 200,
+      },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: accessLogFormat(),
+      },
+    });
+    this.url = this.stage.url;
+
+    const api = new HttpLambdaIntegration("ApiIntegration", this.apiFunction);
+    const survey = new HttpLambdaIntegration("SurveyIntegration", this.surveyFunction);
+    this.routes = {
+      open: [
+        ...this.httpApi.addRoutes({ path: "/health", methods: [HttpMethod.GET], integration: api }),
+        // Listed apart from /v1/{proxy+} (the more specific route wins) so that an authorizer can later
+        // be put on /v1/{proxy+} while the API description stays public.
+        ...this.httpApi.addRoutes({ path: "/v1/openapi.json", methods: [HttpMethod.GET], integration: api }),
+      ],
+      marketer: this.httpApi.addRoutes({ path: "/v1/{proxy+}", methods: [HttpMethod.ANY], integration: api }),
+      // GET shows a page and never changes state (link scanners open every link); POST records.
+      customer: ["/s/{token}", "/u/{token}"].flatMap((path) =>
+        this.httpApi.addRoutes({ path, methods: [HttpMethod.GET, HttpMethod.POST], integration: survey }),
+      ),
+    };
+  }
+}
+
+/**
+ * One JSON line per request. It logs the route key (`GET /s/{token}`) rather than the path, because the
+ * token in a survey or unsubscribe path is the customer's credential and must not sit in the logs.
+ */
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: "$context.requestId",
+      requestTime: "$context.requestTime",
+      sourceIp: "$context.identity.sourceIp",
+      userAgent: "$context.identity.userAgent",
+      routeKey: "$context.routeKey",
+      status: "$context.status",
+      protocol: "$context.protocol",
+      responseLength: "$context.responseLength",
+      responseLatency: "$context.responseLatency",
+      integrationLatency: "$context.integrationLatency",
+      integrationError: "$context.integrationErrorMessage",
+    }),
+  );
+}

@@ -1,0 +1,142 @@
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { describe, expect, it } from "vitest";
+import {
+  ConfigError,
+  deployEnvironment,
+  EXAMPLE_COMMAND,
+  PLACEHOLDER_SENDER_EMAIL,
+  parseStackConfig,
+  readStackConfig,
+} from "../../lib/config";
+import { freshApp } from "./stack-fixture";
+
+/** Runs parseStackConfig and returns the ConfigError it throws. */
+function configError(context: Record<string, unknown>): ConfigError {
+  try {
+    parseStackConfig(context);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("stack configuration", () => {
+  it("synthesizes a dev stage with a placeholder sender, and warns, when no context is given", () => {
+    const { config, warnings } = parseStackConfig({});
+    expect(config).toEqual({
+      stage: "dev",
+      senderEmail: PLACEHOLDER_SENDER_EMAIL,
+      senderDomain: undefined,
+      alarmEmail: undefined,
+      logRetention: RetentionDays.ONE_MONTH,
+    });
+    expect(warnings.map((w) => w.id)).toEqual(["open-nps:placeholder-sender", "open-nps:no-alarm-email"]);
+    expect(warnings[0]?.message).toContain("-c senderEmail=");
+  });
+
+  it("accepts a complete configuration as -c strings, without warnings", () => {
+    const { config, warnings } = parseStackConfig({
+      stage: "prod",
+      senderEmail: "surveys@acme.com",
+      senderDomain: "acme.com",
+      alarmEmail: "ops@acme.com",
+      logRetentionDays: "90",
+    });
+    expect(config).toEqual({
+      stage: "prod",
+      senderEmail: "surveys@acme.com",
+      senderDomain: "acme.com",
+      alarmEmail: "ops@acme.com",
+      logRetention: RetentionDays.THREE_MONTHS,
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it("accepts JSON numbers from cdk.json for logRetentionDays", () => {
+    expect(parseStackConfig({ logRetentionDays: 365 }).config.logRetention).toBe(RetentionDays.ONE_YEAR);
+  });
+
+  it("derives the From address from senderDomain alone", () => {
+    const { config } = parseStackConfig({
+      stage: "prod",
+      senderDomain: "acme.com",
+      alarmEmail: "ops@acme.com",
+    });
+    expect(config.senderEmail).toBe("surveys@acme.com");
+    expect(config.senderDomain).toBe("acme.com");
+  });
+
+  it("requires the sender and the alarm email for any stage but dev, naming both and showing an example", () => {
+    const error = configError({ stage: "prod" });
+    expect(error.problems).toEqual([
+      'senderEmail or senderDomain: required for stage "prod" (the address survey emails come from)',
+      'alarmEmail: required for stage "prod" (where alarms are sent)',
+    ]);
+    expect(error.message).toContain(EXAMPLE_COMMAND);
+    expect(error.message).toContain("lib/config.ts");
+  });
+
+  it("lists every invalid value at once, with what was given", () => {
+    const error = configError({
+      stage: "Prod_1",
+      senderEmail: "not-an-address",
+      alarmEmail: "ops",
+      logRetentionDays: "31",
+    });
+    expect(error.problems).toHaveLength(4);
+    const text = error.problems.join("\n");
+    expect(text).toContain(
+      'stage: must be 1–20 lowercase letters, digits or hyphens, starting with a letter (got "Prod_1")',
+    );
+    expect(text).toContain(
+      'senderEmail: must be an email address such as surveys@acme.com (got "not-an-address")',
+    );
+    expect(text).toContain('alarmEmail: must be an email address such as ops@acme.com (got "ops")');
+    expect(text).toMatch(/logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, .* \(got "31"\)/);
+  });
+
+  it("rejects a non-numeric retention and a malformed domain", () => {
+    const error = configError({ senderDomain: "acme", logRetentionDays: "a month" });
+    expect(error.problems.join("\n")).toContain("senderDomain: must be a domain name such as acme.com");
+    expect(error.problems.join("\n")).toContain("logRetentionDays: must be a whole number of days");
+  });
+
+  it("rejects a sender address outside the sender domain", () => {
+    const error = configError({ senderEmail: "surveys@other.com", senderDomain: "acme.com" });
+    expect(error.problems).toEqual([
+      'senderEmail: must be an address at senderDomain "acme.com" (got "surveys@other.com")',
+    ]);
+  });
+
+  it("treats blank values (-c key=) as missing", () => {
+    const error = configError({ stage: "prod", senderEmail: " ", alarmEmail: "" });
+    expect(error.problems).toHaveLength(2);
+    expect(error.problems.every((problem) => problem.includes("required"))).toBe(true);
+  });
+
+  it("reads the keys from the app's CDK context", () => {
+    const app = freshApp({
+      context: {
+        stage: "staging",
+        senderEmail: "nps@acme.com",
+        alarmEmail: "ops@acme.com",
+        logRetentionDays: "14",
+      },
+    });
+    const { config } = readStackConfig(app);
+    expect(config.stage).toBe("staging");
+    expect(config.senderEmail).toBe("nps@acme.com");
+    expect(config.logRetention).toBe(RetentionDays.TWO_WEEKS);
+  });
+
+  it("takes account and region from the CDK CLI's variables, environment-agnostic when unset", () => {
+    expect(
+      deployEnvironment({ CDK_DEFAULT_ACCOUNT: "123456789012", CDK_DEFAULT_REGION: "eu-west-1" }),
+    ).toEqual({
+      account: "123456789012",
+      region: "eu-west-1",
+    });
+    expect(deployEnvironment({})).toEqual({ account: undefined, region: undefined });
+  });
+});

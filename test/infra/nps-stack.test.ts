@@ -1,0 +1,220 @@
+// Security-relevant properties of the synthesized stack (no whole-template snapshots: asset hashes churn).
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { describe, expect, it } from "vitest";
+import { tableDefinition } from "../../functions/store/table-definition";
+import { SYNTH, synthTemplate } from "./stack-fixture";
+
+/** Logical ids of the resources of one type. */
+const logicalIds = (template: Template, type: string) => Object.keys(template.findResources(type));
+
+function tableLogicalId(template: Template): string {
+  const [id, ...others] = logicalIds(template, "AWS::DynamoDB::Table");
+  expect(others).toEqual([]);
+  if (!id) throw new Error("no table");
+  return id;
+}
+
+describe("DataStore table", SYNTH, () => {
+  it("is the one table, retained on delete and on replacement", () => {
+    const template = synthTemplate();
+    template.resourceCountIs("AWS::DynamoDB::Table", 1);
+    template.hasResource("AWS::DynamoDB::Table", { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+  });
+
+  it("is on-demand, with point-in-time recovery, AWS-managed encryption and deletion protection", () => {
+    synthTemplate().hasResourceProperties("AWS::DynamoDB::Table", {
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      // SSEEnabled without a KMSMasterKeyId is the AWS-managed key (aws/dynamodb).
+      SSESpecification: { SSEEnabled: true, KMSMasterKeyId: Match.absent() },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it("has no physical name, so stages can share an account and CloudFormation can replace it", () => {
+    synthTemplate().hasResourceProperties("AWS::DynamoDB::Table", { TableName: Match.absent() });
+  });
+
+  it("takes keys, index and TTL from tableDefinition", () => {
+    const index = tableDefinition.indexes[0];
+    synthTemplate().hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey, KeyType: "HASH" },
+        { AttributeName: tableDefinition.sortKey, KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: tableDefinition.indexes.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: "HASH" },
+          { AttributeName: i.sortKey, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      })),
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: index?.partitionKey, AttributeType: "S" }]),
+      TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
+    });
+  });
+
+  it("keeps a stable logical id (a new one would create an empty table)", () => {
+    expect(tableLogicalId(synthTemplate())).toBe("DataTableFDBAD0F2");
+  });
+});
+
+describe("Lambda functions", SYNTH, () => {
+  it("are the api and survey functions: Node 22 on ARM64, traced, with source maps, no physical names", () => {
+    const template = synthTemplate();
+    template.resourceCountIs("AWS::Lambda::Function", 2);
+    template.allResourcesProperties("AWS::Lambda::Function", {
+      Runtime: "nodejs22.x",
+      Architectures: ["arm64"],
+      Handler: "index.handler",
+      TracingConfig: { Mode: "Active" },
+      FunctionName: Match.absent(),
+      Environment: {
+        Variables: Match.objectLike({
+          NODE_OPTIONS: "--enable-source-maps",
+          TABLE_NAME: { Ref: tableLogicalId(template) },
+        }),
+      },
+    });
+  });
+
+  it("log to explicit log groups with the configured retention", () => {
+    const template = synthTemplate({ logRetention: RetentionDays.THREE_MONTHS });
+    const functions = Object.values(template.findResources("AWS::Lambda::Function"));
+    const logGroups = template.findResources("AWS::Logs::LogGroup");
+    for (const fn of functions) {
+      const ref = fn.Properties.LoggingConfig?.LogGroup?.Ref as string | undefined;
+      expect(ref, "function without an explicit log group").toBeDefined();
+      expect(logGroups[ref as string]?.Properties.RetentionInDays).toBe(90);
+    }
+  });
+
+  it("default to one month of log retention", () => {
+    synthTemplate().allResourcesProperties("AWS::Logs::LogGroup", { RetentionInDays: 30 });
+  });
+
+  it("run under their own roles, without the account-wide AWSLambdaBasicExecutionRole", () => {
+    const template = synthTemplate();
+    template.resourceCountIs("AWS::IAM::Role", 2);
+    template.allResourcesProperties("AWS::IAM::Role", { ManagedPolicyArns: Match.absent() });
+  });
+
+  it("may read and write table data but not manage the table", () => {
+    const template = synthTemplate();
+    const table = tableLogicalId(template);
+    for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
+      const statements = policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[];
+      const actions = statements.flatMap((s) => s.Action);
+      expect(actions).toEqual(
+        expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"]),
+      );
+      expect(actions.filter((a) => /^dynamodb:(Create|Delete|Update)Table|dynamodb:\*/.test(a))).toEqual([]);
+      expect(JSON.stringify(statements)).toContain(table);
+    }
+  });
+});
+
+describe("HTTP API", SYNTH, () => {
+  it("routes the marketer API and the public pages to their functions", () => {
+    const template = synthTemplate();
+    const routeKeys = Object.values(template.findResources("AWS::ApiGatewayV2::Route")).map(
+      (route) => route.Properties.RouteKey,
+    );
+    expect(routeKeys.sort()).toEqual(
+      [
+        "ANY /v1/{proxy+}",
+        "GET /health",
+        "GET /v1/openapi.json",
+        "GET /s/{token}",
+        "POST /s/{token}",
+        "GET /u/{token}",
+        "POST /u/{token}",
+      ].sort(),
+    );
+    template.resourceCountIs("AWS::ApiGatewayV2::Integration", 2);
+  });
+
+  it("sends /v1 and /health to the api function and /s, /u to the survey function", () => {
+    const template = synthTemplate();
+    const integrations = template.findResources("AWS::ApiGatewayV2::Integration");
+    const functionOf = (routeKey: string) => {
+      const [route] = Object.values(template.findResources("AWS::ApiGatewayV2::Route")).filter(
+        (r) => r.Properties.RouteKey === routeKey,
+      );
+      const target = JSON.stringify(route?.Properties.Target);
+      const integrationId = Object.keys(integrations).find((id) => target.includes(id)) ?? "";
+      return JSON.stringify(integrations[integrationId]?.Properties.IntegrationUri);
+    };
+    expect(functionOf("ANY /v1/{proxy+}")).toContain("HttpApiFunction");
+    expect(functionOf("GET /health")).toContain("HttpApiFunction");
+    expect(functionOf("POST /s/{token}")).toContain("HttpSurveyFunction");
+    expect(functionOf("POST /u/{token}")).toContain("HttpSurveyFunction");
+  });
+
+  it("throttles the default stage and logs access to a log group with retention", () => {
+    const template = synthTemplate();
+    template.resourceCountIs("AWS::ApiGatewayV2::Stage", 1);
+    template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      StageName: "$default",
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      AccessLogSettings: {
+        DestinationArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^HttpAccessLogs"), "Arn"] },
+        Format: Match.stringLikeRegexp("\\$context\\.requestId"),
+      },
+    });
+  });
+
+  it("keeps survey tokens out of the access log (route key, never the path)", () => {
+    const [stage] = Object.values(synthTemplate().findResources("AWS::ApiGatewayV2::Stage"));
+    const format = stage?.Properties.AccessLogSettings.Format as string;
+    expect(format).toContain("$context.routeKey");
+    expect(format).not.toMatch(/\$context\.(path|resourcePath)|\$request\.path/);
+  });
+});
+
+describe("NpsStack", SYNTH, () => {
+  it("outputs the API URL and the table name", () => {
+    const template = synthTemplate();
+    template.hasOutput("ApiUrl", { Value: Match.objectLike({ "Fn::Join": Match.anyValue() }) });
+    template.hasOutput("TableName", { Value: { Ref: tableLogicalId(template) } });
+  });
+
+  it("subscribes the alarm email to the alarm topic, which refuses plain HTTP", () => {
+    const template = synthTemplate({ alarmEmail: "ops@acme.com" });
+    template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "ops@acme.com" });
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+  });
+
+  it("has no alarm subscription without an alarm email", () => {
+    synthTemplate({ alarmEmail: undefined }).resourceCountIs("AWS::SNS::Subscription", 0);
+  });
+
+  it("tags the resources with the stage", () => {
+    synthTemplate({ stage: "qa" }).hasResourceProperties("AWS::DynamoDB::Table", {
+      Tags: Match.arrayWith([{ Key: "open-nps:stage", Value: "qa" }]),
+    });
+  });
+
+  it("gives no resource a physical name", () => {
+    const template = synthTemplate();
+    const nameProperty: Record<string, string> = {
+      "AWS::DynamoDB::Table": "TableName",
+      "AWS::Lambda::Function": "FunctionName",
+      "AWS::IAM::Role": "RoleName",
+      "AWS::Logs::LogGroup": "LogGroupName",
+      "AWS::SNS::Topic": "TopicName",
+    };
+    for (const [type, property] of Object.entries(nameProperty)) {
+      template.allResourcesProperties(type, { [property]: Match.absent() });
+    }
+  });
+});
