@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { LocalSetupError } from "./local-errors";
 import { waitFor } from "./ports";
 
@@ -10,7 +11,12 @@ import { waitFor } from "./ports";
  * package (so `npm ci` is the only download). Used by `npm start` (data on disk) and by the test
  * suite's global setup (in memory).
  */
-export type DynamoDbLocal = { readonly endpoint: string; stop(): Promise<void> };
+export type DynamoDbLocal = {
+  readonly endpoint: string;
+  /** Settles when the Java process ends, whether through stop() or on its own (crash, Ctrl-C in a terminal). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<void>;
+};
 
 const MIN_JAVA = 17;
 
@@ -43,7 +49,9 @@ export async function startDynamoDbLocal(options: {
 }): Promise<DynamoDbLocal> {
   assertJava();
   const emulator = emulatorDirectory();
-  const storage = options.dataDirectory ? ["-sharedDb", "-dbPath", options.dataDirectory] : ["-inMemory"];
+  const storage = options.dataDirectory
+    ? ["-sharedDb", "-dbPath", resolve(options.dataDirectory)]
+    : ["-inMemory"];
   if (options.dataDirectory) mkdirSync(options.dataDirectory, { recursive: true });
   const child: ChildProcess = spawn(
     "java",
@@ -56,13 +64,19 @@ export async function startDynamoDbLocal(options: {
       "-disableTelemetry",
       ...storage,
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    // DynamoDB Local writes a metadata file into its working directory: keep it out of the repository.
+    { stdio: ["ignore", "pipe", "pipe"], cwd: options.dataDirectory ?? tmpdir() },
   );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   let exited = false;
-  child.once("exit", () => (exited = true));
+  const exitedPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exited = true;
+      resolve({ code, signal });
+    }),
+  );
 
   const endpoint = `http://127.0.0.1:${options.port}`;
   try {
@@ -83,6 +97,7 @@ export async function startDynamoDbLocal(options: {
 
   return {
     endpoint,
+    exited: exitedPromise,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();

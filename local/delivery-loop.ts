@@ -1,0 +1,93 @@
+import type { SQSRecord } from "aws-lambda";
+import { dispatchDueInvitations } from "../functions/delivery/dispatch-due-invitations";
+import type { SendDependencies } from "../functions/delivery/send-due-invitation";
+import { createSendHandler } from "../functions/delivery/sqs-send-handler";
+import type { DeliveryMessage, WorkQueue } from "../functions/delivery/work-queue";
+
+/**
+ * The local stand-in for SQS: messages in memory, a receive count per message, and a dead-letter list
+ * once a message has failed `maxReceiveCount` times, as the queue on AWS is configured.
+ */
+export class LocalWorkQueue implements WorkQueue {
+  private readonly ready: { id: string; body: string; receiveCount: number }[] = [];
+  readonly deadLetters: { id: string; body: string; receiveCount: number }[] = [];
+  private nextId = 0;
+
+  constructor(private readonly maxReceiveCount = 5) {}
+
+  async enqueue(messages: DeliveryMessage[]): Promise<void> {
+    for (const message of messages) this.push(JSON.stringify(message));
+  }
+
+  /** A raw message body, as anything could put on a queue (tests use it for poison messages). */
+  push(body: string): void {
+    this.ready.push({ id: `local-${this.nextId++}`, body, receiveCount: 0 });
+  }
+
+  get size(): number {
+    return this.ready.length;
+  }
+
+  /** Delivers up to `batchSize` messages to `handler` and settles them as SQS would. */
+  async deliver(
+    handler: ReturnType<typeof createSendHandler>,
+    batchSize = 10,
+  ): Promise<{ delivered: number; failed: number }> {
+    const batch = this.ready.splice(0, batchSize);
+    if (batch.length === 0) return { delivered: 0, failed: 0 };
+    for (const message of batch) message.receiveCount++;
+    const response = await handler({
+      Records: batch.map((m) => ({ messageId: m.id, body: m.body }) as SQSRecord),
+    });
+    const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    for (const message of batch) {
+      if (!failedIds.has(message.id)) continue;
+      (message.receiveCount >= this.maxReceiveCount ? this.deadLetters : this.ready).push(message);
+    }
+    return { delivered: batch.length - failedIds.size, failed: failedIds.size };
+  }
+}
+
+export type DeliveryLoop = { stop(): Promise<void>; runOnce(): Promise<void> };
+
+/**
+ * The dispatch → send path of AWS, driven in-process: every `intervalMs` the dispatcher queues what is
+ * due and the sender's own handler drains the queue, through the same code the Lambda functions run.
+ */
+export function startDeliveryLoop(
+  deps: SendDependencies,
+  options: { intervalMs?: number; queue?: LocalWorkQueue; onError?: (error: unknown) => void } = {},
+): DeliveryLoop {
+  const queue = options.queue ?? new LocalWorkQueue();
+  const handler = createSendHandler(deps);
+  const clock = deps.clock ?? (() => new Date());
+  let current: Promise<void> = Promise.resolve();
+  let busy = false;
+  let stopped = false;
+
+  const runOnce = async () => {
+    await dispatchDueInvitations(deps.invitations, queue, clock());
+    while (queue.size > 0 && !stopped) await queue.deliver(handler);
+  };
+  // One pass at a time: a tick that finds the previous pass still running skips.
+  const timer = setInterval(() => {
+    if (busy || stopped) return;
+    busy = true;
+    current = runOnce()
+      .catch((error: unknown) => (options.onError ?? console.error)(error))
+      .finally(() => {
+        busy = false;
+      });
+  }, options.intervalMs ?? 1_000);
+  return {
+    runOnce: async () => {
+      await current;
+      await runOnce();
+    },
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,249 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStores } from "../../functions/store/stores";
+import { createLocalFetch, isSurveyPath } from "../../local/local-app";
+import { LocalSetupError } from "../../local/local-errors";
+import { assertPortFree, freePort, waitFor } from "../../local/ports";
+import { createTestTable, type TestTable } from "../support/dynamo";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+describe("createLocalFetch: one origin for both apps", () => {
+  let table: TestTable;
+  let fetchLocal: ReturnType<typeof createLocalFetch>;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    const stores = createStores(table.db, table.tableName);
+    fetchLocal = createLocalFetch(stores);
+    apiKey = (await stores.apiKeys.create("test")).apiKey;
+  });
+  afterAll(async () => table.drop());
+
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetchLocal(new Request(`http://localhost${path}`, { headers }));
+
+  it("sends /s/* and /u/* to the survey pages", async () => {
+    for (const path of ["/s/anything", "/u/anything", "/s", "/u/"]) {
+      const response = await get(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get("content-type"), path).toMatch(/^text\/html/);
+    }
+  });
+
+  it("sends everything else to the API", async () => {
+    expect((await get("/health")).status).toBe(200);
+    expect((await get("/v1/campaigns")).status).toBe(401);
+    expect((await get("/v1/campaigns", { authorization: `Bearer ${apiKey}` })).status).toBe(200);
+    const lookalike = await get("/sx/anything");
+    expect(lookalike.status).toBe(404);
+    expect(lookalike.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  it("matches survey paths by their first segment only", () => {
+    expect(isSurveyPath("/s/abc")).toBe(true);
+    expect(isSurveyPath("/u")).toBe(true);
+    expect(isSurveyPath("/survey")).toBe(false);
+    expect(isSurveyPath("/v1/s/abc")).toBe(false);
+  });
+});
+
+type Ports = { PORT: number; SES_PORT: number; DYNAMODB_PORT: number };
+
+type Runtime = {
+  child: ChildProcess;
+  output: { stdout: string; stderr: string };
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+const started = new Set<Runtime>();
+
+/** `npm start` without npm in between, so that signals reach the runtime itself. */
+function startRuntime(localDir: string, ports: Ports, env: Record<string, string> = {}): Runtime {
+  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      LOCAL_DIR: localDir,
+      PORT: String(ports.PORT),
+      SES_PORT: String(ports.SES_PORT),
+      DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
+      // The AWS SDK's notice about Node 20 would be the only other stderr line.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exit = once(child, "exit").then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
+  const runtime = { child, output, exit };
+  started.add(runtime);
+  void exit.then(() => started.delete(runtime));
+  return runtime;
+}
+
+async function waitUntilServing(runtime: Runtime, ports: Ports): Promise<void> {
+  let exited = false;
+  void runtime.exit.then(() => (exited = true));
+  await waitFor(
+    async () => {
+      if (exited) throw new LocalSetupError(`the runtime exited while starting:\n${runtime.output.stderr}`);
+      return (await fetch(`http://localhost:${ports.PORT}/health`)).ok;
+    },
+    60_000,
+    "the local runtime",
+  );
+}
+
+async function stopRuntime(runtime: Runtime, signal: NodeJS.Signals) {
+  runtime.child.kill(signal);
+  return await runtime.exit;
+}
+
+/** Processes whose command line mentions `text` (the java child carries the data folder in -dbPath). */
+function processesMentioning(text: string): string[] {
+  const ps = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" });
+  return ps.stdout.split("\n").filter((line) => line.includes(text));
+}
+
+async function freePorts(): Promise<Ports> {
+  return { PORT: await freePort(), SES_PORT: await freePort(), DYNAMODB_PORT: await freePort() };
+}
+
+const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
+
+afterAll(async () => {
+  // A failed assertion may leave a runtime up: stop it the way a user would, so Java goes too.
+  await Promise.all(
+    [...started].map(async (runtime) => {
+      runtime.child.kill("SIGINT");
+      const timer = setTimeout(() => runtime.child.kill("SIGKILL"), 15_000);
+      await runtime.exit;
+      clearTimeout(timer);
+    }),
+  );
+});
+
+// Each start runs Java and the whole stack: give it room on a busy machine.
+describe("the local runtime (npm start)", { timeout: 120_000 }, () => {
+  const localDir = mkdtempSync(join(tmpdir(), "nps-local-runtime-"));
+  const keyFile = join(localDir, "api-key");
+  let ports: Ports;
+  let firstKey = "";
+
+  afterAll(() => rmSync(localDir, { recursive: true, force: true }));
+
+  it("serves the API, the pages and the SES emulator, then stops cleanly on SIGINT", async () => {
+    ports = await freePorts();
+    const runtime = startRuntime(localDir, ports);
+    await waitUntilServing(runtime, ports);
+    const app = `http://localhost:${ports.PORT}`;
+
+    firstKey = readFileSync(keyFile, "utf8").trim();
+    expect(firstKey).toMatch(/^nps_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(runtime.output.stdout).toContain(firstKey);
+    expect(runtime.output.stdout).toContain("created now");
+    expect(runtime.output.stdout).toContain(
+      `curl -H "Authorization: Bearer ${firstKey}" ${app}/v1/campaigns`,
+    );
+
+    const health = await fetch(`${app}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    expect((await fetch(`${app}/v1/campaigns`, { headers: bearer(firstKey) })).status).toBe(200);
+    expect((await fetch(`${app}/v1/campaigns`)).status).toBe(401);
+    const page = await fetch(`${app}/s/anything`);
+    expect(page.status).toBe(404);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toContain("<html");
+
+    const store = await fetch(`http://localhost:${ports.SES_PORT}/store`);
+    expect(store.status).toBe(200);
+    expect(store.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await store.json()).toEqual({ templates: {}, emails: [] });
+    expect((await fetch(`http://localhost:${ports.SES_PORT}/`)).status).toBe(200);
+
+    expect(await stopRuntime(runtime, "SIGINT")).toEqual({ code: 0, signal: null });
+    expect(runtime.output.stderr).toBe("");
+    for (const [envVar, port] of Object.entries(ports)) {
+      await expect(assertPortFree(port, envVar, envVar), envVar).resolves.toBeUndefined();
+    }
+    expect(processesMentioning(localDir)).toEqual([]);
+  });
+
+  it("keeps its data across restarts: the same key still works", async () => {
+    const runtime = startRuntime(localDir, ports);
+    await waitUntilServing(runtime, ports);
+    expect(readFileSync(keyFile, "utf8").trim()).toBe(firstKey);
+    expect(runtime.output.stdout).toContain(`from ${keyFile}`);
+    const campaigns = await fetch(`http://localhost:${ports.PORT}/v1/campaigns`, {
+      headers: bearer(firstKey),
+    });
+    expect(campaigns.status).toBe(200);
+
+    expect(await stopRuntime(runtime, "SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(processesMentioning(localDir)).toEqual([]);
+  });
+
+  it("replaces the key when the data folder was deleted", async () => {
+    rmSync(join(localDir, "dynamodb"), { recursive: true, force: true });
+    const runtime = startRuntime(localDir, ports);
+    await waitUntilServing(runtime, ports);
+    const newKey = readFileSync(keyFile, "utf8").trim();
+    expect(newKey).not.toBe(firstKey);
+    expect(runtime.output.stdout).toContain(newKey);
+    const app = `http://localhost:${ports.PORT}/v1/campaigns`;
+    expect((await fetch(app, { headers: bearer(firstKey) })).status).toBe(401);
+    expect((await fetch(app, { headers: bearer(newKey) })).status).toBe(200);
+
+    expect(await stopRuntime(runtime, "SIGINT")).toEqual({ code: 0, signal: null });
+    expect(processesMentioning(localDir)).toEqual([]);
+  });
+});
+
+describe("the local runtime's setup errors", { timeout: 60_000 }, () => {
+  const localDir = mkdtempSync(join(tmpdir(), "nps-local-errors-"));
+  afterAll(() => rmSync(localDir, { recursive: true, force: true }));
+
+  it.each(["PORT", "SES_PORT", "DYNAMODB_PORT"] as const)(
+    "explains in one line that %s's port is in use, and exits 1",
+    async (envVar) => {
+      const ports = await freePorts();
+      const blocker: Server = createServer();
+      await new Promise<void>((resolve) => blocker.listen(ports[envVar], "127.0.0.1", resolve));
+      try {
+        const runtime = startRuntime(localDir, ports);
+        expect(await runtime.exit).toEqual({ code: 1, signal: null });
+        const lines = runtime.output.stderr.trimEnd().split("\n");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(/^error: Port \d+ /);
+        expect(lines[0]).toContain(String(ports[envVar]));
+        expect(lines[0]).toContain(envVar);
+      } finally {
+        await new Promise((resolve) => blocker.close(resolve));
+      }
+    },
+  );
+
+  it("explains in one line that Java is missing, and exits 1", async () => {
+    const ports = await freePorts();
+    const runtime = startRuntime(localDir, ports, { PATH: join(localDir, "no-java-here") });
+    expect(await runtime.exit).toEqual({ code: 1, signal: null });
+    const lines = runtime.output.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: DynamoDB Local needs Java/);
+  });
+});
