@@ -3,20 +3,42 @@ import { parseWith } from "./http/validation";
 
 /**
  * Lambda configuration, read once at cold start. A missing or malformed variable fails the cold start
- * loudly instead of failing the first request that needs it.
+ * loudly instead of failing the first request that needs it. Each function reads only what it uses.
  */
-const environmentSchema = z.object({
+const tableSettings = {
   TABLE_NAME: z.string().check(z.minLength(3), z.maxLength(255)),
   AWS_REGION: z.optional(z.string()),
   /** Only for the local runtime and tests: DynamoDB Local's address. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
-});
-export type Environment = z.infer<typeof environmentSchema>;
+};
 
-export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+export const apiEnvironment = z.object(tableSettings);
+
+export const sendEnvironment = z.object({
+  ...tableSettings,
+  /** Origin of the survey links in emails (the API URL or the client's custom domain), no trailing slash. */
+  PUBLIC_BASE_URL: z
+    .url()
+    .check(z.regex(/^https?:\/\/[^/]+(\/[^?#]*[^/?#])?$/, "must be an http(s) URL without a trailing slash")),
+  /** The verified SES identity mail is sent from. */
+  SENDER_ADDRESS: z.email(),
+  CONFIGURATION_SET_NAME: z.optional(z.string()),
+  /** Only for the local runtime and tests: the SES emulator's address. */
+  SES_ENDPOINT: z.optional(z.url()),
+});
+
+export const dispatchEnvironment = z.object({
+  ...tableSettings,
+  QUEUE_URL: z.url(),
+});
+
+export function readEnvironment<T>(schema: z.ZodMiniType<T>, env: NodeJS.ProcessEnv = process.env): T {
   try {
-    return parseWith(environmentSchema, env, "Lambda environment");
+    return parseWith(schema, env, "Lambda environment");
   } catch (error) {
-    throw new Error(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+    const details = (error as { details?: { field: string; message: string }[] }).details ?? [];
+    throw new Error(
+      `Invalid configuration: ${details.map((d) => `${d.field} ${d.message}`).join("; ") || String(error)}`,
+    );
   }
 }

@@ -3,8 +3,8 @@
  * and the English locale gives readable messages for the `details` of a 400.
  */
 
-import { en } from "zod/locales";
 import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 
 z.config(en());
 

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { schedulePurchases } from "../delivery/schedule-purchases";
 import {
   applyCampaignUpdate,
   type Campaign,
@@ -8,11 +9,20 @@ import {
   campaignSettingsFromCreate,
   campaignUpdateSchema,
 } from "../domain/campaign";
-import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from "../domain/errors";
+import {
+  ConflictError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  ValidationError,
+} from "../domain/errors";
 import { CAMPAIGN_ID_PATTERN } from "../domain/ids";
+import { purchaseBatchSchema } from "../domain/purchase";
 import { z } from "../domain/zod";
 import type { ApiKeyStore } from "../store/api-key-store";
 import type { CampaignStore } from "../store/campaign-store";
+import type { InvitationStore } from "../store/invitation-store";
+import type { PurchaseStore } from "../store/purchase-store";
 import { errorResponse } from "./error-response";
 import { openApiDocument } from "./openapi";
 import { parseWith, readJsonBody } from "./validation";
@@ -22,6 +32,9 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export type ApiDependencies = {
   readonly campaigns: CampaignStore;
   readonly apiKeys: ApiKeyStore;
+  readonly purchases: PurchaseStore;
+  readonly invitations: InvitationStore;
+  readonly clock?: () => Date;
 };
 
 export const listQuerySchema = z.strictObject({
@@ -88,6 +101,24 @@ export function createApiApp(deps: ApiDependencies): Hono {
     rejectRuleViolations(settings);
     if (Object.keys(update).length === 0) return c.json(campaign);
     return c.json(await deps.campaigns.update(campaign, version, settings));
+  });
+
+  app.post("/v1/campaigns/:campaignId/purchases", async (c) => {
+    const { campaign } = await loadCampaign(c.req.param("campaignId"));
+    const body = await readJsonBody(c);
+    // One purchase, or a batch under `purchases`; items are then validated one by one.
+    const items =
+      typeof body === "object" && body !== null && !Array.isArray(body) && "purchases" in body
+        ? parseWith(purchaseBatchSchema, body, "purchase batch").purchases
+        : [body];
+    if (campaign.status === "archived") {
+      throw new ConflictError(
+        "The campaign is archived: reactivate it (PATCH status) before posting purchases.",
+      );
+    }
+    const now = (deps.clock ?? (() => new Date()))();
+    const results = await schedulePurchases(deps, campaign, items, now);
+    return c.json({ results }, 202);
   });
 
   return app;

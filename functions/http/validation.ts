@@ -1,10 +1,6 @@
 import type { Context } from "hono";
-import {
-  type ErrorDetail,
-  MalformedBodyError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from "../domain/errors";
+import { describeIssues } from "../domain/describe-issues";
+import { MalformedBodyError, UnsupportedMediaTypeError, ValidationError } from "../domain/errors";
 import type { z } from "../domain/zod";
 
 type Schema<T> = z.ZodMiniType<T>;
@@ -13,19 +9,9 @@ type Schema<T> = z.ZodMiniType<T>;
 export function parseWith<T>(schema: Schema<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details = result.error.issues.flatMap(issueDetails);
+  const details = describeIssues(result.error.issues);
   const fields = [...new Set(details.map((d) => d.field))].join(", ");
   throw new ValidationError(`The ${what} is not valid: ${fields}.`, details);
-}
-
-function issueDetails(issue: z.core.$ZodIssue): ErrorDetail[] {
-  const field = issue.path.map(String).join(".") || "(body)";
-  if (issue.code === "unrecognized_keys") {
-    const parent = issue.path.length ? `${field}.` : "";
-    return issue.keys.map((key) => ({ field: `${parent}${key}`, message: "is not a known field" }));
-  }
-  if (issue.code === "invalid_type" && issue.input === undefined) return [{ field, message: "is required" }];
-  return [{ field, message: issue.message }];
 }
 
 /** Reads a JSON body: 415 unless it is declared JSON, 400 unless it parses. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiApp } from "../../functions/http/api-app";
 import { ApiKeyStore } from "../../functions/store/api-key-store";
-import { CampaignStore } from "../../functions/store/campaign-store";
+import { createStores } from "../../functions/store/stores";
 import { createTestTable, type TestTable } from "../support/dynamo";
 import { type RunningServer, startServer } from "../support/http-server";
 
@@ -14,9 +14,7 @@ beforeAll(async () => {
   table = await createTestTable();
   apiKeys = new ApiKeyStore(table.db, table.tableName);
   apiKey = (await apiKeys.create("test")).apiKey;
-  server = await startServer(
-    createApiApp({ campaigns: new CampaignStore(table.db, table.tableName), apiKeys }),
-  );
+  server = await startServer(createApiApp({ ...createStores(table.db, table.tableName), apiKeys }));
 });
 
 afterAll(async () => {
@@ -156,7 +154,7 @@ describe("campaigns", () => {
     const ownKeys = new ApiKeyStore(own.db, own.tableName);
     const key = (await ownKeys.create("lister")).apiKey;
     const ownServer = await startServer(
-      createApiApp({ campaigns: new CampaignStore(own.db, own.tableName), apiKeys: ownKeys }),
+      createApiApp({ ...createStores(own.db, own.tableName), apiKeys: ownKeys }),
     );
     try {
       const ids: string[] = [];

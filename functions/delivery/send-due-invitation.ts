@@ -1,0 +1,114 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import type { Campaign } from "../domain/campaign";
+import { decideDelivery, reminderDueAt } from "../domain/invitation";
+import type { MailSender } from "../mail/mail-sender";
+import { MailRejectedError } from "../mail/mail-sender";
+import { renderInvitationEmail } from "../mail/render-invitation-email";
+import type { CampaignStore } from "../store/campaign-store";
+import type { InvitationStore } from "../store/invitation-store";
+import type { DeliveryMessage } from "./work-queue";
+
+export type SendDependencies = {
+  readonly campaigns: CampaignStore;
+  readonly invitations: InvitationStore;
+  readonly mail: MailSender;
+  /** Origin the survey links point at, e.g. https://surveys.acme.com (no trailing slash). */
+  readonly publicBaseUrl: string;
+  /** How long the send lock holds if the sender dies between SES and marking. */
+  readonly sendLockMs?: number;
+  readonly clock?: () => Date;
+};
+
+export type SendOutcome = "sent" | "reminded" | "skipped" | "dropped" | "postponed" | "busy";
+
+/**
+ * Carries out one due action: checks again that it should happen (campaign state, suppression,
+ * throttle window), takes the send lock, sends, and marks it sent. Throws on transient faults, so the
+ * queue retries the message; the conditional writes make every retry safe.
+ */
+export async function sendDueInvitation(
+  deps: SendDependencies,
+  message: DeliveryMessage,
+): Promise<SendOutcome> {
+  const now = (deps.clock ?? (() => new Date()))();
+  const invitation = await deps.invitations.get(message.token);
+  if (!invitation) return "dropped";
+  const campaign = await deps.campaigns.get(invitation.campaignId);
+  if (!campaign) return "dropped";
+
+  const recipient = await deps.invitations.recipient(invitation.email);
+  const decision = decideDelivery(invitation, message.action, campaign, recipient, now);
+  switch (decision.kind) {
+    case "drop":
+      await deps.invitations.drop(invitation.token, message.action);
+      return "dropped";
+    case "skip":
+      await deps.invitations.skip(invitation.token, decision.reason, now);
+      return "skipped";
+    case "postpone":
+      await deps.invitations.postpone(invitation.token, message.action, decision.until);
+      return "postponed";
+    case "send":
+      break;
+  }
+
+  if (
+    !(await deps.invitations.lockForSending(
+      invitation.token,
+      message.action,
+      now,
+      deps.sendLockMs ?? 10 * 60_000,
+    ))
+  ) {
+    return "busy";
+  }
+  const email = renderEmail(deps, campaign, invitation, message.action === "remind");
+  try {
+    await deps.mail.send(email);
+  } catch (error) {
+    if (error instanceof MailRejectedError) {
+      if (message.action === "send") await deps.invitations.skip(invitation.token, "rejected", now);
+      else await deps.invitations.drop(invitation.token, message.action);
+      return "skipped";
+    }
+    throw error;
+  }
+
+  const sentAt = (deps.clock ?? (() => new Date()))();
+  if (message.action === "remind") {
+    await deps.invitations.markReminderSent(invitation.token, sentAt);
+    return "reminded";
+  }
+  try {
+    await deps.invitations.markSent(
+      invitation,
+      sentAt,
+      reminderDueAt(sentAt.toISOString(), campaign.reminderDays),
+    );
+  } catch (error) {
+    // Already marked by an earlier attempt: the mail went out twice at worst, and counts once.
+    if (error instanceof TransactionCanceledException) return "dropped";
+    throw error;
+  }
+  return "sent";
+}
+
+function renderEmail(
+  deps: SendDependencies,
+  campaign: Campaign,
+  invitation: { token: string; email: string; name: string | null; locale: Campaign["locale"] | null },
+  isReminder: boolean,
+) {
+  const rendered = renderInvitationEmail({
+    locale: invitation.locale ?? campaign.locale,
+    brandName: campaign.brandName,
+    senderName: campaign.senderName,
+    subject: campaign.subject,
+    intro: campaign.intro,
+    recipientName: invitation.name,
+    isReminder,
+    surveyUrl: `${deps.publicBaseUrl}/s/${invitation.token}`,
+    unsubscribeUrl: `${deps.publicBaseUrl}/u/${invitation.token}`,
+  });
+  return { fromName: campaign.senderName, to: invitation.email, ...rendered };
+}

@@ -1,0 +1,31 @@
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { type SendDependencies, sendDueInvitation } from "./send-due-invitation";
+import { parseDeliveryMessage } from "./work-queue";
+
+/**
+ * The sender's SQS batch handler: each message is one due action. A message that fails is reported
+ * alone (partial batch response), so the queue retries just it and, past its receive limit, moves it to
+ * the dead-letter queue; the others of the batch are done.
+ */
+export function createSendHandler(deps: SendDependencies) {
+  return async (event: Pick<SQSEvent, "Records">): Promise<SQSBatchResponse> => {
+    const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
+    for (const record of event.Records) {
+      try {
+        const outcome = await sendDueInvitation(deps, parseDeliveryMessage(record.body));
+        log("info", "delivery message handled", { messageId: record.messageId, outcome });
+      } catch (error) {
+        log("error", "delivery message failed", {
+          messageId: record.messageId,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+function log(level: "info" | "error", message: string, fields: Record<string, unknown>): void {
+  (level === "error" ? console.error : console.log)(JSON.stringify({ level, message, ...fields }));
+}

@@ -1,0 +1,34 @@
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { DeliveryMessage, WorkQueue } from "./work-queue";
+
+/** The send queue on AWS. A batch entry SQS refuses throws: its claim expires and it is dispatched again. */
+export class SqsWorkQueue implements WorkQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  static fromUrl(queueUrl: string, region?: string): SqsWorkQueue {
+    return new SqsWorkQueue(new SQSClient(region ? { region } : {}), queueUrl);
+  }
+
+  async enqueue(messages: DeliveryMessage[]): Promise<void> {
+    for (let start = 0; start < messages.length; start += 10) {
+      const chunk = messages.slice(start, start + 10);
+      const result = await this.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: chunk.map((message, index) => ({
+            Id: String(index),
+            MessageBody: JSON.stringify(message),
+          })),
+        }),
+      );
+      if (result.Failed && result.Failed.length > 0) {
+        throw new Error(
+          `SQS refused ${result.Failed.length} delivery message(s): ${result.Failed[0]?.Message ?? ""}`,
+        );
+      }
+    }
+  }
+}

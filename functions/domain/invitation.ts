@@ -1,0 +1,96 @@
+import { ANSWER_WINDOW_DAYS } from "./answer";
+import type { CampaignSettings, Locale } from "./campaign";
+import { addDays, type InvitationKind, throttleWindow } from "./purchase";
+
+/** One survey email to one person about one purchase, from scheduling to answer. */
+export type DueAction = "send" | "remind";
+export type SkipReason = "suppressed" | "throttled" | "archived" | "rejected";
+
+export type Invitation = {
+  token: string;
+  campaignId: string;
+  orderId: string;
+  kind: InvitationKind;
+  email: string;
+  name: string | null;
+  /** The purchase's locale; null means the campaign's. */
+  locale: Locale | null;
+  properties: Record<string, string | number | boolean>;
+  purchasedAt: string;
+  sendAt: string;
+  status: "scheduled" | "sent" | "skipped";
+  /** What is due next, and when; null once nothing more will happen. */
+  nextAction: DueAction | null;
+  dueAt: string | null;
+  sentAt: string | null;
+  reminderSentAt: string | null;
+  answeredAt: string | null;
+  unsubscribedAt: string | null;
+  skipReason: SkipReason | null;
+};
+
+/** What the record of a person says, read just before sending. */
+export type Recipient = {
+  suppressed: boolean;
+  /** When this person was last sent a survey, and for which purchase. */
+  lastSentAt: string | null;
+  lastSentPurchase: string | null;
+};
+
+export type DeliveryDecision =
+  | { kind: "send" }
+  | { kind: "skip"; reason: SkipReason }
+  /** Nothing to send (answered, already done, or a stale message): the due entry just goes. */
+  | { kind: "drop" }
+  /** Campaign paused: look again later. */
+  | { kind: "postpone"; until: string };
+
+export const PAUSED_RECHECK_MINUTES = 60;
+
+export const purchaseRef = (invitation: Pick<Invitation, "campaignId" | "orderId">): string =>
+  `${invitation.campaignId}#${invitation.orderId}`;
+
+/**
+ * Decides, just before sending, whether the due action still should happen. Suppression and the
+ * throttle window are checked again here because they may have changed since the purchase was posted.
+ */
+export function decideDelivery(
+  invitation: Invitation,
+  action: DueAction,
+  campaign: Pick<CampaignSettings, "status" | "throttleDays">,
+  recipient: Recipient,
+  now: Date,
+): DeliveryDecision {
+  if (invitation.nextAction !== action || invitation.status === "skipped") return { kind: "drop" };
+  if (campaign.status === "archived")
+    return action === "send" ? { kind: "skip", reason: "archived" } : { kind: "drop" };
+  if (campaign.status === "paused") {
+    return {
+      kind: "postpone",
+      until: new Date(now.getTime() + PAUSED_RECHECK_MINUTES * 60_000).toISOString(),
+    };
+  }
+  if (recipient.suppressed || invitation.unsubscribedAt) {
+    return action === "send" ? { kind: "skip", reason: "suppressed" } : { kind: "drop" };
+  }
+  if (action === "remind") {
+    return invitation.answeredAt || invitation.status !== "sent" ? { kind: "drop" } : { kind: "send" };
+  }
+  if (invitation.status !== "scheduled") return { kind: "drop" };
+  const sameRelationship = recipient.lastSentPurchase === purchaseRef(invitation);
+  if (recipient.lastSentAt && !sameRelationship && campaign.throttleDays > 0) {
+    const window = throttleWindow(now.toISOString(), campaign.throttleDays);
+    if (recipient.lastSentAt > window.from) return { kind: "skip", reason: "throttled" };
+  }
+  return { kind: "send" };
+}
+
+/** After the first email: a reminder is due `reminderDays` later when the campaign has one. */
+export function reminderDueAt(sentAt: string, reminderDays: number | null): string | null {
+  return reminderDays === null ? null : addDays(sentAt, reminderDays);
+}
+
+/** Answers and edits are accepted for ANSWER_WINDOW_DAYS after the email was sent. */
+export function answerWindowClosed(invitation: Pick<Invitation, "sentAt">, now: Date): boolean {
+  return invitation.sentAt !== null && addDays(invitation.sentAt, ANSWER_WINDOW_DAYS) < now.toISOString();
+}

@@ -1,0 +1,23 @@
+// Lambda entry for the sender: SQS batches of due invitations → SES.
+import { readEnvironment, sendEnvironment } from "../config";
+import { createSendHandler } from "../delivery/sqs-send-handler";
+import { SesMailSender } from "../mail/ses-mail-sender";
+import { createDocumentClient } from "../store/dynamo-client";
+import { createStores } from "../store/stores";
+
+const env = readEnvironment(sendEnvironment);
+const stores = createStores(
+  createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }),
+  env.TABLE_NAME,
+);
+
+export const handler = createSendHandler({
+  ...stores,
+  publicBaseUrl: env.PUBLIC_BASE_URL,
+  mail: new SesMailSender({
+    fromAddress: env.SENDER_ADDRESS,
+    configurationSetName: env.CONFIGURATION_SET_NAME,
+    endpoint: env.SES_ENDPOINT,
+    region: env.AWS_REGION,
+  }),
+});

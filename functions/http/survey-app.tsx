@@ -1,0 +1,317 @@
+import { createHash } from "node:crypto";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { ANSWER_WINDOW_DAYS, MAX_COMMENT_LENGTH, parseAnswer } from "../domain/answer";
+import type { Campaign, Locale } from "../domain/campaign";
+import { answerWindowClosed, type Invitation } from "../domain/invitation";
+import { messagesFor } from "../domain/messages";
+import { isToken } from "../domain/tokens";
+import type { CampaignStore } from "../store/campaign-store";
+import type { InvitationStore } from "../store/invitation-store";
+import type { ResponseStore } from "../store/response-store";
+import {
+  PAGE_STYLE,
+  renderMessagePage,
+  renderSurveyPage,
+  renderThankYouPage,
+  renderUnsubscribeConfirmPage,
+  renderUnsubscribedPage,
+  type SurveyPageText,
+} from "./survey-pages";
+
+export type SurveyDependencies = {
+  readonly campaigns: CampaignStore;
+  readonly invitations: InvitationStore;
+  readonly responses: ResponseStore;
+  readonly clock?: () => Date;
+};
+
+/** Answers are small: a 5,000-character comment is at most 20 KB of UTF-8. */
+const MAX_SURVEY_BODY_BYTES = 64 * 1024;
+
+/**
+ * The public customer pages: `/s/{token}` (survey) and `/u/{token}` (unsubscribe), no API key. A GET
+ * never changes anything (mail scanners open every link); only a POST records an answer or
+ * unsubscribes. Unknown tokens get the same plain 404 whatever the reason, so nothing leaks.
+ */
+export function createSurveyApp(deps: SurveyDependencies): Hono {
+  const app = new Hono();
+  const now = () => (deps.clock ?? (() => new Date()))();
+
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: [STYLE_HASH],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      strictTransportSecurity: "max-age=63072000; includeSubDomains",
+      referrerPolicy: "no-referrer",
+      xFrameOptions: "DENY",
+    }),
+  );
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.notFound((c) => notFound(c));
+  app.onError((error, c) => {
+    console.error(JSON.stringify({ level: "error", message: "unhandled error", error: String(error) }));
+    const text = messagesFor("en");
+    return c.html(
+      renderMessagePage({ locale: "en", title: text.serverErrorTitle, body: text.serverErrorBody }),
+      500,
+    );
+  });
+
+  /** The invitation behind a link, with its campaign; a Response when the link cannot be used. */
+  const open = async (
+    c: Context,
+  ): Promise<{ invitation: Invitation; campaign: Campaign; locale: Locale } | Response> => {
+    const token = c.req.param("token") ?? "";
+    const invitation = isToken(token) ? await deps.invitations.get(token) : undefined;
+    // Until its email is sent, nobody can hold the link: answer as for an unknown token.
+    if (!invitation || invitation.sentAt === null) return notFound(c);
+    const campaign = await deps.campaigns.get(invitation.campaignId);
+    if (!campaign) return notFound(c);
+    return { invitation, campaign, locale: invitation.locale ?? campaign.locale };
+  };
+
+  const expired = (c: Context, locale: Locale, brandName: string) => {
+    const text = messagesFor(locale);
+    return respond(
+      c,
+      410,
+      renderMessagePage({ locale, brandName, title: text.expiredTitle, body: text.expiredBody }),
+      {
+        code: "link_expired",
+        message: `This survey link was open for ${ANSWER_WINDOW_DAYS} days after it was sent and has closed.`,
+      },
+    );
+  };
+
+  app.get("/s/:token", async (c) => {
+    const opened = await open(c);
+    if (opened instanceof Response) return opened;
+    const { invitation, campaign, locale } = opened;
+    if (answerWindowClosed(invitation, now())) return expired(c, locale, campaign.brandName);
+    const previous = await deps.responses.get(invitation.token);
+    const linkScore = /^(?:10|\d)$/.test(c.req.query("score") ?? "") ? Number(c.req.query("score")) : null;
+    return c.html(
+      renderSurveyPage({
+        locale,
+        text: surveyPageText(locale, campaign.brandName),
+        brandName: campaign.brandName,
+        actionUrl: `/s/${invitation.token}`,
+        selectedScore: linkScore ?? previous?.score ?? null,
+        csat: { enabled: campaign.csat, selected: previous?.csat ?? null },
+        attributes: campaign.attributes.map((a) => ({ ...a, selected: previous?.attributes[a.key] ?? null })),
+        comment: previous?.comment ?? "",
+        errors: [],
+        isEdit: previous !== undefined,
+      }),
+    );
+  });
+
+  app.post(
+    "/s/:token",
+    bodyLimit({ maxSize: MAX_SURVEY_BODY_BYTES, onError: (c) => tooLarge(c) }),
+    async (c) => {
+      const opened = await open(c);
+      if (opened instanceof Response) return opened;
+      const { invitation, campaign, locale } = opened;
+      if (answerWindowClosed(invitation, now())) return expired(c, locale, campaign.brandName);
+      const body = await readForm(c);
+      if (body instanceof Response) return body;
+
+      const parsed = parseAnswer(body, campaign);
+      const text = surveyPageText(locale, campaign.brandName);
+      if (!parsed.ok) {
+        const messages = messagesFor(locale);
+        const shown = parsed.errors.map((e) => ({
+          field: e.field,
+          message:
+            e.field === "score"
+              ? text.scoreError
+              : e.field === "comment"
+                ? text.commentTooLongError
+                : messages.errorRatingInvalid,
+        }));
+        return respond(
+          c,
+          400,
+          renderSurveyPage({
+            locale,
+            text,
+            brandName: campaign.brandName,
+            actionUrl: `/s/${invitation.token}`,
+            selectedScore: parsed.answer.score ?? null,
+            csat: { enabled: campaign.csat, selected: parsed.answer.csat ?? null },
+            attributes: campaign.attributes.map((a) => ({
+              ...a,
+              selected: parsed.answer.attributes?.[a.key] ?? null,
+            })),
+            comment: typeof body.comment === "string" ? body.comment : "",
+            errors: shown,
+            isEdit: (await deps.responses.get(invitation.token)) !== undefined,
+          }),
+          {
+            code: "validation_failed",
+            message: `The answer is not valid: ${[...new Set(parsed.errors.map((e) => e.field))].join(", ")}.`,
+            details: parsed.errors,
+          },
+        );
+      }
+      const outcome = await deps.responses.record(invitation, parsed.answer, now());
+      if (wantsJson(c)) return c.json({ status: outcome, answer: parsed.answer });
+      return c.html(renderThankYouPage({ locale, text, brandName: campaign.brandName }));
+    },
+  );
+
+  app.get("/u/:token", async (c) => {
+    const opened = await open(c);
+    if (opened instanceof Response) return opened;
+    const { invitation, campaign, locale } = opened;
+    return c.html(
+      renderUnsubscribeConfirmPage({
+        locale,
+        text: surveyPageText(locale, campaign.brandName),
+        brandName: campaign.brandName,
+        actionUrl: `/u/${invitation.token}`,
+      }),
+    );
+  });
+
+  // RFC 8058 one-click target: mail providers POST `List-Unsubscribe=One-Click` here; the page's button does too.
+  app.post(
+    "/u/:token",
+    bodyLimit({ maxSize: MAX_SURVEY_BODY_BYTES, onError: (c) => tooLarge(c) }),
+    async (c) => {
+      const opened = await open(c);
+      if (opened instanceof Response) return opened;
+      const { invitation, campaign, locale } = opened;
+      await deps.invitations.unsubscribe(invitation, now());
+      if (wantsJson(c)) return c.json({ status: "unsubscribed" });
+      return c.html(
+        renderUnsubscribedPage({
+          locale,
+          text: surveyPageText(locale, campaign.brandName),
+          brandName: campaign.brandName,
+        }),
+      );
+    },
+  );
+
+  return app;
+}
+
+/** The CSP allows exactly the pages' one stylesheet, by hash: no inline script or style can run. */
+const STYLE_HASH = `'sha256-${createHash("sha256").update(PAGE_STYLE, "utf8").digest("base64")}'`;
+
+/** The page texts in a locale, with the brand already in them. */
+export function surveyPageText(locale: Locale, brand: string): SurveyPageText {
+  const m = messagesFor(locale);
+  return {
+    title: m.pageTitle(brand),
+    question: m.npsQuestion(brand),
+    scoreLowLabel: m.scoreLowMeaning,
+    scoreHighLabel: m.scoreHighMeaning,
+    csatQuestion: m.csatQuestion(brand),
+    csatLabels: m.csatLabels,
+    attributeQuestion: m.attributeQuestion,
+    attributeLabels: m.attributeLabels,
+    commentLabel: m.commentLabel,
+    submit: m.submitButton,
+    update: m.updateButton,
+    thankYouTitle: m.thanksTitle,
+    thankYouBody: `${m.thanksBody} ${m.thanksEditHint(ANSWER_WINDOW_DAYS)}`,
+    expiredTitle: m.expiredTitle,
+    expiredBody: m.expiredBody,
+    notFoundTitle: m.notFoundTitle,
+    notFoundBody: m.notFoundBody,
+    unsubscribeConfirmTitle: m.unsubscribeTitle,
+    unsubscribeConfirmBody: m.unsubscribeBody,
+    unsubscribeButton: m.unsubscribeButton,
+    unsubscribedTitle: m.unsubscribedTitle,
+    unsubscribedBody: m.unsubscribedBody,
+    scoreError: m.errorScoreRequired,
+    commentTooLongError: m.errorCommentTooLong(MAX_COMMENT_LENGTH),
+  };
+}
+
+const wantsJson = (c: Context): boolean =>
+  /application\/json/i.test(c.req.header("content-type") ?? "") ||
+  /^application\/json/i.test(c.req.header("accept") ?? "");
+
+/** A page for browsers, the API's error body for JSON callers. */
+function respond(
+  c: Context,
+  status: 400 | 404 | 410 | 413 | 415,
+  page: string,
+  error: { code: string; message: string; details?: unknown },
+): Response {
+  return wantsJson(c) ? c.json({ error }, status) : c.html(page, status);
+}
+
+function notFound(c: Context): Response {
+  const text = messagesFor("en");
+  return respond(
+    c,
+    404,
+    renderMessagePage({ locale: "en", title: text.notFoundTitle, body: text.notFoundBody }),
+    {
+      code: "not_found",
+      message: "This link is not valid.",
+    },
+  );
+}
+
+function tooLarge(c: Context): Response {
+  c.header("Connection", "close");
+  return respond(
+    c,
+    413,
+    renderMessagePage({ locale: "en", title: "Too large", body: "The answer is too long to send." }),
+    {
+      code: "payload_too_large",
+      message: `The request body is larger than ${MAX_SURVEY_BODY_BYTES} bytes.`,
+    },
+  );
+}
+
+/** The posted fields, from a form (what the page sends) or JSON; anything else is a 415 or a 400. */
+async function readForm(c: Context): Promise<Record<string, unknown> | Response> {
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
+  if (/^application\/(?:[\w.+-]+\+)?json/.test(type)) {
+    try {
+      const parsed: unknown = JSON.parse(await c.req.text());
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+        return parsed as Record<string, unknown>;
+    } catch {
+      // answered below
+    }
+    return c.json(
+      { error: { code: "malformed_body", message: "The request body must be a JSON object." } },
+      400,
+    );
+  }
+  if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+    const form = await c.req.parseBody({ all: false });
+    return Object.fromEntries(Object.entries(form).filter(([, value]) => typeof value === "string"));
+  }
+  return respond(
+    c,
+    415,
+    renderMessagePage({ locale: "en", title: "Unsupported", body: "Please answer from the survey page." }),
+    {
+      code: "unsupported_media_type",
+      message: "Send the answer as a form (application/x-www-form-urlencoded) or as application/json.",
+    },
+  );
+}

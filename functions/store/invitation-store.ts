@@ -1,0 +1,300 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { DueAction, Invitation, Recipient, SkipReason } from "../domain/invitation";
+import { purchaseRef } from "../domain/invitation";
+import {
+  contactKey,
+  DUE_PARTITION,
+  dueListing,
+  dueUpTo,
+  emailPartition,
+  invitationKey,
+  suppressionKey,
+} from "./keys";
+
+export type DueEntry = { token: string; action: DueAction; dueKey: string };
+export type SuppressionReason = "unsubscribed" | "bounced" | "complained";
+
+const INVITATION_FIELDS = [
+  "token",
+  "campaignId",
+  "orderId",
+  "kind",
+  "email",
+  "name",
+  "locale",
+  "properties",
+  "purchasedAt",
+  "sendAt",
+  "status",
+  "nextAction",
+  "dueAt",
+  "sentAt",
+  "reminderSentAt",
+  "answeredAt",
+  "unsubscribedAt",
+  "skipReason",
+] as const satisfies readonly (keyof Invitation)[];
+
+/**
+ * Invitations through their life (due → claimed → sent → reminded), and the per-person records read
+ * before each send (suppression, last survey). Every state change is conditional on the state it
+ * expects, so a retried or duplicated message can never act twice.
+ */
+export class InvitationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(token: string): Promise<Invitation | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: invitationKey(token), ConsistentRead: true }),
+    );
+    return Item ? toInvitation(Item) : undefined;
+  }
+
+  /** Due entries, oldest first, at most `limit`. */
+  async findDue(now: Date, limit: number): Promise<DueEntry[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :due AND gsi1sk <= :upTo",
+        ExpressionAttributeValues: { ":due": DUE_PARTITION, ":upTo": dueUpTo(now.toISOString()) },
+        ProjectionExpression: "#token, nextAction, gsi1sk",
+        ExpressionAttributeNames: { "#token": "token" },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => ({
+      token: String(item.token),
+      action: item.nextAction as DueAction,
+      dueKey: String(item.gsi1sk),
+    }));
+  }
+
+  /**
+   * Claims a due entry for `leaseMs` by moving its due time forward: if the claimant dies before
+   * the send is marked, the entry falls due again and another dispatch picks it up. False when
+   * someone else claimed it first.
+   */
+  async claim(entry: DueEntry, now: Date, leaseMs: number): Promise<boolean> {
+    return await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(entry.token),
+        UpdateExpression: "SET gsi1sk = :leased, claimedAt = :now",
+        ConditionExpression: "gsi1sk = :seen",
+        ExpressionAttributeValues: {
+          ":seen": entry.dueKey,
+          ":leased": dueListing(new Date(now.getTime() + leaseMs).toISOString(), entry.token).gsi1sk,
+          ":now": now.toISOString(),
+        },
+      }),
+    );
+  }
+
+  /**
+   * Takes the send lock for one action: only one sender may be between "about to call SES" and "marked
+   * sent" at a time. An expired lock (the sender died) can be taken again.
+   */
+  async lockForSending(token: string, action: DueAction, now: Date, leaseMs: number): Promise<boolean> {
+    return await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(token),
+        UpdateExpression: "SET sendingUntil = :until",
+        ConditionExpression:
+          "nextAction = :action AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)",
+        ExpressionAttributeValues: {
+          ":action": action,
+          ":now": now.toISOString(),
+          ":until": new Date(now.getTime() + leaseMs).toISOString(),
+        },
+      }),
+    );
+  }
+
+  /**
+   * Marks the first email sent: the invitation leaves the due index (or waits there for its reminder)
+   * and the person's last-surveyed time moves, in one transaction.
+   */
+  async markSent(invitation: Invitation, sentAt: Date, reminderDueAt: string | null): Promise<void> {
+    const at = sentAt.toISOString();
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: invitationKey(invitation.token),
+              UpdateExpression: reminderDueAt
+                ? "SET #status = :sent, sentAt = :at, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey REMOVE sendingUntil"
+                : "SET #status = :sent, sentAt = :at, nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk",
+              ConditionExpression: "#status = :scheduled AND nextAction = :send",
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: {
+                ":sent": "sent",
+                ":scheduled": "scheduled",
+                ":send": "send",
+                ":at": at,
+                ...(reminderDueAt
+                  ? {
+                      ":remind": "remind",
+                      ":due": reminderDueAt,
+                      ":duePartition": DUE_PARTITION,
+                      ":dueKey": dueListing(reminderDueAt, invitation.token).gsi1sk,
+                    }
+                  : { ":none": null }),
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: contactKey(invitation.email),
+              UpdateExpression: "SET lastSentAt = :at, lastSentPurchase = :purchase, #type = :contact",
+              ExpressionAttributeNames: { "#type": "type" },
+              ExpressionAttributeValues: {
+                ":at": at,
+                ":purchase": purchaseRef(invitation),
+                ":contact": "contact",
+              },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async markReminderSent(token: string, sentAt: Date): Promise<void> {
+    await this.finish(token, "remind", "SET reminderSentAt = :at", { ":at": sentAt.toISOString() });
+  }
+
+  /** Nothing will be sent for this invitation, for `reason`. */
+  async skip(token: string, reason: SkipReason, now: Date): Promise<void> {
+    await this.finish(token, "send", "SET #status = :skipped, skipReason = :reason, skippedAt = :at", {
+      ":skipped": "skipped",
+      ":reason": reason,
+      ":at": now.toISOString(),
+    });
+  }
+
+  /** The due action is no longer wanted (answered, unsubscribed, campaign archived). */
+  async drop(token: string, action: DueAction): Promise<void> {
+    await this.finish(token, action, "", {});
+  }
+
+  /** Puts the entry back in the due index for `until` (a paused campaign is looked at again later). */
+  async postpone(token: string, action: DueAction, until: string): Promise<void> {
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(token),
+        UpdateExpression: "SET gsi1sk = :dueKey, dueAt = :until REMOVE sendingUntil",
+        ConditionExpression: "nextAction = :action",
+        ExpressionAttributeValues: {
+          ":dueKey": dueListing(until, token).gsi1sk,
+          ":until": until,
+          ":action": action,
+        },
+      }),
+    );
+  }
+
+  /** Suppression and last-survey records of one person, in one query. */
+  async recipient(email: string): Promise<Recipient> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": emailPartition(email) },
+        ConsistentRead: true,
+      }),
+    );
+    const contact = Items.find((item) => item.sk === contactKey(email).sk);
+    return {
+      suppressed: Items.some((item) => item.sk === suppressionKey(email).sk),
+      lastSentAt: typeof contact?.lastSentAt === "string" ? contact.lastSentAt : null,
+      lastSentPurchase: typeof contact?.lastSentPurchase === "string" ? contact.lastSentPurchase : null,
+    };
+  }
+
+  async isSuppressed(email: string): Promise<boolean> {
+    return (await this.recipient(email)).suppressed;
+  }
+
+  /** Suppresses an address for every later survey; the first reason recorded is kept. */
+  async suppress(email: string, reason: SuppressionReason, now: Date, source: string): Promise<void> {
+    await this.conditional(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...suppressionKey(email),
+          type: "suppression",
+          email,
+          reason,
+          source,
+          suppressedAt: now.toISOString(),
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  }
+
+  /** Records an unsubscribe through an invitation's link: the address is suppressed, and its reminder dropped. */
+  async unsubscribe(invitation: Invitation, now: Date): Promise<void> {
+    await this.suppress(invitation.email, "unsubscribed", now, `invitation:${invitation.token}`);
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(invitation.token),
+        UpdateExpression: "SET unsubscribedAt = if_not_exists(unsubscribedAt, :now)",
+        ExpressionAttributeValues: { ":now": now.toISOString() },
+        ConditionExpression: "attribute_exists(pk)",
+      }),
+    );
+  }
+
+  /** Ends the due action `action`: the invitation leaves the due index and the lock is released. */
+  private async finish(
+    token: string,
+    action: DueAction,
+    setClause: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(token),
+        UpdateExpression: `${setClause}${setClause ? ", " : "SET "}nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk`,
+        ConditionExpression: "nextAction = :action",
+        ExpressionAttributeNames: setClause.includes("#status") ? { "#status": "status" } : undefined,
+        ExpressionAttributeValues: { ...values, ":none": null, ":action": action },
+      }),
+    );
+  }
+
+  /** Runs a conditional write; false when its condition did not hold (someone else got there first). */
+  private async conditional(command: UpdateCommand | PutCommand): Promise<boolean> {
+    try {
+      await this.db.send(command as UpdateCommand);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+export function toInvitation(item: Record<string, unknown>): Invitation {
+  return Object.fromEntries(INVITATION_FIELDS.map((field) => [field, item[field] ?? null])) as Invitation;
+}

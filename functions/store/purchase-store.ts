@@ -1,0 +1,139 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Invitation } from "../domain/invitation";
+import { type PlannedInvitation, type Purchase, throttleWindow } from "../domain/purchase";
+import { newToken } from "../domain/tokens";
+import { contactKey, dueListing, invitationKey, purchaseKey } from "./keys";
+import { failedConditions } from "./transactions";
+
+export type PurchaseOutcome =
+  | { status: "scheduled"; sendAt: string; tokens: string[] }
+  | { status: "duplicate" | "suppressed" | "throttled" };
+
+/**
+ * Records a purchase and the invitations it causes in one transaction, so a purchase is either fully
+ * scheduled or not recorded at all. The purchase put is conditional (same orderId again: duplicate) and
+ * so is the contact update (another survey to this person inside the throttle window: throttled).
+ */
+export class PurchaseStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(
+    campaign: { id: string; throttleDays: number },
+    purchase: Purchase,
+    planned: PlannedInvitation[],
+    suppressed: boolean,
+    now: Date,
+  ): Promise<PurchaseOutcome> {
+    const purchaseItem = {
+      ...purchaseKey(campaign.id, purchase.orderId),
+      type: "purchase",
+      campaignId: campaign.id,
+      ...purchase,
+      recordedAt: now.toISOString(),
+    };
+    if (suppressed) return await this.recordUnscheduled(purchaseItem, "suppressed");
+
+    const initial = planned[0];
+    if (!initial) throw new Error("a purchase plans at least one invitation");
+    const invitations = planned.map((plan) => newInvitation(campaign.id, purchase, plan));
+    const window = throttleWindow(initial.sendAt, campaign.throttleDays);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...purchaseItem, status: "scheduled", tokens: invitations.map((i) => i.token) },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: contactKey(purchase.email),
+                UpdateExpression: "SET lastScheduledAt = :sendAt, #type = :contact",
+                ConditionExpression:
+                  campaign.throttleDays > 0
+                    ? "attribute_not_exists(lastScheduledAt) OR lastScheduledAt <= :from OR lastScheduledAt >= :to"
+                    : undefined,
+                ExpressionAttributeNames: { "#type": "type" },
+                ExpressionAttributeValues: {
+                  ":sendAt": initial.sendAt,
+                  ":contact": "contact",
+                  ...(campaign.throttleDays > 0 ? { ":from": window.from, ":to": window.to } : {}),
+                },
+              },
+            },
+            ...invitations.map((invitation) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...invitationKey(invitation.token),
+                  ...dueListing(invitation.sendAt, invitation.token),
+                  type: "invitation",
+                  ...invitation,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            })),
+          ],
+        }),
+      );
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (!failed) throw error;
+      if (failed.includes(0)) return { status: "duplicate" };
+      if (failed.includes(1)) return await this.recordUnscheduled(purchaseItem, "throttled");
+      throw error;
+    }
+    return { status: "scheduled", sendAt: initial.sendAt, tokens: invitations.map((i) => i.token) };
+  }
+
+  /** A purchase that causes no survey is still recorded, so posting it again answers `duplicate`. */
+  private async recordUnscheduled(
+    purchaseItem: Record<string, unknown>,
+    status: "suppressed" | "throttled",
+  ): Promise<PurchaseOutcome> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...purchaseItem, status },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return { status };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { status: "duplicate" };
+      throw error;
+    }
+  }
+}
+
+function newInvitation(campaignId: string, purchase: Purchase, plan: PlannedInvitation): Invitation {
+  return {
+    token: newToken(),
+    campaignId,
+    orderId: purchase.orderId,
+    kind: plan.kind,
+    email: purchase.email,
+    name: purchase.name,
+    locale: purchase.locale,
+    properties: purchase.properties,
+    purchasedAt: purchase.purchasedAt,
+    sendAt: plan.sendAt,
+    status: "scheduled",
+    nextAction: "send",
+    dueAt: plan.sendAt,
+    sentAt: null,
+    reminderSentAt: null,
+    answeredAt: null,
+    unsubscribedAt: null,
+    skipReason: null,
+  };
+}

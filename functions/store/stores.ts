@@ -1,0 +1,25 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ApiKeyStore } from "./api-key-store";
+import { CampaignStore } from "./campaign-store";
+import { InvitationStore } from "./invitation-store";
+import { PurchaseStore } from "./purchase-store";
+import { ResponseStore } from "./response-store";
+
+export type Stores = {
+  readonly campaigns: CampaignStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly purchases: PurchaseStore;
+  readonly invitations: InvitationStore;
+  readonly responses: ResponseStore;
+};
+
+/** Every store over one table: what handlers, the local runtime and tests wire into the apps. */
+export function createStores(db: DynamoDBDocumentClient, tableName: string): Stores {
+  return {
+    campaigns: new CampaignStore(db, tableName),
+    apiKeys: new ApiKeyStore(db, tableName),
+    purchases: new PurchaseStore(db, tableName),
+    invitations: new InvitationStore(db, tableName),
+    responses: new ResponseStore(db, tableName),
+  };
+}
