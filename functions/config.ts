@@ -12,7 +12,7 @@ const tableSettings = {
   DYNAMODB_ENDPOINT: z.optional(z.url()),
 };
 
-export const apiEnvironment = z.object(tableSettings);
+export const tableEnvironment = z.object(tableSettings);
 
 export const sendEnvironment = z.object({
   ...tableSettings,

@@ -1,11 +1,11 @@
 // Lambda entry for the public survey and unsubscribe pages.
 import { handle } from "hono/aws-lambda";
-import { apiEnvironment, readEnvironment } from "../config";
+import { readEnvironment, tableEnvironment } from "../config";
 import { createSurveyApp } from "../http/survey-app";
 import { createDocumentClient } from "../store/dynamo-client";
 import { createStores } from "../store/stores";
 
-const env = readEnvironment(apiEnvironment);
+const env = readEnvironment(tableEnvironment);
 const db = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
 
 export const handler = handle(createSurveyApp(createStores(db, env.TABLE_NAME)));
