@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AxeResults } from "axe-core";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -10,6 +11,11 @@ export const CHROMIUM_PATH = "/usr/bin/chromium";
  * reaching out (QUIC, component updates, sync, background fetches) and waiting on it.
  */
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Browser tests need Chromium at ${CHROMIUM_PATH}: install it with 'sudo apt-get install -y chromium'.`,
+    );
+  }
   return await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
