@@ -1,4 +1,5 @@
-import type { InvitationStore } from "../store/invitation-store";
+import { MAX_DISPATCH_ATTEMPTS } from "../domain/invitation";
+import type { DueEntry, InvitationStore } from "../store/invitation-store";
 import type { WorkQueue } from "./work-queue";
 
 export type DispatchOptions = {
@@ -27,12 +28,25 @@ export async function dispatchDueInvitations(
     if (due.length === 0) break;
     const claimed = [];
     for (const entry of due) {
-      if (await invitations.claim(entry, now, options.leaseMs))
-        claimed.push({ token: entry.token, action: entry.action });
+      const claim = await invitations.claim(entry, now, options.leaseMs, MAX_DISPATCH_ATTEMPTS);
+      if (claim === "claimed") claimed.push({ token: entry.token, action: entry.action });
+      if (claim === "exhausted") await giveUp(invitations, entry, now);
     }
     await queue.enqueue(claimed);
     queued += claimed.length;
     if (claimed.length === 0) break;
   }
   return queued;
+}
+
+async function giveUp(invitations: InvitationStore, entry: DueEntry, now: Date): Promise<void> {
+  console.error(
+    JSON.stringify({
+      level: "error",
+      message: "due action given up after repeated failures",
+      action: entry.action,
+    }),
+  );
+  if (entry.action === "send") await invitations.skip(entry.token, "undeliverable", now);
+  else await invitations.drop(entry.token, entry.action);
 }

@@ -4,7 +4,14 @@ import { addDays, type InvitationKind, throttleWindow } from "./purchase";
 
 /** One survey email to one person about one purchase, from scheduling to answer. */
 export type DueAction = "send" | "remind";
-export type SkipReason = "suppressed" | "throttled" | "archived" | "rejected";
+export type SkipReason = "suppressed" | "throttled" | "archived" | "rejected" | "undeliverable";
+
+/**
+ * How many times one due action is dispatched before it is given up as undeliverable. Each dispatch
+ * already gets the queue's own retries, so this bounds a fault that outlives both (it also shows in the
+ * dead-letter queue, which alarms).
+ */
+export const MAX_DISPATCH_ATTEMPTS = 5;
 
 export type Invitation = {
   token: string;

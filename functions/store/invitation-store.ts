@@ -7,6 +7,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DueAction, Invitation, Recipient, SkipReason } from "../domain/invitation";
 import { purchaseRef } from "../domain/invitation";
 import {
@@ -83,23 +84,40 @@ export class InvitationStore {
 
   /**
    * Claims a due entry for `leaseMs` by moving its due time forward: if the claimant dies before
-   * the send is marked, the entry falls due again and another dispatch picks it up. False when
-   * someone else claimed it first.
+   * the send is marked, the entry falls due again and another dispatch picks it up. Each claim counts
+   * an attempt; past `maxAttempts` the action is given up (`exhausted`). `taken`: someone else
+   * claimed it first.
    */
-  async claim(entry: DueEntry, now: Date, leaseMs: number): Promise<boolean> {
-    return await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(entry.token),
-        UpdateExpression: "SET gsi1sk = :leased, claimedAt = :now",
-        ConditionExpression: "gsi1sk = :seen",
-        ExpressionAttributeValues: {
-          ":seen": entry.dueKey,
-          ":leased": dueListing(new Date(now.getTime() + leaseMs).toISOString(), entry.token).gsi1sk,
-          ":now": now.toISOString(),
-        },
-      }),
-    );
+  async claim(
+    entry: DueEntry,
+    now: Date,
+    leaseMs: number,
+    maxAttempts: number,
+  ): Promise<"claimed" | "taken" | "exhausted"> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invitationKey(entry.token),
+          UpdateExpression: "SET gsi1sk = :leased, claimedAt = :now ADD dispatchAttempts :one",
+          ConditionExpression:
+            "gsi1sk = :seen AND (attribute_not_exists(dispatchAttempts) OR dispatchAttempts < :max)",
+          ExpressionAttributeValues: {
+            ":seen": entry.dueKey,
+            ":leased": dueListing(new Date(now.getTime() + leaseMs).toISOString(), entry.token).gsi1sk,
+            ":now": now.toISOString(),
+            ":one": 1,
+            ":max": maxAttempts,
+          },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return "claimed";
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = error.Item ? unmarshall(error.Item) : undefined;
+      return old?.gsi1sk === entry.dueKey ? "exhausted" : "taken";
+    }
   }
 
   /**
@@ -137,8 +155,8 @@ export class InvitationStore {
               TableName: this.tableName,
               Key: invitationKey(invitation.token),
               UpdateExpression: reminderDueAt
-                ? "SET #status = :sent, sentAt = :at, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey REMOVE sendingUntil"
-                : "SET #status = :sent, sentAt = :at, nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk",
+                ? "SET #status = :sent, sentAt = :at, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey REMOVE sendingUntil, dispatchAttempts"
+                : "SET #status = :sent, sentAt = :at, nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk, dispatchAttempts",
               ConditionExpression: "#status = :scheduled AND nextAction = :send",
               ExpressionAttributeNames: { "#status": "status" },
               ExpressionAttributeValues: {
@@ -199,7 +217,8 @@ export class InvitationStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: invitationKey(token),
-        UpdateExpression: "SET gsi1sk = :dueKey, dueAt = :until REMOVE sendingUntil",
+        // A pause is not a failure: the attempt count starts again.
+        UpdateExpression: "SET gsi1sk = :dueKey, dueAt = :until REMOVE sendingUntil, dispatchAttempts",
         ConditionExpression: "nextAction = :action",
         ExpressionAttributeValues: {
           ":dueKey": dueListing(until, token).gsi1sk,
