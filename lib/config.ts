@@ -16,6 +16,10 @@
  *   alarmEmail        where operational alarms are emailed (the address must confirm the subscription).
  *   logRetentionDays  how long logs are kept; one of CloudWatch's values (1, 3, 5, 7, 14, 30, 60, 90, …,
  *                     3653, or 9999 for never expire). Default: 30.
+ *   sendConcurrency   how many send functions may run at once, 2–50. Each sends one email at a time, so
+ *                     the send rate is about sendConcurrency ÷ the time one send takes (~0.2 s): keep it
+ *                     within the account's SES sending quota. Lambda's minimum for an SQS event source's
+ *                     maximum concurrency is 2. Default: 2.
  *
  * Any stage other than "dev" must name the sender (senderEmail or senderDomain) and alarmEmail; a
  * missing or invalid value stops synthesis with a message listing every problem.
@@ -49,6 +53,7 @@ export const CONFIG_KEYS = [
   "senderDomain",
   "alarmEmail",
   "logRetentionDays",
+  "sendConcurrency",
 ] as const;
 type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -62,6 +67,8 @@ export interface StackConfig {
   /** Where alarms are emailed; absent only for "dev". */
   readonly alarmEmail?: string;
   readonly logRetention: RetentionDays;
+  /** Maximum concurrent send functions (what keeps sending within the SES rate quota). */
+  readonly sendConcurrency: number;
 }
 
 /** Something that lets synthesis go on but must be fixed before a real deployment. */
@@ -95,6 +102,16 @@ export class ConfigError extends Error {
 const RETENTION_VALUES: readonly number[] = Object.values(RetentionDays).filter(
   (value): value is number => typeof value === "number",
 );
+
+/** Bounds of sendConcurrency: Lambda's minimum for an SQS event source; a ceiling against typos. */
+export const SEND_CONCURRENCY_RANGE = { min: 2, max: 50, default: 2 } as const;
+
+/** A whole number given as a JSON number (cdk.json) or as digits (`-c key=3`). */
+const wholeNumber = (message: string) =>
+  z.pipe(
+    z.union([z.number(), z.string().check(z.regex(/^\d+$/, message))], message),
+    z.transform((value: number | string) => Number(value)),
+  );
 
 const emailSchema = (example: string) => z.email(`must be an email address such as ${example}`);
 
@@ -138,6 +155,19 @@ const contextSchema = z.object({
             ),
           ),
       ),
+    ),
+  ),
+  sendConcurrency: z.optional(
+    z.pipe(
+      wholeNumber("must be a whole number"),
+      z
+        .number()
+        .check(
+          z.refine(
+            (n) => Number.isInteger(n) && n >= SEND_CONCURRENCY_RANGE.min && n <= SEND_CONCURRENCY_RANGE.max,
+            `must be a whole number from ${SEND_CONCURRENCY_RANGE.min} to ${SEND_CONCURRENCY_RANGE.max}`,
+          ),
+        ),
     ),
   ),
 });
@@ -203,6 +233,7 @@ export function parseStackConfig(context: Readonly<Partial<Record<ConfigKey, unk
       senderDomain: values.senderDomain,
       alarmEmail: values.alarmEmail,
       logRetention: (values.logRetentionDays ?? RetentionDays.ONE_MONTH) as RetentionDays,
+      sendConcurrency: values.sendConcurrency ?? SEND_CONCURRENCY_RANGE.default,
     },
     warnings,
   };

@@ -63,6 +63,11 @@ export class SurveyHttpApi extends Construct {
   public readonly surveyFunction: LambdaFunction;
   /** The API's base URL, ending in `/`. */
   public readonly url: string;
+  /**
+   * The same address without the trailing slash: the origin survey links in emails are built on
+   * (`<publicBaseUrl>/s/<token>`).
+   */
+  public readonly publicBaseUrl: string;
   /** The routes, grouped by who may call them (none has an API Gateway authorizer). */
   public readonly routes: SurveyRoutes;
 
@@ -107,6 +112,9 @@ export class SurveyHttpApi extends Construct {
       },
     });
     this.url = this.stage.url;
+    // The API's own endpoint is `https://<id>.execute-api.<region>.<suffix>`, without a slash; with the
+    // `$default` stage it is the same address as `url`.
+    this.publicBaseUrl = this.httpApi.apiEndpoint;
 
     const api = new HttpLambdaIntegration("ApiIntegration", this.apiFunction);
     const survey = new HttpLambdaIntegration("SurveyIntegration", this.surveyFunction);

@@ -1,10 +1,12 @@
-// The whole product in one stack: stateful table, stateless HTTP API and functions, alarm topic.
+// The whole product in one stack: stateful table, HTTP API, delivery pipeline, mail events, alarms.
 import { CfnOutput, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { AlarmTopic } from "./alarm-topic";
 import { DataStore } from "./data-store";
+import { Delivery } from "./delivery";
 import { SurveyHttpApi } from "./http-api";
+import { Mail } from "./mail";
 import { applyNagSuppressions } from "./nag-suppressions";
 
 export interface NpsStackProps extends StackProps {
@@ -34,11 +36,21 @@ export interface NpsStackProps extends StackProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
+
+  /**
+   * How many send functions may run at once (2–50, validated by lib/config.ts). Each sends one email
+   * at a time, so this bounds the send rate: about sendConcurrency ÷ the time one send takes. Keep it
+   * within the account's SES sending quota.
+   * @default 2
+   */
+  readonly sendConcurrency?: number;
 }
 
 /**
- * One deployment of the product: the table (stateful, retained), the HTTP API with its functions
- * (stateless) and the alarm topic. Outputs ApiUrl and TableName. Its cdk-nag suppressions are applied
+ * One deployment of the product: the table (stateful, retained), the HTTP API with its functions, the
+ * delivery pipeline (schedule, queues, dispatch and send functions), the SES configuration set with its
+ * event path, and the alarm topic. Outputs ApiUrl, TableName, SendQueueUrl, DeadLetterQueueUrl and
+ * ConfigurationSetName. Its cdk-nag suppressions are applied
  * here, from lib/nag-suppressions.ts, so that every synthesis of the stack sees the same ones.
  */
 export class NpsStack extends Stack {
@@ -48,6 +60,8 @@ export class NpsStack extends Stack {
   public readonly dataStore: DataStore;
   public readonly httpApi: SurveyHttpApi;
   public readonly alarmTopic: AlarmTopic;
+  public readonly mail: Mail;
+  public readonly delivery: Delivery;
 
   constructor(scope: Construct, id: string, props: NpsStackProps) {
     super(scope, id, {
@@ -66,6 +80,21 @@ export class NpsStack extends Stack {
       logRetention: props.logRetention,
     });
     this.alarmTopic = new AlarmTopic(this, "Alarms", { email: props.alarmEmail });
+    this.mail = new Mail(this, "Mail", {
+      table: this.dataStore.table,
+      senderAddress: props.senderEmail,
+      senderDomain: props.senderDomain,
+      logRetention: props.logRetention,
+    });
+    this.delivery = new Delivery(this, "Delivery", {
+      table: this.dataStore.table,
+      mail: this.mail,
+      // Survey links point at the API's own address until a custom domain is put in front of it.
+      publicBaseUrl: this.httpApi.publicBaseUrl,
+      alarmTopic: this.alarmTopic.topic,
+      sendConcurrency: props.sendConcurrency,
+      logRetention: props.logRetention,
+    });
 
     new CfnOutput(this, "ApiUrl", {
       description: "Base URL of the HTTP API (marketer API under /v1, survey pages under /s and /u)",
@@ -74,6 +103,18 @@ export class NpsStack extends Stack {
     new CfnOutput(this, "TableName", {
       description: "Name of the DynamoDB table holding all state",
       value: this.dataStore.table.tableName,
+    });
+    new CfnOutput(this, "SendQueueUrl", {
+      description: "URL of the queue of invitations waiting to be sent",
+      value: this.delivery.queue.queueUrl,
+    });
+    new CfnOutput(this, "DeadLetterQueueUrl", {
+      description: "URL of the dead-letter queue: delivery messages that failed repeatedly (alarmed)",
+      value: this.delivery.deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, "ConfigurationSetName", {
+      description: "SES configuration set survey emails are sent with",
+      value: this.mail.configurationSetName,
     });
 
     applyNagSuppressions(this, { table: this.dataStore.table, routes: this.httpApi.routes });

@@ -64,6 +64,12 @@ export interface LambdaFunctionProps {
  * `bind…` helper grants more.
  */
 export class LambdaFunction extends NodejsFunction {
+  /**
+   * The entry file under `functions/handlers/`: it says which environment the code reads at cold start
+   * (the tests check each function's variables against that handler's schema in functions/config.ts).
+   */
+  public readonly handlerFile: string;
+
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     // An explicit log group: Lambda's implicit one never expires and is not removed with the stack.
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -111,6 +117,7 @@ export class LambdaFunction extends NodejsFunction {
         externalModules: [],
       },
     });
+    this.handlerFile = props.handlerFile;
   }
 }
 

@@ -12,7 +12,12 @@ describe("function bundles", SYNTH, () => {
     const bundles = readdirSync(assembly.directory)
       .filter((name) => name.startsWith("asset."))
       .map((name) => join(assembly.directory, name));
-    expect(bundles).toHaveLength(2);
+    // One bundle per handler in functions/handlers: each is a function in the stack.
+    const handlers = readdirSync(new URL("../../functions/handlers/", import.meta.url)).filter((name) =>
+      name.endsWith(".ts"),
+    );
+    expect(handlers).toHaveLength(5);
+    expect(bundles).toHaveLength(handlers.length);
     for (const dir of bundles) {
       const code = readFileSync(join(dir, "index.mjs"), "utf8");
       expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);

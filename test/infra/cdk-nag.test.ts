@@ -24,6 +24,7 @@ describe("cdk-nag AwsSolutions", SYNTH, () => {
   it.each([
     ["with an alarm email", {}],
     ["without an alarm email", { alarmEmail: undefined, stage: "dev" }],
+    ["with a sender domain and more senders", { senderDomain: "acme.com", sendConcurrency: 10 }],
   ])("reports no unsuppressed errors or warnings %s", (_name, props: Partial<NpsStackProps>) => {
     const annotations = checkedStack(props);
     expect(findings(annotations.findError("*", AWS_SOLUTIONS))).toEqual([]);

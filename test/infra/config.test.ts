@@ -30,6 +30,7 @@ describe("stack configuration", () => {
       senderDomain: undefined,
       alarmEmail: undefined,
       logRetention: RetentionDays.ONE_MONTH,
+      sendConcurrency: 2,
     });
     expect(warnings.map((w) => w.id)).toEqual(["open-nps:placeholder-sender", "open-nps:no-alarm-email"]);
     expect(warnings[0]?.message).toContain("-c senderEmail=");
@@ -42,6 +43,7 @@ describe("stack configuration", () => {
       senderDomain: "acme.com",
       alarmEmail: "ops@acme.com",
       logRetentionDays: "90",
+      sendConcurrency: "4",
     });
     expect(config).toEqual({
       stage: "prod",
@@ -49,12 +51,28 @@ describe("stack configuration", () => {
       senderDomain: "acme.com",
       alarmEmail: "ops@acme.com",
       logRetention: RetentionDays.THREE_MONTHS,
+      sendConcurrency: 4,
     });
     expect(warnings).toEqual([]);
   });
 
   it("accepts JSON numbers from cdk.json for logRetentionDays", () => {
     expect(parseStackConfig({ logRetentionDays: 365 }).config.logRetention).toBe(RetentionDays.ONE_YEAR);
+  });
+
+  it("accepts JSON numbers from cdk.json for sendConcurrency", () => {
+    expect(parseStackConfig({ sendConcurrency: 10 }).config.sendConcurrency).toBe(10);
+  });
+
+  it.each<[string | number, string]>([
+    ["1", "(Lambda's minimum for an SQS event source is 2)"],
+    ["51", "(above the ceiling)"],
+    [2.5, "(not whole)"],
+    ["two", "(not a number)"],
+  ])("rejects sendConcurrency %j %s", (value, _why) => {
+    expect(configError({ sendConcurrency: value }).problems).toEqual([
+      expect.stringMatching(/^sendConcurrency: must be a whole number( from 2 to 50)? \(got /),
+    ]);
   });
 
   it("derives the From address from senderDomain alone", () => {

@@ -62,9 +62,9 @@ describe("DataStore table", SYNTH, () => {
 });
 
 describe("Lambda functions", SYNTH, () => {
-  it("are the api and survey functions: Node 22 on ARM64, traced, with source maps, no physical names", () => {
+  it("are api, survey, dispatch, send and mail-events: Node 22 on ARM64, traced, with source maps, no physical names", () => {
     const template = synthTemplate();
-    template.resourceCountIs("AWS::Lambda::Function", 2);
+    template.resourceCountIs("AWS::Lambda::Function", 5);
     template.allResourcesProperties("AWS::Lambda::Function", {
       Runtime: "nodejs22.x",
       Architectures: ["arm64"],
@@ -97,7 +97,7 @@ describe("Lambda functions", SYNTH, () => {
 
   it("run under their own roles, without the account-wide AWSLambdaBasicExecutionRole", () => {
     const template = synthTemplate();
-    template.resourceCountIs("AWS::IAM::Role", 2);
+    template.resourceCountIs("AWS::IAM::Role", 5);
     template.allResourcesProperties("AWS::IAM::Role", { ManagedPolicyArns: Match.absent() });
   });
 
@@ -195,7 +195,11 @@ describe("NpsStack", SYNTH, () => {
   });
 
   it("has no alarm subscription without an alarm email", () => {
-    synthTemplate({ alarmEmail: undefined }).resourceCountIs("AWS::SNS::Subscription", 0);
+    synthTemplate({ alarmEmail: undefined }).resourcePropertiesCountIs(
+      "AWS::SNS::Subscription",
+      { Protocol: "email" },
+      0,
+    );
   });
 
   it("tags the resources with the stage", () => {
@@ -212,6 +216,10 @@ describe("NpsStack", SYNTH, () => {
       "AWS::IAM::Role": "RoleName",
       "AWS::Logs::LogGroup": "LogGroupName",
       "AWS::SNS::Topic": "TopicName",
+      "AWS::SQS::Queue": "QueueName",
+      "AWS::SES::ConfigurationSet": "Name",
+      "AWS::Events::Rule": "Name",
+      "AWS::CloudWatch::Alarm": "AlarmName",
     };
     for (const [type, property] of Object.entries(nameProperty)) {
       template.allResourcesProperties(type, { [property]: Match.absent() });

@@ -1,0 +1,200 @@
+// Email: the SES configuration set survey mail is sent with, and the path its events take back to the
+// table (SES → SNS → mail-events function → suppression records).
+import { RemovalPolicy, Stack } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import {
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  DkimIdentity,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+} from "aws-cdk-lib/aws-ses";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import { Construct } from "constructs";
+import { bindTable, LambdaFunction } from "./constructs/lambda-function";
+
+/** The SES events the mail-events function is sent. */
+export const MAIL_EVENTS: readonly EmailSendingEvent[] = [
+  // Hard bounces and complaints suppress the address (functions/domain/mail-events.ts).
+  EmailSendingEvent.BOUNCE,
+  EmailSendingEvent.COMPLAINT,
+  // Delivery and reject are recorded too: they tell an operator whether mail reaches anyone at all.
+  EmailSendingEvent.DELIVERY,
+  EmailSendingEvent.REJECT,
+];
+
+/**
+ * What a function needs to send survey email. `Mail` provides it; `Delivery` takes it, so the sender can
+ * be given another implementation (e.g. an imported configuration set) without touching delivery.
+ */
+export interface IMailSending {
+  /** The From address of survey emails. */
+  readonly senderAddress: string;
+  /** The configuration set every email is sent with; its events feed the suppression records. */
+  readonly configurationSetName: string;
+  /** Lets `grantee` call SES `SendEmail` as the sender, with the configuration set, and nothing else. */
+  grantSend(grantee: IGrantable): Grant;
+}
+
+export interface MailProps {
+  /** The table the mail-events function writes suppression records to. */
+  readonly table: ITable;
+
+  /** The From address of survey emails, e.g. surveys@acme.com. */
+  readonly senderAddress: string;
+
+  /**
+   * The domain verified in SES, when the client verified a whole domain rather than one address. The
+   * send permission then names the domain identity (and the address, see `identityArns`).
+   * @default - the sender address itself is the SES identity
+   */
+  readonly senderDomain?: string;
+
+  /**
+   * Create the SES domain identity for `senderDomain`, with Easy DKIM, in this stack. Off by default:
+   * most clients verify their domain once, outside any stack (often before this product exists), and
+   * an identity created here would fail to deploy next to theirs and would be removed with the stack,
+   * taking the domain's verification and DKIM setup with it. When on, the DKIM CNAME records to publish
+   * are on `domainIdentity.dkimRecords`; SES verifies the domain once they resolve.
+   * @default false
+   */
+  readonly createDomainIdentity?: boolean;
+
+  /**
+   * How long the mail-events function's logs are kept.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The SES side of the product: a configuration set (reputation metrics on, TLS required) whose bounce,
+ * complaint, delivery and reject events go to an SNS topic, and the mail-events function subscribed to
+ * it, which turns bounces and complaints into suppression records. It does not verify the sender: SES
+ * identities usually outlive any one deployment (see `createDomainIdentity`).
+ *
+ * The events topic is encrypted with a customer-managed KMS key (about 1 USD a month): SES events carry
+ * recipients' addresses, and SES cannot publish to a topic under the AWS-managed SNS key, whose policy
+ * cannot be changed to let SES use it.
+ */
+export class Mail extends Construct implements IMailSending {
+  public readonly senderAddress: string;
+  public readonly configurationSet: ConfigurationSet;
+  public readonly configurationSetName: string;
+  /** `arn:aws:ses:<region>:<account>:configuration-set/<name>`, a resource of every send. */
+  public readonly configurationSetArn: string;
+  /** The SES identity mail is sent as: the sender domain when given, otherwise the sender address. */
+  public readonly identityArn: string;
+  /**
+   * Every identity ARN the send permission names: `identityArn`, plus the address identity when the
+   * identity is a domain. SES authorizes a send against the most specific verified identity of the From
+   * address, so a client who verified the address as well as its domain would otherwise be refused.
+   */
+  public readonly identityArns: readonly string[];
+  /** Where SES publishes the configuration set's events. */
+  public readonly eventsTopic: Topic;
+  /** Records bounces and complaints as suppressions. */
+  public readonly eventsFunction: LambdaFunction;
+  /** The domain identity, when `createDomainIdentity` is on. */
+  public readonly domainIdentity?: EmailIdentity;
+
+  constructor(scope: Construct, id: string, props: MailProps) {
+    super(scope, id);
+    if (props.createDomainIdentity && !props.senderDomain) {
+      throw new Error("Mail: createDomainIdentity needs senderDomain (the domain to verify).");
+    }
+    const stack = Stack.of(this);
+    this.senderAddress = props.senderAddress;
+
+    this.configurationSet = new ConfigurationSet(this, "ConfigurationSet", {
+      // Bounce and complaint rates in CloudWatch: what SES judges an account by.
+      reputationMetrics: true,
+      sendingEnabled: true,
+      // Survey emails carry personal links (the token is the customer's credential): never in clear text.
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+    });
+    this.configurationSetName = this.configurationSet.configurationSetName;
+    this.configurationSetArn = stack.formatArn({
+      service: "ses",
+      resource: "configuration-set",
+      resourceName: this.configurationSetName,
+    });
+
+    const identityArn = (identity: string) =>
+      stack.formatArn({ service: "ses", resource: "identity", resourceName: identity });
+    this.identityArn = identityArn(props.senderDomain ?? props.senderAddress);
+    this.identityArns = props.senderDomain
+      ? [this.identityArn, identityArn(props.senderAddress)]
+      : [this.identityArn];
+
+    const eventsKey = new Key(this, "EventsKey", {
+      description: "Encrypts the SES events (recipient addresses) on the Open NPS mail-events topic",
+      enableKeyRotation: true,
+      // Messages live in SNS for seconds; once the topic is gone, nothing is left for the key to decrypt.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // SES encrypts what it publishes with this key; only for this account's configuration set.
+    eventsKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "AllowSesToPublishEncryptedEvents",
+        principals: [new ServicePrincipal("ses.amazonaws.com")],
+        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        resources: ["*"],
+        conditions: {
+          StringEquals: { "aws:SourceAccount": stack.account },
+          ArnLike: { "aws:SourceArn": this.configurationSetArn },
+        },
+      }),
+    );
+    this.eventsTopic = new Topic(this, "EventsTopic", {
+      displayName: "Open NPS mail events",
+      masterKey: eventsKey,
+      enforceSSL: true,
+    });
+    // Also adds the topic policy that lets SES (for this configuration set only) publish.
+    const destination = this.configurationSet.addEventDestination("EventsToTopic", {
+      destination: EventDestination.snsTopic(this.eventsTopic),
+      events: [...MAIL_EVENTS],
+    });
+    // Events start flowing as soon as the destination exists: the topic policy must already be there.
+    destination.node.addDependency(this.eventsTopic);
+
+    this.eventsFunction = new LambdaFunction(this, "EventsFunction", {
+      handlerFile: "mail-events.ts",
+      description: "Records SES bounces and complaints as suppressions",
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    // Writes suppression records (PutItem); bindTable has no narrower level than read-write.
+    bindTable(this.eventsFunction, props.table, "readWrite");
+    this.eventsTopic.addSubscription(new LambdaSubscription(this.eventsFunction));
+
+    if (props.createDomainIdentity && props.senderDomain) {
+      this.domainIdentity = new EmailIdentity(this, "DomainIdentity", {
+        identity: Identity.domain(props.senderDomain),
+        dkimIdentity: DkimIdentity.easyDkim(),
+        // Mail sent as this domain without naming a configuration set still reports its events.
+        configurationSet: this.configurationSet,
+      });
+    }
+  }
+
+  /**
+   * `ses:SendEmail` (the SES v2 API the sender uses) on the sender's identities and the configuration
+   * set, and only with the configured From address: a compromised function cannot send as anyone else
+   * at the domain. `ses:SendRawEmail` is not granted; the sender never builds MIME itself.
+   */
+  grantSend(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ["ses:SendEmail"],
+      resourceArns: [...this.identityArns, this.configurationSetArn],
+      conditions: { StringEquals: { "ses:FromAddress": this.senderAddress } },
+    });
+  }
+}
