@@ -13,7 +13,7 @@ export function isSurveyPath(pathname: string): boolean {
  * One origin for both apps, as the local runtime serves them: `/s/*` and `/u/*` go to the survey app,
  * everything else to the API app. The apps are the same ones the Lambda handlers wrap.
  */
-export function createLocalFetch(stores: Stores): LocalFetch {
+export function createLocalFetch(stores: Stores & { readonly clock?: () => Date }): LocalFetch {
   const api = createApiApp(stores);
   const survey = createSurveyApp(stores);
   return (request) => (isSurveyPath(new URL(request.url).pathname) ? survey : api).fetch(request);

@@ -76,7 +76,8 @@ export class PurchaseStore {
                   ...invitationKey(invitation.token),
                   ...dueListing(invitation.sendAt, invitation.token),
                   type: "invitation",
-                  ...invitation,
+                  // Unset fields stay absent, not NULL: later updates use if_not_exists() on them.
+                  ...withoutNulls(invitation),
                 },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
@@ -136,4 +137,8 @@ function newInvitation(campaignId: string, purchase: Purchase, plan: PlannedInvi
     unsubscribedAt: null,
     skipReason: null,
   };
+}
+
+function withoutNulls<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as Partial<T>;
 }
