@@ -25,11 +25,20 @@ export async function schedulePurchases(
   now: Date,
 ): Promise<PurchaseResult[]> {
   const results: PurchaseResult[] = new Array(items.length);
+  // A repeated orderId inside one batch is a duplicate of its first occurrence, decided before the
+  // items race each other to the table.
+  const firstIndex = new Map<string, number>();
+  items.forEach((item, index) => {
+    const orderId = orderIdOf(item);
+    if (orderId === null) return;
+    if (firstIndex.has(orderId)) results[index] = { orderId, status: "duplicate" };
+    else firstIndex.set(orderId, index);
+  });
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await scheduleOne(deps, campaign, items[index], now);
+      results[index] ??= await scheduleOne(deps, campaign, items[index], now);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
@@ -42,10 +51,7 @@ async function scheduleOne(
   item: unknown,
   now: Date,
 ): Promise<PurchaseResult> {
-  const rawOrderId =
-    typeof item === "object" && item !== null && typeof (item as { orderId?: unknown }).orderId === "string"
-      ? ((item as { orderId: string }).orderId.slice(0, 200) as string)
-      : null;
+  const rawOrderId = orderIdOf(item);
   const parsed = purchaseSchema.safeParse(item);
   if (!parsed.success) {
     const error = describeIssues(parsed.error.issues)
@@ -68,4 +74,11 @@ async function scheduleOne(
   return outcome.status === "scheduled"
     ? { orderId: purchase.orderId, status: "scheduled", sendAt: outcome.sendAt }
     : { orderId: purchase.orderId, status: outcome.status };
+}
+
+/** The orderId an item claims, as far as it can be read before validation (for reporting). */
+function orderIdOf(item: unknown): string | null {
+  const orderId =
+    typeof item === "object" && item !== null ? (item as { orderId?: unknown }).orderId : undefined;
+  return typeof orderId === "string" ? orderId.slice(0, 200) : null;
 }

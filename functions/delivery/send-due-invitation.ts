@@ -71,6 +71,8 @@ export async function sendDueInvitation(
       else await deps.invitations.drop(invitation.token, message.action);
       return "skipped";
     }
+    // Nothing was sent: let the queue's retry take the lock again instead of waiting for it to expire.
+    await deps.invitations.releaseSendLock(invitation.token, message.action);
     throw error;
   }
 

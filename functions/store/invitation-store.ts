@@ -141,6 +141,19 @@ export class InvitationStore {
     );
   }
 
+  /** Releases the send lock after a failed attempt, so the queue's retry may try again at once. */
+  async releaseSendLock(token: string, action: DueAction): Promise<void> {
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(token),
+        UpdateExpression: "REMOVE sendingUntil",
+        ConditionExpression: "nextAction = :action",
+        ExpressionAttributeValues: { ":action": action },
+      }),
+    );
+  }
+
   /**
    * Marks the first email sent: the invitation leaves the due index (or waits there for its reminder)
    * and the person's last-surveyed time moves, in one transaction.

@@ -46,6 +46,10 @@ export type DeliveryHarnessOptions = {
    * wrapper passes on to the SES sender lands in the inbox.
    */
   readonly wrapMail?: (ses: MailSender) => MailSender;
+  /** Sends through this address instead of the emulator's own (a fault-injecting proxy in front of it). */
+  readonly sesEndpoint?: string;
+  /** SDK attempts per SES send (SesMailSenderOptions.maxAttempts). Default: the product's. */
+  readonly sesMaxAttempts?: number;
   /** The send queue (SQS stand-in); pass one to set its `maxReceiveCount`. Exposed as `queue` either way. */
   readonly queue?: LocalWorkQueue;
   /** How long a send lock holds (SendDependencies.sendLockMs). Default: the product's 10 minutes. */
@@ -185,7 +189,8 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
     const sentIds: string[] = [];
     const sesSender = new SesMailSender({
       fromAddress: options.senderAddress ?? "surveys@example.com",
-      endpoint: sesUrl,
+      endpoint: options.sesEndpoint ?? sesUrl,
+      ...(options.sesMaxAttempts === undefined ? {} : { maxAttempts: options.sesMaxAttempts }),
     });
     const recording: MailSender = {
       send: async (email: OutgoingEmail) => {

@@ -1,0 +1,416 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMailEventsHandler } from "../../functions/delivery/record-mail-events";
+import type { PurchaseResult } from "../../functions/delivery/schedule-purchases";
+import { LocalWorkQueue } from "../../local/delivery-loop";
+import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
+
+/** Issue #3's "done when", against DynamoDB Local and the SES emulator through the real HTTP API. */
+describe("purchases become emails", () => {
+  let h: DeliveryHarness;
+  beforeAll(async () => {
+    h = await startDeliveryHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it("sends exactly one email per scheduled purchase of a batch with duplicates, invalid items and a suppressed address", async () => {
+    const campaign = await h.createCampaign({ delayDays: 0, throttleDays: 0 });
+    await h.stores.invitations.suppress("gone@example.com", "unsubscribed", new Date(), "test");
+    const response = await h.api<{ results: PurchaseResult[] }>(
+      "POST",
+      `/v1/campaigns/${campaign.id}/purchases`,
+      {
+        purchases: [
+          { orderId: "b-1", email: "one@example.com", name: "One" },
+          { orderId: "b-2", email: "two@example.com" },
+          { orderId: "b-1", email: "one@example.com" },
+          { orderId: "b-3", email: "not an email" },
+          { orderId: "b-4", email: "GONE@example.com" },
+          { email: "three@example.com" },
+          { orderId: "b-5", email: "five@example.com", properties: { tier: { nested: 1 } } },
+          "not even an object",
+        ],
+      },
+    );
+    expect(response.status).toBe(202);
+    expect(response.body.results.map((r) => [r.orderId, r.status])).toEqual([
+      ["b-1", "scheduled"],
+      ["b-2", "scheduled"],
+      ["b-1", "duplicate"],
+      ["b-3", "invalid"],
+      ["b-4", "suppressed"],
+      [null, "invalid"],
+      ["b-5", "invalid"],
+      [null, "invalid"],
+    ]);
+    expect(response.body.results[3]?.error).toContain("email");
+    expect(response.body.results[5]?.error).toContain("orderId");
+    expect(response.body.results[6]?.error).toContain("properties.tier");
+
+    await h.deliver();
+    const sent = await h.inbox();
+    expect(sent.map((e) => e.to[0]).sort()).toEqual(["one@example.com", "two@example.com"]);
+
+    // Delivering again sends nothing more: every invitation was marked sent once.
+    await h.deliver();
+    expect(await h.inbox()).toHaveLength(2);
+  });
+
+  it("builds each email with both parts, eleven score links and both List-Unsubscribe headers", async () => {
+    const campaign = await h.createCampaign({ delayDays: 0, brandName: "Acme <Shop>" });
+    await h.postPurchases(campaign.id, [
+      { orderId: "e-1", email: "parts@example.com", name: '<img src=x onerror="alert(1)">' },
+    ]);
+    await h.deliver();
+    const [email] = await h.inbox({ to: "parts@example.com" });
+    if (!email) throw new Error("no email");
+    expect(email.html).toContain("<!doctype html>");
+    expect(email.text.length).toBeGreaterThan(100);
+    for (const part of ["html", "text"] as const) {
+      const links = h.linksIn(email, part);
+      expect(links.scores.map((url) => new URL(url).searchParams.get("score"))).toEqual(
+        Array.from({ length: 11 }, (_, i) => String(i)),
+      );
+    }
+    const { token } = h.linksIn(email);
+    expect(email.headers["list-unsubscribe"]).toBe(`<${h.baseUrl}/u/${token}>`);
+    expect(email.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+    expect(email.html).not.toContain('<img src=x onerror="alert(1)">');
+    expect(email.html).not.toContain("Acme <Shop>");
+    expect(email.from).toContain("surveys@example.com");
+  });
+
+  it("records nothing when a mail scanner fetches every link of the email", async () => {
+    const campaign = await h.createCampaign({ delayDays: 0 });
+    await h.postPurchases(campaign.id, [{ orderId: "scan-1", email: "scanned@example.com" }]);
+    await h.deliver();
+    const [email] = await h.inbox({ to: "scanned@example.com" });
+    if (!email) throw new Error("no email");
+    const links = h.linksIn(email);
+    for (const url of links.all) {
+      const response = await fetch(url, { method: "GET" });
+      expect(response.status).toBe(200);
+      await response.text();
+      await fetch(url, { method: "HEAD" });
+    }
+    expect(await h.stores.responses.get(links.token)).toBeUndefined();
+    expect(await h.stores.invitations.isSuppressed("scanned@example.com")).toBe(false);
+    expect((await h.stores.invitations.get(links.token))?.answeredAt).toBeNull();
+  });
+
+  it("stores an answer posted twice once, and an edit replaces it", async () => {
+    const campaign = await h.createCampaign({ delayDays: 0, attributes: [{ key: "price", label: "Price" }] });
+    await h.postPurchases(campaign.id, [{ orderId: "ans-1", email: "answer@example.com" }]);
+    await h.deliver();
+    const [email] = await h.inbox({ to: "answer@example.com" });
+    if (!email) throw new Error("no email");
+    const { survey, token } = h.linksIn(email);
+    const post = (body: Record<string, string>) =>
+      fetch(survey, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { status: string } }));
+
+    const twice = await Promise.all([post({ score: "9", csat: "5" }), post({ score: "9", csat: "5" })]);
+    expect(twice.map((r) => r.status)).toEqual([200, 200]);
+    expect(twice.map((r) => r.body.status).sort()).toEqual(["created", "unchanged"]);
+    expect(await h.stores.responses.get(token)).toMatchObject({ score: 9, csat: 5, version: 1 });
+
+    const edit = await post({ score: "4", csat: "2", "attr.price": "1", comment: "Too expensive" });
+    expect(edit.body.status).toBe("updated");
+    expect(await h.stores.responses.get(token)).toMatchObject({
+      score: 4,
+      csat: 2,
+      attributes: { price: 1 },
+      comment: "Too expensive",
+      version: 2,
+    });
+    expect((await h.stores.invitations.get(token))?.answeredAt).not.toBeNull();
+  });
+
+  it.each([
+    [{ score: "11" }, "score"],
+    [{ score: "9", csat: "9" }, "csat"],
+    [{ score: "9", "attr.nope": "3" }, "attr.nope"],
+    [{ score: "9", comment: "x".repeat(5001) }, "comment"],
+  ])("answers 400 naming the field for %j and stores nothing", async (body, field) => {
+    const campaign = await h.createCampaign({ delayDays: 0 });
+    const address = `bad-${field}@example.com`;
+    await h.postPurchases(campaign.id, [{ orderId: `bad-${field}`, email: address }]);
+    await h.deliver();
+    const [email] = await h.inbox({ to: address });
+    if (!email) throw new Error("no email");
+    const { survey, token } = h.linksIn(email);
+    const json = await fetch(survey, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(json.status).toBe(400);
+    expect(
+      ((await json.json()) as { error: { details: { field: string }[] } }).error.details.map((d) => d.field),
+    ).toContain(field);
+    const form = await fetch(survey, { method: "POST", body: new URLSearchParams(body) });
+    expect(form.status).toBe(400);
+    expect(await form.text()).toContain('role="alert"');
+    expect(await h.stores.responses.get(token)).toBeUndefined();
+  });
+
+  it("answers 404 for unknown and malformed tokens without saying which", async () => {
+    for (const path of [
+      "/s/AAAAAAAAAAAAAAAAAAAAAAAA",
+      "/s/short",
+      "/u/AAAAAAAAAAAAAAAAAAAAAAAA",
+      "/s/%3Cscript%3E",
+    ]) {
+      const get = await fetch(`${h.baseUrl}${path}`);
+      expect(get.status).toBe(404);
+      const post = await fetch(`${h.baseUrl}${path}`, {
+        method: "POST",
+        body: new URLSearchParams({ score: "9" }),
+      });
+      expect(post.status).toBe(404);
+    }
+  });
+
+  it("sends no further email to an unsubscribed address, and reports later purchases as suppressed", async () => {
+    const campaign = await h.createCampaign({ delayDays: 0, followUpDays: 30, throttleDays: 0 });
+    await h.postPurchases(campaign.id, [{ orderId: "u-1", email: "leaver@example.com" }]);
+    await h.deliver();
+    const [email] = await h.inbox({ to: "leaver@example.com" });
+    if (!email) throw new Error("no email");
+    // The one-click POST mail providers send (RFC 8058).
+    const oneClick = await fetch(h.linksIn(email).unsubscribe, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(oneClick.status).toBe(200);
+    expect(await h.stores.invitations.isSuppressed("leaver@example.com")).toBe(true);
+
+    const other = await h.createCampaign({ delayDays: 0, throttleDays: 0 });
+    expect(await h.postPurchases(other.id, [{ orderId: "u-2", email: "Leaver@Example.com" }])).toEqual([
+      { orderId: "u-2", status: "suppressed" },
+    ]);
+    // The follow-up scheduled before the unsubscribe is skipped when it falls due.
+    const followUp = (await h.stores.invitations.findDue(new Date(Date.now() + 40 * 86_400_000), 100)).find(
+      (entry) => entry.action === "send",
+    );
+    expect(followUp).toBeDefined();
+    await h.deliver();
+    expect(await h.inbox({ to: "leaver@example.com" })).toHaveLength(1);
+  });
+
+  it("reports a purchase inside another survey's throttle window as throttled", async () => {
+    const first = await h.createCampaign({ delayDays: 0, throttleDays: 30 });
+    const second = await h.createCampaign({ delayDays: 2, throttleDays: 30 });
+    expect(
+      (await h.postPurchases(first.id, [{ orderId: "t-1", email: "often@example.com" }]))[0]?.status,
+    ).toBe("scheduled");
+    expect(
+      (await h.postPurchases(second.id, [{ orderId: "t-2", email: "often@example.com" }]))[0]?.status,
+    ).toBe("throttled");
+    // Reposting the throttled order stays a duplicate: nothing changes.
+    expect(
+      (await h.postPurchases(second.id, [{ orderId: "t-2", email: "often@example.com" }]))[0]?.status,
+    ).toBe("duplicate");
+  });
+
+  it("holds emails of a paused campaign and refuses purchases for an archived one", async () => {
+    const campaign = await h.createCampaign({ delayDays: 0 });
+    await h.api("PATCH", `/v1/campaigns/${campaign.id}`, { status: "paused" });
+    await h.postPurchases(campaign.id, [{ orderId: "p-1", email: "paused@example.com" }]);
+    await h.deliver();
+    expect(await h.inbox({ to: "paused@example.com" })).toHaveLength(0);
+    const archived = await h.api("PATCH", `/v1/campaigns/${campaign.id}`, { status: "archived" });
+    expect(archived.status).toBe(200);
+    const refused = await h.api("POST", `/v1/campaigns/${campaign.id}/purchases`, {
+      orderId: "p-2",
+      email: "x@example.com",
+    });
+    expect(refused.status).toBe(409);
+  });
+
+  it("suppresses permanently bounced and complaining addresses from SES events", async () => {
+    const handler = createMailEventsHandler({ invitations: h.stores.invitations });
+    const message = (body: unknown) => ({ Sns: { Message: JSON.stringify(body) } }) as never;
+    await handler({
+      Records: [
+        message({
+          eventType: "Bounce",
+          mail: { messageId: "m1" },
+          bounce: { bounceType: "Permanent", bouncedRecipients: [{ emailAddress: "bounced@example.com" }] },
+        }),
+        message({
+          eventType: "Complaint",
+          mail: { messageId: "m2" },
+          complaint: { complainedRecipients: [{ emailAddress: "angry@example.com" }] },
+        }),
+        message({
+          eventType: "Bounce",
+          mail: { messageId: "m3" },
+          bounce: { bounceType: "Transient", bouncedRecipients: [{ emailAddress: "full@example.com" }] },
+        }),
+      ],
+    });
+    const campaign = await h.createCampaign({ delayDays: 0, throttleDays: 0 });
+    const results = await h.postPurchases(campaign.id, [
+      { orderId: "ev-1", email: "bounced@example.com" },
+      { orderId: "ev-2", email: "angry@example.com" },
+      { orderId: "ev-3", email: "full@example.com" },
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["suppressed", "suppressed", "scheduled"]);
+  });
+});
+
+describe("reminders", () => {
+  it("reminds once who has not answered, and never who answered or unsubscribed", async () => {
+    const clock = manualClock("2026-11-01T09:00:00.000Z");
+    const h = await startDeliveryHarness({ clock: clock.now });
+    try {
+      const campaign = await h.createCampaign({ delayDays: 0, reminderDays: 3, throttleDays: 0 });
+      await h.postPurchases(campaign.id, [
+        { orderId: "r-1", email: "silent@example.com" },
+        { orderId: "r-2", email: "answers@example.com" },
+        { orderId: "r-3", email: "leaves@example.com" },
+      ]);
+      await h.deliver();
+      const answers = (await h.inbox({ to: "answers@example.com" }))[0];
+      const leaves = (await h.inbox({ to: "leaves@example.com" }))[0];
+      if (!answers || !leaves) throw new Error("missing email");
+      await fetch(h.linksIn(answers).survey, { method: "POST", body: new URLSearchParams({ score: "10" }) });
+      await fetch(h.linksIn(leaves).unsubscribe, { method: "POST" });
+
+      clock.advance({ days: 2 });
+      await h.deliver();
+      expect(await h.inbox({ to: "silent@example.com" })).toHaveLength(1);
+      clock.advance({ days: 2 });
+      await h.deliver();
+      clock.advance({ days: 10 });
+      await h.deliver();
+      expect(await h.inbox({ to: "silent@example.com" })).toHaveLength(2);
+      expect(await h.inbox({ to: "answers@example.com" })).toHaveLength(1);
+      expect(await h.inbox({ to: "leaves@example.com" })).toHaveLength(1);
+
+      // The link closes 30 days after the first email.
+      clock.advance({ days: 20 });
+      const silent = (await h.inbox({ to: "silent@example.com" }))[0];
+      if (!silent) throw new Error("missing email");
+      expect((await fetch(h.linksIn(silent).scores[5] ?? "")).status).toBe(410);
+      expect(
+        (await fetch(h.linksIn(silent).survey, { method: "POST", body: new URLSearchParams({ score: "5" }) }))
+          .status,
+      ).toBe(410);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+/** An HTTP proxy in front of the SES emulator that answers SES throttling for the first `failures` requests. */
+async function throttlingProxy(
+  failures: number,
+): Promise<{ url: string; target: { url: string }; requests: () => number; close(): Promise<void> }> {
+  const target = { url: "" };
+  let requests = 0;
+  const server: Server = createServer(async (req, res) => {
+    requests++;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (requests <= failures) {
+      res.writeHead(429, {
+        "content-type": "application/json",
+        "x-amzn-errortype": "TooManyRequestsException",
+      });
+      res.end(JSON.stringify({ message: "Maximum sending rate exceeded." }));
+      return;
+    }
+    const forwarded = await fetch(`${target.url}${req.url}`, {
+      method: req.method,
+      headers: Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => k !== "host" && k !== "content-length"),
+      ) as Record<string, string>,
+      body: Buffer.concat(chunks),
+    });
+    res.writeHead(forwarded.status, Object.fromEntries(forwarded.headers));
+    res.end(Buffer.from(await forwarded.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    target,
+    requests: () => requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("faults", () => {
+  it.each([
+    ["retried inside one send by the SDK", 3, 6],
+    ["outlasting the SDK's retries, so the queue retries the message", 5, 2],
+  ])(
+    "SES throttling %s delays the email without losing or doubling it",
+    async (_case, failures, maxAttempts) => {
+      const proxy = await throttlingProxy(failures);
+      const h = await startDeliveryHarness({ sesEndpoint: proxy.url, sesMaxAttempts: maxAttempts });
+      try {
+        proxy.target.url = h.sesUrl;
+        const campaign = await h.createCampaign({ delayDays: 0 });
+        await h.postPurchases(campaign.id, [{ orderId: "slow-1", email: "throttled-ses@example.com" }]);
+        await h.deliver();
+        expect(proxy.requests()).toBe(failures + 1);
+        const inbox = await h.inbox({ to: "throttled-ses@example.com" });
+        expect(inbox).toHaveLength(1);
+        const invitation = await h.stores.invitations.get(h.linksIn(inbox[0] as never).token);
+        expect(invitation).toMatchObject({ status: "sent", nextAction: null });
+        expect(h.queue.deadLetters).toHaveLength(0);
+        await h.deliver();
+        expect(await h.inbox({ to: "throttled-ses@example.com" })).toHaveLength(1);
+      } finally {
+        await h.close();
+        await proxy.close();
+      }
+    },
+  );
+
+  it("moves poison messages to the dead-letter queue and still handles the rest of the batch", async () => {
+    const h = await startDeliveryHarness({ queue: new LocalWorkQueue(3) });
+    try {
+      const campaign = await h.createCampaign({ delayDays: 0 });
+      h.queue.push("this is not JSON");
+      h.queue.push(JSON.stringify({ token: "../../etc/passwd", action: "send" }));
+      await h.postPurchases(campaign.id, [{ orderId: "ok-1", email: "fine@example.com" }]);
+      await h.deliver();
+      expect(h.queue.deadLetters.map((m) => [m.body.slice(0, 16), m.receiveCount])).toEqual([
+        ["this is not JSON", 3],
+        ['{"token":"../../', 3],
+      ]);
+      expect(await h.inbox({ to: "fine@example.com" })).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("gives an SES rejection up without retrying it", async () => {
+    const h = await startDeliveryHarness({
+      wrapMail: () => ({
+        send: async () => {
+          const { MailRejectedError } = await import("../../functions/mail/mail-sender");
+          throw new MailRejectedError("Email address is not verified.");
+        },
+      }),
+    });
+    try {
+      const campaign = await h.createCampaign({ delayDays: 0 });
+      await h.postPurchases(campaign.id, [{ orderId: "rej-1", email: "rejected@example.com" }]);
+      await h.deliver();
+      const due = await h.stores.invitations.findDue(new Date(Date.now() + 3_600_000), 100);
+      expect(due).toHaveLength(0);
+      expect(h.queue.deadLetters).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+});
