@@ -1,37 +1,28 @@
 // `npm run apikey -- create <name> | list | revoke <id>`: API keys in the local runtime's DynamoDB Local,
 // or in a deployed table with --table (default AWS credential chain).
 import { parseArgs } from "node:util";
-import { ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
 import { type ApiKeyRecord, ApiKeyStore } from "../functions/store/api-key-store";
 import { createDocumentClient } from "../functions/store/dynamo-client";
-import { LOCAL_TABLE_NAME, localDynamoEndpoint } from "./local-config";
-import { LocalSetupError } from "./local-errors";
+import {
+  explainTableError,
+  resolveTarget,
+  runCli,
+  TARGET_OPTIONS,
+  TARGET_USAGE,
+  type Target,
+  UsageError,
+} from "./table-target";
 
 const USAGE = `Usage:
   npm run apikey -- create <name>   create a key; it is printed once and only its hash is stored
   npm run apikey -- list            list keys: id, name, createdAt, revoked
   npm run apikey -- revoke <id>     revoke a key by its id (as shown by list)
 
-Without options this works on the local runtime's DynamoDB Local ('npm start' must be running).
-Options:
-  --table <name>     work on this deployed table instead, with your default AWS credentials
-  --region <region>  the deployed table's region (default: AWS_REGION or your AWS profile's region)
-  --endpoint <url>   a DynamoDB Local endpoint (default: http://127.0.0.1:$DYNAMODB_PORT, port 8000)
-  -h, --help         show this help`;
+
+${TARGET_USAGE}`;
 
 const MAX_NAME_LENGTH = 100;
 
-/** Bad command line: usage goes to stderr and the exit code is 2. */
-class UsageError extends Error {}
-
-type Target = {
-  tableName: string;
-  /** A DynamoDB Local address; unset for a deployed table. */
-  endpoint: string | undefined;
-  region: string | undefined;
-  /** The local runtime's own table (the default): its errors point at 'npm start'. */
-  localRuntime: boolean;
-};
 type Command = { action: "create"; name: string } | { action: "list" } | { action: "revoke"; id: string };
 
 function parseCommandLine(args: string[]): { command: Command; target: Target } | "help" {
@@ -43,20 +34,7 @@ function parseCommandLine(args: string[]): { command: Command; target: Target } 
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
-  if (values.region !== undefined && values.table === undefined) {
-    throw new UsageError("--region applies to a deployed table: pass --table <name> as well.");
-  }
-  if (values.endpoint !== undefined && !URL.canParse(values.endpoint)) {
-    throw new UsageError(`--endpoint must be a URL such as http://127.0.0.1:8000, not '${values.endpoint}'.`);
-  }
-  const target: Target = values.table
-    ? { tableName: values.table, endpoint: values.endpoint, region: values.region, localRuntime: false }
-    : {
-        tableName: LOCAL_TABLE_NAME,
-        endpoint: values.endpoint ?? localDynamoEndpoint(),
-        region: undefined,
-        localRuntime: true,
-      };
+  const target = resolveTarget(values);
 
   const [action, argument, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(" ")}`);
@@ -88,12 +66,7 @@ function parse(args: string[]) {
     args,
     allowPositionals: true,
     strict: true,
-    options: {
-      table: { type: "string" },
-      region: { type: "string" },
-      endpoint: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: TARGET_OPTIONS,
   });
 }
 
@@ -152,33 +125,6 @@ function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, "?");
 }
 
-/** One sentence for the failures a user can fix; anything else keeps its details. */
-function explain(error: unknown, target: Target): string {
-  if (hasCode(error, "ECONNREFUSED")) {
-    return target.localRuntime
-      ? `cannot reach DynamoDB Local at ${target.endpoint}: start the local runtime with 'npm start' (in another terminal) first, or pass --table <name> for a deployed table.`
-      : `cannot reach DynamoDB Local at ${target.endpoint}.`;
-  }
-  if (error instanceof ResourceNotFoundException) {
-    if (target.localRuntime) {
-      return `DynamoDB Local at ${target.endpoint} has no table '${target.tableName}': is this the port 'npm start' uses (DYNAMODB_PORT)?`;
-    }
-    const where = target.endpoint ? ` at ${target.endpoint}` : target.region ? ` in ${target.region}` : "";
-    return `table '${target.tableName}' was not found${where}: check --table${target.endpoint ? "" : " and --region"}.`;
-  }
-  return error instanceof Error
-    ? (`${error.name}: ${error.message}`.split("\n")[0] ?? error.name)
-    : String(error);
-}
-
-function hasCode(error: unknown, code: string, depth = 0): boolean {
-  if (typeof error !== "object" || error === null || depth > 3) return false;
-  const candidate = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (candidate.code === code) return true;
-  if (hasCode(candidate.cause, code, depth + 1)) return true;
-  return Array.isArray(candidate.errors) && candidate.errors.some((inner) => hasCode(inner, code, depth + 1));
-}
-
 async function main(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
@@ -200,17 +146,9 @@ async function main(args: string[]): Promise<number> {
   try {
     return await run(command, store);
   } catch (error) {
-    console.error(`error: ${explain(error, target)}`);
+    console.error(`error: ${explainTableError(error, target)}`);
     return 1;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof LocalSetupError ? `error: ${error.message}` : error);
-    process.exitCode = 1;
-  },
-);
+runCli(main);

@@ -6,11 +6,13 @@ import { MailRejectedError } from "../mail/mail-sender";
 import { renderInvitationEmail } from "../mail/render-invitation-email";
 import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";
+import type { ResultsStore } from "../store/results-store";
 import type { DeliveryMessage } from "./work-queue";
 
 export type SendDependencies = {
   readonly campaigns: CampaignStore;
   readonly invitations: InvitationStore;
+  readonly results: ResultsStore;
   readonly mail: MailSender;
   /** Origin the survey links point at, e.g. https://surveys.acme.com (no trailing slash). */
   readonly publicBaseUrl: string;
@@ -62,6 +64,11 @@ export async function sendDueInvitation(
   ) {
     return "busy";
   }
+  // Fixed before sending, so a failure here sends nothing; the answer will count in the same segments.
+  const segments =
+    message.action === "send"
+      ? await deps.results.resolveSegments(campaign.id, campaign.segmentBy, invitation.properties)
+      : {};
   const email = renderEmail(deps, campaign, invitation, message.action === "remind");
   try {
     await deps.mail.send(email);
@@ -86,6 +93,7 @@ export async function sendDueInvitation(
       invitation,
       sentAt,
       reminderDueAt(sentAt.toISOString(), campaign.reminderDays),
+      segments,
     );
   } catch (error) {
     // Already marked by an earlier attempt: the mail went out twice at worst, and counts once.

@@ -34,6 +34,8 @@ export type Invitation = {
   answeredAt: string | null;
   unsubscribedAt: string | null;
   skipReason: SkipReason | null;
+  /** The segment value counted for each segmentBy property, fixed when the email is sent. */
+  segments: Record<string, string> | null;
 };
 
 /** What the record of a person says, read just before sending. */

@@ -23,8 +23,12 @@ import type { ApiKeyStore } from "../store/api-key-store";
 import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";
 import type { PurchaseStore } from "../store/purchase-store";
+import type { ResponseStore } from "../store/response-store";
+import type { ResultsStore } from "../store/results-store";
 import { errorResponse } from "./error-response";
 import { openApiDocument } from "./openapi";
+import { registerResponseRoutes } from "./responses-routes";
+import { registerResultsRoutes } from "./results-routes";
 import { parseWith, readJsonBody } from "./validation";
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -34,6 +38,8 @@ export type ApiDependencies = {
   readonly apiKeys: ApiKeyStore;
   readonly purchases: PurchaseStore;
   readonly invitations: InvitationStore;
+  readonly responses: ResponseStore;
+  readonly results: ResultsStore;
   readonly clock?: () => Date;
 };
 
@@ -120,6 +126,13 @@ export function createApiApp(deps: ApiDependencies): Hono {
     const results = await schedulePurchases(deps, campaign, items, now);
     return c.json({ results }, 202);
   });
+
+  registerResultsRoutes(app, {
+    results: deps.results,
+    loadCampaign,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  registerResponseRoutes(app, { responses: deps.responses, loadCampaign });
 
   return app;
 }

@@ -10,6 +10,7 @@ import { isToken } from "../domain/tokens";
 import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";
 import type { ResponseStore } from "../store/response-store";
+import type { ResultsStore } from "../store/results-store";
 import {
   PAGE_STYLE,
   renderMessagePage,
@@ -24,6 +25,7 @@ export type SurveyDependencies = {
   readonly campaigns: CampaignStore;
   readonly invitations: InvitationStore;
   readonly responses: ResponseStore;
+  readonly results: ResultsStore;
   readonly clock?: () => Date;
 };
 
@@ -168,7 +170,13 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
           },
         );
       }
-      const outcome = await deps.responses.record(invitation, parsed.answer, now());
+      const segments = await deps.results.resolveSegments(
+        campaign.id,
+        campaign.segmentBy,
+        invitation.properties,
+        invitation.segments ?? {},
+      );
+      const outcome = await deps.responses.record(invitation, parsed.answer, segments, now());
       if (wantsJson(c)) return c.json({ status: outcome, answer: parsed.answer });
       return c.html(renderThankYouPage({ locale, text, brandName: campaign.brandName }));
     },

@@ -1,5 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,6 +10,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { emptyCounters } from "../domain/counters";
 import type { DueAction, Invitation, Recipient, SkipReason } from "../domain/invitation";
 import { purchaseRef } from "../domain/invitation";
 import {
@@ -19,6 +22,7 @@ import {
   invitationKey,
   suppressionKey,
 } from "./keys";
+import { aggregateUpdate, targetsFor } from "./results-store";
 
 export type DueEntry = { token: string; action: DueAction; dueKey: string };
 export type SuppressionReason = "unsubscribed" | "bounced" | "complained";
@@ -42,6 +46,7 @@ const INVITATION_FIELDS = [
   "answeredAt",
   "unsubscribedAt",
   "skipReason",
+  "segments",
 ] as const satisfies readonly (keyof Invitation)[];
 
 /**
@@ -60,6 +65,22 @@ export class InvitationStore {
       new GetCommand({ TableName: this.tableName, Key: invitationKey(token), ConsistentRead: true }),
     );
     return Item ? toInvitation(Item) : undefined;
+  }
+
+  /** Several invitations by token (for reconciliation); unknown tokens are left out. */
+  async getMany(tokens: readonly string[]): Promise<Invitation[]> {
+    const found: Invitation[] = [];
+    for (let start = 0; start < tokens.length; start += 100) {
+      let keys: Record<string, unknown>[] | undefined = tokens.slice(start, start + 100).map(invitationKey);
+      while (keys && keys.length > 0) {
+        const result: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        found.push(...(result.Responses?.[this.tableName] ?? []).map(toInvitation));
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
   }
 
   /** Due entries, oldest first, at most `limit`. */
@@ -155,11 +176,21 @@ export class InvitationStore {
   }
 
   /**
-   * Marks the first email sent: the invitation leaves the due index (or waits there for its reminder)
-   * and the person's last-surveyed time moves, in one transaction.
+   * Marks the first email sent: the invitation leaves the due index (or waits there for its reminder),
+   * the person's last-surveyed time moves, and the campaign's "sent" counts (overall and per segment,
+   * on the day sent) go up, in one transaction: the count can neither be lost nor doubled.
    */
-  async markSent(invitation: Invitation, sentAt: Date, reminderDueAt: string | null): Promise<void> {
+  async markSent(
+    invitation: Invitation,
+    sentAt: Date,
+    reminderDueAt: string | null,
+    segments: Record<string, string>,
+  ): Promise<void> {
     const at = sentAt.toISOString();
+    const sent = { ...emptyCounters(), sent: 1 };
+    const counts = targetsFor(at.slice(0, 10), segments).flatMap(
+      (target) => aggregateUpdate(this.tableName, invitation.campaignId, target, sent) ?? [],
+    );
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -168,15 +199,16 @@ export class InvitationStore {
               TableName: this.tableName,
               Key: invitationKey(invitation.token),
               UpdateExpression: reminderDueAt
-                ? "SET #status = :sent, sentAt = :at, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey REMOVE sendingUntil, dispatchAttempts"
-                : "SET #status = :sent, sentAt = :at, nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk, dispatchAttempts",
+                ? "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey REMOVE sendingUntil, dispatchAttempts"
+                : "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk, dispatchAttempts",
               ConditionExpression: "#status = :scheduled AND nextAction = :send",
-              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeNames: { "#status": "status", "#segments": "segments" },
               ExpressionAttributeValues: {
                 ":sent": "sent",
                 ":scheduled": "scheduled",
                 ":send": "send",
                 ":at": at,
+                ":segments": segments,
                 ...(reminderDueAt
                   ? {
                       ":remind": "remind",
@@ -201,6 +233,7 @@ export class InvitationStore {
               },
             },
           },
+          ...counts,
         ],
       }),
     );

@@ -1,9 +1,14 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { Invitation } from "../domain/invitation";
 import { type PlannedInvitation, type Purchase, throttleWindow } from "../domain/purchase";
 import { newToken } from "../domain/tokens";
-import { contactKey, dueListing, invitationKey, purchaseKey } from "./keys";
+import { campaignKey, contactKey, dueListing, invitationKey, PURCHASE_PREFIX, purchaseKey } from "./keys";
 import { failedConditions } from "./transactions";
 
 export type PurchaseOutcome =
@@ -95,6 +100,27 @@ export class PurchaseStore {
     return { status: "scheduled", sendAt: initial.sendAt, tokens: invitations.map((i) => i.token) };
   }
 
+  /** The invitation tokens of every purchase of a campaign (for reconciliation). */
+  async tokensOf(campaignId: string): Promise<string[]> {
+    const tokens: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": campaignKey(campaignId).pk, ":prefix": PURCHASE_PREFIX },
+          ProjectionExpression: "tokens",
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        if (Array.isArray(item.tokens)) tokens.push(...(item.tokens as string[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return tokens;
+  }
+
   /** A purchase that causes no survey is still recorded, so posting it again answers `duplicate`. */
   private async recordUnscheduled(
     purchaseItem: Record<string, unknown>,
@@ -136,6 +162,7 @@ function newInvitation(campaignId: string, purchase: Purchase, plan: PlannedInvi
     answeredAt: null,
     unsubscribedAt: null,
     skipReason: null,
+    segments: null,
   };
 }
 

@@ -1,10 +1,28 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { type Answer, answersEqual } from "../domain/answer";
+import { answerCounters, type Counters, combineCounters, emptyCounters } from "../domain/counters";
+import { ValidationError } from "../domain/errors";
 import type { Invitation } from "../domain/invitation";
-import { invitationKey, responseKey, responseListing } from "./keys";
+import { isToken } from "../domain/tokens";
+import { decodeCursor, encodeCursor } from "./cursor";
+import {
+  invitationKey,
+  listingCursorAttributes,
+  responseKey,
+  responseListing,
+  responsesPartition,
+} from "./keys";
+import { type AggregateTarget, aggregateUpdate, targetsFor } from "./results-store";
 import { failedConditions } from "./transactions";
 
 export type StoredResponse = Answer & {
+  /** The aggregates this answer is counted in (see record()). */
+  countedIn: AggregateTarget[];
   token: string;
   createdAt: string;
   updatedAt: string;
@@ -31,7 +49,17 @@ export class ResponseStore {
     return Item ? toResponse(Item) : undefined;
   }
 
-  async record(invitation: Invitation, answer: Answer, now: Date): Promise<RecordOutcome> {
+  /**
+   * Records or edits the answer to `invitation`, counted under `segments` on the day of the first
+   * answer. The response remembers which aggregates it was counted in, so an edit subtracts exactly
+   * what was added, even if the campaign's segments changed meanwhile.
+   */
+  async record(
+    invitation: Invitation,
+    answer: Answer,
+    segments: Record<string, string>,
+    now: Date,
+  ): Promise<RecordOutcome> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const existing = await this.get(invitation.token);
       if (existing && answersEqual(existing, answer)) return "unchanged";
@@ -52,7 +80,11 @@ export class ResponseStore {
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,
         version: (existing?.version ?? 0) + 1,
+        countedIn: targetsFor((existing?.createdAt ?? at).slice(0, 10), segments),
       };
+      const counts = countDeltas(existing, answer, item.countedIn).flatMap(
+        ({ target, delta }) => aggregateUpdate(this.tableName, invitation.campaignId, target, delta) ?? [],
+      );
       try {
         await this.db.send(
           new TransactWriteCommand({
@@ -78,6 +110,7 @@ export class ResponseStore {
                   ExpressionAttributeValues: { ":at": at },
                 },
               },
+              ...counts,
             ],
           }),
         );
@@ -89,10 +122,95 @@ export class ResponseStore {
     }
     throw new Error(`answer for invitation ${invitation.token} kept conflicting; giving up`);
   }
+
+  /** Every stored answer of a campaign, as recorded (for reconciliation). */
+  async allOf(campaignId: string): Promise<StoredResponse[]> {
+    const responses: StoredResponse[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :partition",
+          ExpressionAttributeValues: { ":partition": responsesPartition(campaignId) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      responses.push(...(page.Items ?? []).map(toResponse));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return responses;
+  }
+
+  /**
+   * One page of a campaign's responses, newest first (by first answer), optionally within UTC days
+   * `from`..`to` (inclusive, `YYYY-MM-DD`) and scores `minScore`..`maxScore`. Score filters drop rows
+   * after DynamoDB reads them, so this keeps querying until it holds `limit` rows or the index ends: a
+   * page is only short when it is the last, and `nextCursor` is null exactly then. The cursor names the
+   * last row returned and resumes only this campaign's listing within the same days.
+   */
+  async list(
+    campaignId: string,
+    filter: ResponseFilter,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ items: ListedResponse[]; nextCursor: string | null }> {
+    const range = responseRange(campaignId, filter);
+    let startKey = decodeResponseCursor(cursor, range);
+    const scored = filter.minScore !== undefined || filter.maxScore !== undefined;
+    const rows: Record<string, unknown>[] = [];
+    // One row past the page tells whether another page exists, so the last page never comes back empty.
+    while (rows.length <= limit) {
+      const wanted = limit + 1 - rows.length;
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: "gsi1",
+          ...responseQuery(range, filter),
+          ScanIndexForward: false,
+          // Filtered reads skip rows, so they read ahead a little to save round trips.
+          Limit: Math.min(LIST_READ_MAX, scored ? Math.max(wanted, LIST_FILTERED_READ_MIN) : wanted),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      rows.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey as Record<string, string> | undefined;
+      if (!startKey) break;
+    }
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const more = rows.length > limit && last !== undefined;
+    return {
+      items: page.map(toListedResponse),
+      nextCursor: more
+        ? encodeCursor(Object.fromEntries(listingCursorAttributes.map((a) => [a, last[a]])))
+        : null,
+    };
+  }
+}
+
+/** Per aggregate: the new answer's counts where it is now counted, minus the old answer's where it was. */
+function countDeltas(
+  existing: StoredResponse | undefined,
+  answer: Answer,
+  targets: AggregateTarget[],
+): { target: AggregateTarget; delta: Counters }[] {
+  const byKey = new Map<string, { target: AggregateTarget; delta: Counters }>();
+  const apply = (target: AggregateTarget, counters: Counters, sign: 1 | -1) => {
+    const key = `${target.dimension}#${target.day}#${target.value}`;
+    const entry = byKey.get(key) ?? { target, delta: emptyCounters() };
+    entry.delta = combineCounters(entry.delta, counters, sign);
+    byKey.set(key, entry);
+  };
+  if (existing) for (const target of existing.countedIn) apply(target, answerCounters(existing), -1);
+  for (const target of targets) apply(target, answerCounters(answer), 1);
+  return [...byKey.values()];
 }
 
 function toResponse(item: Record<string, unknown>): StoredResponse {
   return {
+    countedIn: Array.isArray(item.countedIn) ? (item.countedIn as AggregateTarget[]) : [],
     token: String(item.token),
     score: Number(item.score),
     csat: typeof item.csat === "number" ? item.csat : null,
@@ -101,5 +219,117 @@ function toResponse(item: Record<string, unknown>): StoredResponse {
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
     version: Number(item.version),
+  };
+}
+
+/** What `list` filters on: UTC days of the first answer (`YYYY-MM-DD`, inclusive) and a score range. */
+export type ResponseFilter = { from?: string; to?: string; minScore?: number; maxScore?: number };
+
+/** A response as listed: the answer with the purchase it is about. */
+export type ListedResponse = Answer &
+  Pick<
+    Invitation,
+    "token" | "campaignId" | "orderId" | "kind" | "email" | "name" | "locale" | "properties"
+  > & {
+    createdAt: string;
+    updatedAt: string;
+  };
+
+/** DynamoDB reads at most this many items per query call; filtered reads at least the minimum. */
+const LIST_READ_MAX = 1000;
+const LIST_FILTERED_READ_MIN = 100;
+
+type ResponseRange = { campaignId: string; partition: string; lower?: string; upper?: string };
+
+/** The listing's gsi1 partition and sort-key bounds for the days from..to. */
+function responseRange(campaignId: string, filter: ResponseFilter): ResponseRange {
+  const { gsi1pk: partition } = responseListing(campaignId, "", "");
+  return {
+    campaignId,
+    partition,
+    // "<day>T00:00:00.000Z#" sorts before every entry of that day; "…#~" after each of the last day's
+    // ("~" follows every base64url character of a token).
+    ...(filter.from === undefined
+      ? {}
+      : { lower: responseListing(campaignId, `${filter.from}T00:00:00.000Z`, "").gsi1sk }),
+    ...(filter.to === undefined
+      ? {}
+      : { upper: responseListing(campaignId, `${filter.to}T23:59:59.999Z`, "~").gsi1sk }),
+  };
+}
+
+function responseQuery(range: ResponseRange, filter: ResponseFilter) {
+  const values: Record<string, string | number> = { ":partition": range.partition };
+  let keyCondition = "gsi1pk = :partition";
+  if (range.lower !== undefined) values[":lower"] = range.lower;
+  if (range.upper !== undefined) values[":upper"] = range.upper;
+  if (range.lower !== undefined && range.upper !== undefined)
+    keyCondition += " AND gsi1sk BETWEEN :lower AND :upper";
+  else if (range.lower !== undefined) keyCondition += " AND gsi1sk >= :lower";
+  else if (range.upper !== undefined) keyCondition += " AND gsi1sk <= :upper";
+  const filters: string[] = [];
+  if (filter.minScore !== undefined) {
+    filters.push("#score >= :minScore");
+    values[":minScore"] = filter.minScore;
+  }
+  if (filter.maxScore !== undefined) {
+    filters.push("#score <= :maxScore");
+    values[":maxScore"] = filter.maxScore;
+  }
+  return {
+    KeyConditionExpression: keyCondition,
+    ExpressionAttributeValues: values,
+    ...(filters.length > 0
+      ? { FilterExpression: filters.join(" AND "), ExpressionAttributeNames: { "#score": "score" } }
+      : {}),
+  };
+}
+
+/**
+ * A cursor of this campaign's listing (decodeCursor checks the partition) that also names a real
+ * response's key and lies within the requested days: DynamoDB refuses a start key outside the key
+ * condition with a 500-worthy error, so a cursor reused with other days must be the caller's 400.
+ */
+function decodeResponseCursor(
+  cursor: string | undefined,
+  range: ResponseRange,
+): Record<string, string> | undefined {
+  const key = decodeCursor(cursor, listingCursorAttributes, { gsi1pk: range.partition });
+  if (!key) return undefined;
+  const sortKey = key.gsi1sk ?? "";
+  const token = sortKey.slice(sortKey.lastIndexOf("#") + 1);
+  const createdAt = sortKey.slice(0, sortKey.lastIndexOf("#"));
+  const own = responseKey(token);
+  const valid =
+    isToken(token) &&
+    key.pk === own.pk &&
+    key.sk === own.sk &&
+    sortKey === responseListing(range.campaignId, createdAt, token).gsi1sk &&
+    (range.lower === undefined || sortKey >= range.lower) &&
+    (range.upper === undefined || sortKey <= range.upper);
+  if (!valid) {
+    throw new ValidationError("The cursor is not valid.", [
+      { field: "cursor", message: "is not a cursor this listing returned (with these from/to days)" },
+    ]);
+  }
+  return key;
+}
+
+function toListedResponse(item: Record<string, unknown>): ListedResponse {
+  return {
+    token: String(item.token),
+    campaignId: String(item.campaignId),
+    orderId: String(item.orderId),
+    kind: item.kind as ListedResponse["kind"],
+    email: String(item.email),
+    name: typeof item.name === "string" ? item.name : null,
+    locale: typeof item.locale === "string" ? (item.locale as ListedResponse["locale"]) : null,
+    properties: (item.properties as ListedResponse["properties"] | undefined) ?? {},
+    score: Number(item.score),
+    csat: typeof item.csat === "number" ? item.csat : null,
+    attributes: (item.attributes as Record<string, number> | undefined) ?? {},
+    comment: typeof item.comment === "string" ? item.comment : null,
+    createdAt: String(item.createdAt),
+    updatedAt: String(item.updatedAt),
   };
 }

@@ -4,6 +4,7 @@ import { CampaignStore } from "./campaign-store";
 import { InvitationStore } from "./invitation-store";
 import { PurchaseStore } from "./purchase-store";
 import { ResponseStore } from "./response-store";
+import { ResultsStore } from "./results-store";
 
 export type Stores = {
   readonly campaigns: CampaignStore;
@@ -11,6 +12,7 @@ export type Stores = {
   readonly purchases: PurchaseStore;
   readonly invitations: InvitationStore;
   readonly responses: ResponseStore;
+  readonly results: ResultsStore;
 };
 
 /** Every store over one table: what handlers, the local runtime and tests wire into the apps. */
@@ -21,5 +23,6 @@ export function createStores(db: DynamoDBDocumentClient, tableName: string): Sto
     purchases: new PurchaseStore(db, tableName),
     invitations: new InvitationStore(db, tableName),
     responses: new ResponseStore(db, tableName),
+    results: new ResultsStore(db, tableName),
   };
 }

@@ -31,6 +31,7 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   answeredAt: null,
   unsubscribedAt: null,
   skipReason: null,
+  segments: null,
   ...fields,
 });
 const active = { status: "active" as const, throttleDays: 30 };

@@ -1,0 +1,77 @@
+import type { Answer } from "./answer";
+
+/**
+ * The additive counts behind every result figure. One aggregate item (campaign × segment value × UTC
+ * day) holds one Counters; results add them up and derive NPS, CSAT and the rest (results.ts). Every
+ * field is a sum, so concurrent writers can use DynamoDB ADD and edits can subtract.
+ */
+export type Counters = {
+  sent: number;
+  responses: number;
+  /** scores[n]: answers with NPS score n, 0..10. */
+  scores: number[];
+  /** csat[n - 1]: answers with satisfaction n, 1..5. */
+  csat: number[];
+  /** Per attribute key: the sum of its 1..5 ratings and how many answers rated it. */
+  attributes: Record<string, { sum: number; count: number }>;
+};
+
+export const emptyCounters = (): Counters => ({
+  sent: 0,
+  responses: 0,
+  scores: new Array(11).fill(0),
+  csat: new Array(5).fill(0),
+  attributes: {},
+});
+
+/** What one answer adds. */
+export function answerCounters(answer: Answer): Counters {
+  const counters = emptyCounters();
+  counters.responses = 1;
+  counters.scores[answer.score] = 1;
+  if (answer.csat !== null) counters.csat[answer.csat - 1] = 1;
+  for (const [key, rating] of Object.entries(answer.attributes))
+    counters.attributes[key] = { sum: rating, count: 1 };
+  return counters;
+}
+
+/** a + sign × b, field by field. */
+export function combineCounters(a: Counters, b: Counters, sign: 1 | -1 = 1): Counters {
+  const attributes: Counters["attributes"] = { ...a.attributes };
+  for (const [key, value] of Object.entries(b.attributes)) {
+    const base = attributes[key] ?? { sum: 0, count: 0 };
+    attributes[key] = { sum: base.sum + sign * value.sum, count: base.count + sign * value.count };
+  }
+  return {
+    sent: a.sent + sign * b.sent,
+    responses: a.responses + sign * b.responses,
+    scores: a.scores.map((n, i) => n + sign * (b.scores[i] ?? 0)),
+    csat: a.csat.map((n, i) => n + sign * (b.csat[i] ?? 0)),
+    attributes,
+  };
+}
+
+export function isZero(counters: Counters): boolean {
+  return (
+    counters.sent === 0 &&
+    counters.responses === 0 &&
+    counters.scores.every((n) => n === 0) &&
+    counters.csat.every((n) => n === 0) &&
+    Object.values(counters.attributes).every((a) => a.sum === 0 && a.count === 0)
+  );
+}
+
+/** Segment values are normalized so a key cannot be abused: trimmed, case-folded, bounded. */
+export const MAX_SEGMENT_VALUE_LENGTH = 100;
+/** Per campaign and property, values beyond this many distinct ones are counted as OTHER_SEGMENT. */
+export const MAX_SEGMENT_VALUES = 200;
+export const OTHER_SEGMENT = "(other)";
+export const NO_SEGMENT = "(none)";
+
+export function normalizeSegmentValue(value: string | number | boolean | undefined): string {
+  if (value === undefined) return NO_SEGMENT;
+  const text = String(value).normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, "");
+  return clean === "" ? NO_SEGMENT : [...clean].slice(0, MAX_SEGMENT_VALUE_LENGTH).join("");
+}

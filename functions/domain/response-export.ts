@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import { stringify } from "csv-stringify/sync";
+import type { Answer } from "./answer";
+import type { CampaignSettings } from "./campaign";
+import type { Invitation } from "./invitation";
+
+/**
+ * How responses leave the service: the JSON item of `GET …/responses` and the rows of its CSV export.
+ * Pure: no I/O, the same input always gives the same output.
+ */
+
+/** A recorded response with the purchase it is about, as the response store lists it. */
+export type ExportableResponse = Answer &
+  Pick<Invitation, "token" | "campaignId" | "orderId" | "email" | "name" | "locale" | "properties"> & {
+    createdAt: string;
+    updatedAt: string;
+  };
+
+export type ResponseItem = {
+  id: string;
+  orderId: string;
+  email: string;
+  name: string | null;
+  score: number;
+  csat: number | null;
+  attributes: Record<string, number>;
+  comment: string | null;
+  properties: Record<string, string | number | boolean>;
+  locale: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/**
+ * The public id of a response. The invitation token is the customer's secret (whoever holds it can
+ * edit the answer), so the id is a one-way digest of it: stable across calls and exports, opaque, and
+ * no way back to the link. 22 base64url characters are 132 bits.
+ */
+export function responseId(token: string): string {
+  return `rsp_${createHash("sha256").update(token, "utf8").digest("base64url").slice(0, 22)}`;
+}
+
+/** The JSON item of the listing; the token never leaves. */
+export function toResponseItem(response: ExportableResponse): ResponseItem {
+  return {
+    id: responseId(response.token),
+    orderId: response.orderId,
+    email: response.email,
+    name: response.name,
+    score: response.score,
+    csat: response.csat,
+    attributes: response.attributes,
+    comment: response.comment,
+    properties: response.properties,
+    locale: response.locale,
+    createdAt: response.createdAt,
+    updatedAt: response.updatedAt,
+  };
+}
+
+/**
+ * A cell a spreadsheet would read as a formula starts with one of these (OWASP, "CSV Injection"):
+ * `=`, `+`, `-`, `@`, tab, carriage return.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Neutralizes a text cell against formula injection, as OWASP advises: a leading `'` makes Excel,
+ * LibreOffice and Google Sheets show the text instead of evaluating it. Only text is touched: numbers
+ * and booleans come from typed data and cannot be formulas, so `-5` stays a number.
+ */
+export function neutralizeCell(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+type Cell = string | number | boolean | null | undefined;
+
+const cell = (value: Cell): string =>
+  value === null || value === undefined
+    ? ""
+    : typeof value === "string"
+      ? neutralizeCell(value)
+      : String(value);
+
+/** The columns of a campaign's export, in order. */
+export type ExportColumns = {
+  readonly attributeKeys: readonly string[];
+  readonly segmentProperties: readonly string[];
+};
+
+export const exportColumns = (
+  campaign: Pick<CampaignSettings, "attributes" | "segmentBy">,
+): ExportColumns => ({
+  attributeKeys: campaign.attributes.map((a) => a.key),
+  segmentProperties: campaign.segmentBy,
+});
+
+const FIXED_COLUMNS = [
+  "id",
+  "createdAt",
+  "updatedAt",
+  "orderId",
+  "email",
+  "name",
+  "locale",
+  "score",
+  "csat",
+  "comment",
+] as const;
+
+/**
+ * The header row: the fixed columns, `attr.<key>` per campaign attribute, `properties.<name>` per
+ * `segmentBy` property, and `properties` (the JSON of all of a row's properties). Properties vary per
+ * purchase and a streamed export cannot know every name in advance, so only the campaign's segment
+ * properties get a column of their own.
+ */
+export function csvHeader(columns: ExportColumns): string[] {
+  return [
+    ...FIXED_COLUMNS,
+    ...columns.attributeKeys.map((key) => `attr.${key}`),
+    ...columns.segmentProperties.map((name) => `properties.${name}`),
+    "properties",
+  ].map(cell);
+}
+
+/** One response as a row under `csvHeader(columns)`, every text cell neutralized. */
+export function csvRow(response: ExportableResponse, columns: ExportColumns): string[] {
+  const item = toResponseItem(response);
+  return [
+    item.id,
+    item.createdAt,
+    item.updatedAt,
+    item.orderId,
+    item.email,
+    item.name,
+    item.locale,
+    item.score,
+    item.csat,
+    item.comment,
+    ...columns.attributeKeys.map((key) => item.attributes[key]),
+    ...columns.segmentProperties.map((name) => item.properties[name]),
+    JSON.stringify(item.properties),
+  ].map(cell);
+}
+
+/**
+ * The byte-order mark that starts the file. RFC 4180 does not need it, but Excel opens a CSV without
+ * one in the machine's legacy code page, which garbles Chinese (and any non-ASCII) text; with it, Excel,
+ * LibreOffice, Numbers and Google Sheets all read UTF-8. Most CSV libraries skip it (csv-parse: `bom`).
+ */
+export const CSV_BOM = "\uFEFF";
+
+/**
+ * Rows as RFC 4180 text: CRLF after every row, fields quoted when they hold a comma, a double quote
+ * (doubled inside) or any line break. `quote_record_delimiter` matters: with a CRLF record delimiter
+ * csv-stringify would otherwise leave a bare LF (as comments hold) unquoted, splitting the row.
+ */
+export function csvLines(rows: readonly (readonly string[])[]): string {
+  return stringify(rows as string[][], { record_delimiter: "\r\n", quote_record_delimiter: true });
+}

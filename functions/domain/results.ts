@@ -1,0 +1,311 @@
+import { type Counters, combineCounters, emptyCounters, isZero } from "./counters";
+import { describeIssues } from "./describe-issues";
+import type { ErrorDetail } from "./errors";
+import { z } from "./zod";
+
+/**
+ * The figures of ../shared/API.md "Results", derived from additive Counters only: a results call sums
+ * per-day aggregates and never reads raw responses, so its cost does not grow with the answers.
+ */
+
+/** One block of result figures, exactly the `Stats` of API.md. */
+export type Stats = {
+  sent: number;
+  /** Answers counted (the histogram of `scores` sums to this). */
+  responses: number;
+  /**
+   * responses / sent, 4 decimals; null when sent = 0. Reported as is, never clamped: within a date range
+   * responses are counted on the day they were given and sends on the day they were sent, so a range
+   * that starts after a wave of sends can show more responses than sends (a rate above 1).
+   */
+  responseRate: number | null;
+  /** Scores 9–10. */
+  promoters: number;
+  /** Scores 7–8. */
+  passives: number;
+  /** Scores 0–6. */
+  detractors: number;
+  /** 100 × (promoters − detractors) / responses, 1 decimal; null when there are no responses. */
+  nps: number | null;
+  /** Half-width of the 95% confidence interval of nps, 1 decimal; null under 2 responses. */
+  npsMarginOfError: number | null;
+  csat: {
+    responses: number;
+    /** Mean satisfaction 1..5, 2 decimals; null when no one answered it. */
+    mean: number | null;
+    /** Share of satisfaction answers that are 4 or 5, in percent, 1 decimal; null when no one answered it. */
+    satisfiedPercent: number | null;
+  };
+  /** scores[n]: answers with score n, n = 0..10. */
+  scores: number[];
+  /** Per attribute key: how many answers rated it and the mean rating 1..5 (2 decimals, null when none). */
+  attributes: Record<string, { responses: number; mean: number | null }>;
+};
+
+/**
+ * x rounded half away from zero to `decimals` places, never -0. Binary floating point cannot hold most
+ * decimal halves (1.005 is stored as 1.00499…), so the scaled value is first cut to 12 significant
+ * digits, which drops that representation error but keeps every digit a figure here can really have.
+ */
+export function roundHalfAwayFromZero(x: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  const scaled = Number((Math.abs(x) * factor).toPrecision(12));
+  const rounded = Math.round(scaled) / factor;
+  return x < 0 && rounded !== 0 ? -rounded : rounded;
+}
+
+/**
+ * numerator / denominator rounded half away from zero to `decimals` places, exactly: counts are
+ * integers, so the rounding is done on an integer quotient and remainder, with no floating-point
+ * doubt about halves. Falls back to roundHalfAwayFromZero beyond safe integers.
+ */
+function roundRatio(numerator: number, denominator: number, decimals: number): number {
+  const scaled = numerator * 10 ** decimals;
+  if (!Number.isSafeInteger(scaled) || !Number.isSafeInteger(denominator) || denominator <= 0) {
+    return roundHalfAwayFromZero(numerator / denominator, decimals);
+  }
+  const magnitude = Math.abs(scaled);
+  const remainder = magnitude % denominator;
+  const quotient = (magnitude - remainder) / denominator + (2 * remainder >= denominator ? 1 : 0);
+  const result = quotient / 10 ** decimals;
+  return scaled < 0 && result !== 0 ? -result : result;
+}
+
+const sum = (values: readonly number[]): number => values.reduce((total, n) => total + n, 0);
+
+/** Every figure of API.md's Stats from one set of counters. */
+export function statsOf(counters: Counters): Stats {
+  const scores = Array.from({ length: 11 }, (_, score) => counters.scores[score] ?? 0);
+  const detractors = sum(scores.slice(0, 7));
+  const passives = sum(scores.slice(7, 9));
+  const promoters = sum(scores.slice(9, 11));
+  // n is the histogram total, so p + passives + d = n holds by construction even if a stored
+  // `responses` counter ever drifted from it; an answer always adds to both, so they agree.
+  const n = promoters + passives + detractors;
+
+  const csat = Array.from({ length: 5 }, (_, index) => counters.csat[index] ?? 0);
+  const csatResponses = sum(csat);
+  const csatSum = sum(csat.map((count, index) => count * (index + 1)));
+  const satisfied = (csat[3] ?? 0) + (csat[4] ?? 0);
+
+  const attributes: Stats["attributes"] = {};
+  for (const key of Object.keys(counters.attributes).sort()) {
+    const attribute = counters.attributes[key] ?? { sum: 0, count: 0 };
+    attributes[key] = {
+      responses: attribute.count,
+      mean: attribute.count > 0 ? roundRatio(attribute.sum, attribute.count, 2) : null,
+    };
+  }
+
+  return {
+    sent: counters.sent,
+    responses: counters.responses,
+    responseRate: counters.sent > 0 ? roundRatio(counters.responses, counters.sent, 4) : null,
+    promoters,
+    passives,
+    detractors,
+    nps: n > 0 ? roundRatio(100 * (promoters - detractors), n, 1) : null,
+    npsMarginOfError: n >= 2 ? roundHalfAwayFromZero(npsMarginOfError(promoters, detractors, n), 1) : null,
+    csat: {
+      responses: csatResponses,
+      mean: csatResponses > 0 ? roundRatio(csatSum, csatResponses, 2) : null,
+      satisfiedPercent: csatResponses > 0 ? roundRatio(100 * satisfied, csatResponses, 1) : null,
+    },
+    scores,
+    attributes,
+  };
+}
+
+/**
+ * The 95% half-width of NPS, unrounded. NPS is 100 × the mean of answers scored +1 (promoter), 0
+ * (passive) and −1 (detractor); with p and d the promoter and detractor proportions, that variable has
+ * variance (p + d) − (p − d)² (the population form), so the half-width is
+ *   1.96 × √(((p + d) − (p − d)²) / n) × 100.
+ * It is computed here as 196 × √(((P + D)·n − (P − D)²) / n³) with the counts P, D: the same value,
+ * but the subtraction is done on integers, so it is exact and never slightly negative (all promoters
+ * gives exactly 0).
+ */
+function npsMarginOfError(promoters: number, detractors: number, n: number): number {
+  const spread = (promoters + detractors) * n - (promoters - detractors) ** 2;
+  return 196 * Math.sqrt(Math.max(0, spread) / n ** 3);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Days and periods (UTC calendar dates, YYYY-MM-DD)
+
+export const INTERVALS = ["day", "week", "month"] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+const DAY_MS = 86_400_000;
+const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Milliseconds of a real calendar date's UTC midnight, or undefined (wrong shape, or e.g. 2026-02-30). */
+function parseDay(day: string): number | undefined {
+  const match = DATE_SHAPE.exec(day);
+  if (!match) return undefined;
+  const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const value = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0..99 to 1900..1999.
+  value.setUTCFullYear(year, month - 1, date);
+  const valid =
+    value.getUTCFullYear() === year && value.getUTCMonth() === month - 1 && value.getUTCDate() === date;
+  return valid ? value.getTime() : undefined;
+}
+
+function mustParseDay(day: string): number {
+  const ms = parseDay(day);
+  if (ms === undefined) throw new RangeError(`not a calendar date YYYY-MM-DD: ${JSON.stringify(day)}`);
+  return ms;
+}
+
+const formatDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+export const isCalendarDate = (day: string): boolean => parseDay(day) !== undefined;
+
+/** `day` plus `days` (may be negative). */
+export const addDays = (day: string, days: number): string => formatDay(mustParseDay(day) + days * DAY_MS);
+
+/**
+ * The period a day belongs to, named by its first day: the day itself; the Monday that starts its ISO
+ * week (weeks cross month and year boundaries: 2026-01-01, a Thursday, is in the week of 2025-12-29);
+ * or the first of its month.
+ */
+export function periodOf(day: string, interval: Interval): string {
+  const ms = mustParseDay(day);
+  switch (interval) {
+    case "day":
+      return formatDay(ms);
+    case "week": {
+      const sinceMonday = (new Date(ms).getUTCDay() + 6) % 7;
+      return formatDay(ms - sinceMonday * DAY_MS);
+    }
+    case "month":
+      return `${day.slice(0, 7)}-01`;
+  }
+}
+
+/** Every day from `from` to `to`, both included; empty when from is after to. */
+export function daysInRange(from: string, to: string): string[] {
+  const end = mustParseDay(to);
+  const days: string[] = [];
+  for (let ms = mustParseDay(from); ms <= end; ms += DAY_MS) days.push(formatDay(ms));
+  return days;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The query of GET /v1/campaigns/{campaignId}/results
+
+/** The default range: the last 30 days, today (UTC) included. */
+export const DEFAULT_RANGE_DAYS = 30;
+/**
+ * The longest range one call may read. A results call reads one aggregate per day (and per segment
+ * value), so its cost is O(days): bounding the range bounds the cost and the latency of every call,
+ * whatever a caller asks. 366 days covers any full year, leap years included.
+ */
+export const MAX_RANGE_DAYS = 366;
+
+const dateParam = z
+  .string()
+  .check(z.refine(isCalendarDate, "must be a calendar date YYYY-MM-DD (UTC), e.g. 2026-03-31"));
+
+/**
+ * The query string, every value a string. `segment` is only checked for shape here: whether it is one
+ * of the campaign's segmentBy properties needs the campaign, so the handler checks that (400 on
+ * `segment` otherwise).
+ */
+export const resultsQuerySchema = z.strictObject({
+  from: z.optional(dateParam),
+  to: z.optional(dateParam),
+  segment: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, '_', '.' or '-'")),
+  ),
+  interval: z._default(z.enum(INTERVALS), "day"),
+});
+export type ResultsQueryInput = z.input<typeof resultsQuerySchema>;
+
+/** A results query with every default applied and every rule checked. */
+export type ResultsQuery = { from: string; to: string; segment: string | null; interval: Interval };
+
+/**
+ * Validates a results query (as the query-string record) and fills its defaults: `to` is today (UTC),
+ * `from` is 29 days before `to` (the last 30 days, both ends included). Returns the first offending
+ * field as an error detail instead when the query is invalid: an unknown parameter, a malformed value,
+ * `from` after `to`, or a range longer than MAX_RANGE_DAYS (reported on `from`).
+ */
+export function resolveResultsQuery(query: unknown, now: Date): ResultsQuery | ErrorDetail {
+  const parsed = resultsQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    const [first] = describeIssues(parsed.error.issues);
+    return first ?? { field: "(query)", message: "is not a valid results query" };
+  }
+  const to = parsed.data.to ?? now.toISOString().slice(0, 10);
+  const from = parsed.data.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  if (from > to) return { field: "from", message: `must not be after to (${to})` };
+  const days = (mustParseDay(to) - mustParseDay(from)) / DAY_MS + 1;
+  if (days > MAX_RANGE_DAYS) {
+    return {
+      field: "from",
+      message: `the range from..to must span at most ${MAX_RANGE_DAYS} days (this one spans ${days})`,
+    };
+  }
+  return { from, to, segment: parsed.data.segment ?? null, interval: parsed.data.interval };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Folding per-day aggregates into results
+
+/** One aggregate: the counters of one UTC day and one segment value (the store's AggregateRow fits). */
+export type ResultRow = { day: string; value: string; counters: Counters };
+
+/**
+ * Folds the per-day rows of one dimension into the overall figures and the trend. Rows must be one
+ * partition of the answers: either the campaign-wide aggregates or every value of one segment property,
+ * never both, or answers would be counted twice.
+ *
+ * With `range`, the trend has every period that overlaps from..to, in order, periods without any
+ * counts included as zeros, so a chart has no gaps; rows outside the range are ignored. Without it, the
+ * trend has only the periods that have rows. A period is named by its first day, which for a week or a
+ * month may fall before `from`; its figures still count only the days inside the range.
+ *
+ * Counts are exact: overall equals the sum of the trend periods.
+ */
+export function summarize(
+  rows: readonly ResultRow[],
+  interval: Interval,
+  range?: { from: string; to: string },
+): { overall: Stats; trend: ({ period: string } & Stats)[] } {
+  const byPeriod = new Map<string, Counters>();
+  if (range) {
+    for (const day of daysInRange(range.from, range.to)) {
+      const period = periodOf(day, interval);
+      if (!byPeriod.has(period)) byPeriod.set(period, emptyCounters());
+    }
+  }
+  let overall = emptyCounters();
+  for (const row of rows) {
+    if (range && (row.day < range.from || row.day > range.to)) continue;
+    const period = periodOf(row.day, interval);
+    byPeriod.set(period, combineCounters(byPeriod.get(period) ?? emptyCounters(), row.counters));
+    overall = combineCounters(overall, row.counters);
+  }
+  const trend = [...byPeriod.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([period, counters]) => ({ period, ...statsOf(counters) }));
+  return { overall: statsOf(overall), trend };
+}
+
+/**
+ * The figures per segment value, one entry per value with any counts in the rows (values whose counts
+ * were all undone by edits are left out), sorted by responses, most first, then by value. The sum over
+ * the values equals the overall figure of the same rows.
+ */
+export function segmentsOf(rows: readonly ResultRow[]): ({ value: string } & Stats)[] {
+  const byValue = new Map<string, Counters>();
+  for (const row of rows) {
+    byValue.set(row.value, combineCounters(byValue.get(row.value) ?? emptyCounters(), row.counters));
+  }
+  return [...byValue.entries()]
+    .filter(([, counters]) => !isZero(counters))
+    .map(([value, counters]) => ({ value, ...statsOf(counters) }))
+    .sort((a, b) => b.responses - a.responses || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}

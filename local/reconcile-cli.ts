@@ -1,0 +1,104 @@
+// `npm run reconcile -- <campaignId> [--fix]`: recounts a campaign's result aggregates from the raw
+// invitations and answers and reports (with --fix, repairs) every difference.
+import { parseArgs } from "node:util";
+import { CAMPAIGN_ID_PATTERN } from "../functions/domain/ids";
+import { type Reconciliation, reconcileCampaign } from "../functions/results/reconcile-campaign";
+import { createDocumentClient } from "../functions/store/dynamo-client";
+import { createStores } from "../functions/store/stores";
+import {
+  explainTableError,
+  resolveTarget,
+  runCli,
+  TARGET_OPTIONS,
+  TARGET_USAGE,
+  UsageError,
+} from "./table-target";
+
+const USAGE = `Usage:
+  npm run reconcile -- <campaignId>         recount the campaign's aggregates and report differences
+  npm run reconcile -- <campaignId> --fix   ... and repair them
+
+Exit code: 0 when every aggregate matches (or was repaired), 3 when differences were found and not
+repaired, 1 on an error, 2 on bad usage. Run it while the campaign is quiet: answers that land during
+the recount show as differences.
+
+${TARGET_USAGE}
+  --fix              add the difference to each wrong aggregate
+  --json             print the whole report as JSON`;
+
+async function main(args: string[]): Promise<number> {
+  let values: ReturnType<typeof parse>["values"];
+  let campaignId: string;
+  try {
+    const parsed = parse(args);
+    values = parsed.values;
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const [id, ...extra] = parsed.positionals;
+    if (!id) throw new UsageError("Missing the campaign id, e.g. 'npm run reconcile -- cmp_…'.");
+    if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(" ")}`);
+    if (!CAMPAIGN_ID_PATTERN.test(id))
+      throw new UsageError(`'${id.slice(0, 64)}' is not a campaign id (cmp_…).`);
+    campaignId = id;
+  } catch (error) {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  let target: ReturnType<typeof resolveTarget>;
+  try {
+    target = resolveTarget(values);
+  } catch (error) {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  const stores = createStores(
+    createDocumentClient({ endpoint: target.endpoint, region: target.region }),
+    target.tableName,
+  );
+  try {
+    if (!(await stores.campaigns.get(campaignId))) {
+      console.error(`error: no campaign has the id '${campaignId}' in table '${target.tableName}'.`);
+      return 1;
+    }
+    const report = await reconcileCampaign(stores, campaignId, { fix: values.fix === true });
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else printReport(report);
+    return report.differences.length === 0 || report.repaired ? 0 : 3;
+  } catch (error) {
+    console.error(`error: ${explainTableError(error, target)}`);
+    return 1;
+  }
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { ...TARGET_OPTIONS, fix: { type: "boolean" }, json: { type: "boolean" } },
+  });
+}
+
+function printReport(report: Reconciliation): void {
+  console.log(
+    `Campaign ${report.campaignId}: ${report.invitationsSent} invitations sent, ${report.responses} answers, ${report.aggregatesChecked} aggregates checked.`,
+  );
+  if (report.differences.length === 0) {
+    console.log("Every aggregate equals the recount from the raw records.");
+    return;
+  }
+  console.log(
+    `${report.differences.length} aggregate(s) differ from the recount${report.repaired ? " and were repaired" : ""}:`,
+  );
+  for (const d of report.differences) {
+    const where = d.dimension === "*" ? "overall" : `${d.dimension}=${d.value}`;
+    console.log(
+      `  ${d.day} ${where}: sent ${d.stored.sent} → ${d.recounted.sent}, responses ${d.stored.responses} → ${d.recounted.responses}, scores [${d.stored.scores.join(",")}] → [${d.recounted.scores.join(",")}]`,
+    );
+  }
+  if (!report.repaired) console.log("Run again with --fix to repair them.");
+}
+
+runCli(main);
