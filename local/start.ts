@@ -34,6 +34,8 @@ let startup: Promise<void> = Promise.resolve();
 async function start(): Promise<void> {
   // Lambda runs Node 22; the SDK's notice about an older Node on a developer machine would bury our output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // One JSON line per email is for CloudWatch; a terminal wants warnings and errors only.
+  process.env.LOG_LEVEL ??= "warn";
   const ports = portsFromEnv();
   for (const [envVar, port] of Object.entries(ports) as [PortSetting, number][]) {
     await assertPortFree(port, PORT_SETTINGS[envVar].service, envVar);

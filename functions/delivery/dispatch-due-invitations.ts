@@ -1,4 +1,5 @@
 import { MAX_DISPATCH_ATTEMPTS } from "../domain/invitation";
+import { log } from "../log";
 import type { DueEntry, InvitationStore } from "../store/invitation-store";
 import type { WorkQueue } from "./work-queue";
 
@@ -40,13 +41,7 @@ export async function dispatchDueInvitations(
 }
 
 async function giveUp(invitations: InvitationStore, entry: DueEntry, now: Date): Promise<void> {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      message: "due action given up after repeated failures",
-      action: entry.action,
-    }),
-  );
+  log("error", "due action given up after repeated failures", { action: entry.action });
   if (entry.action === "send") await invitations.skip(entry.token, "undeliverable", now);
   else await invitations.drop(entry.token, entry.action);
 }

@@ -1,5 +1,6 @@
 import type { SNSEvent } from "aws-lambda";
 import { suppressionsFromSesEvent } from "../domain/mail-events";
+import { log } from "../log";
 import type { InvitationStore } from "../store/invitation-store";
 
 /** SES bounce and complaint notifications (via SNS) become suppression records. */
@@ -17,14 +18,7 @@ export function createMailEventsHandler(deps: { invitations: InvitationStore; cl
         suppressed++;
       }
     }
-    console.log(
-      JSON.stringify({
-        level: "info",
-        message: "mail events recorded",
-        records: event.Records.length,
-        suppressed,
-      }),
-    );
+    log("info", "mail events recorded", { records: event.Records.length, suppressed });
     return { suppressed };
   };
 }

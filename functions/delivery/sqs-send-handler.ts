@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { log } from "../log";
 import { type SendDependencies, sendDueInvitation } from "./send-due-invitation";
 import { parseDeliveryMessage } from "./work-queue";
 
@@ -24,8 +25,4 @@ export function createSendHandler(deps: SendDependencies) {
     }
     return { batchItemFailures };
   };
-}
-
-function log(level: "info" | "error", message: string, fields: Record<string, unknown>): void {
-  (level === "error" ? console.error : console.log)(JSON.stringify({ level, message, ...fields }));
 }

@@ -2,6 +2,7 @@
 import { dispatchEnvironment, readEnvironment } from "../config";
 import { dispatchDueInvitations } from "../delivery/dispatch-due-invitations";
 import { SqsWorkQueue } from "../delivery/sqs-work-queue";
+import { log } from "../log";
 import { createDocumentClient } from "../store/dynamo-client";
 import { createStores } from "../store/stores";
 
@@ -14,6 +15,6 @@ const queue = SqsWorkQueue.fromUrl(env.QUEUE_URL, env.AWS_REGION);
 
 export const handler = async (): Promise<{ queued: number }> => {
   const queued = await dispatchDueInvitations(invitations, queue, new Date());
-  console.log(JSON.stringify({ level: "info", message: "dispatched due invitations", queued }));
+  log("info", "dispatched due invitations", { queued });
   return { queued };
 };

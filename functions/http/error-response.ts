@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, ThrottledError } from "../domain/errors";
+import { describeError, log } from "../log";
 
 /**
  * The one place where errors become HTTP: an AppError answers with its status and the API's error
@@ -27,7 +28,7 @@ export function errorResponse(error: unknown, c: Context): Response {
       error.status,
     );
   }
-  console.error(JSON.stringify({ level: "error", message: "unhandled error", error: describe(error) }));
+  log("error", "unhandled error", { error: describeError(error) });
   return c.json(
     { error: { code: "internal_error", message: "Something went wrong on our side; try again later." } },
     500,
@@ -39,12 +40,6 @@ const EXTRA_HEADERS: Partial<Record<number, Record<string, string>>> = {
   // The unread rest of an oversize body is still on the wire: the connection cannot be reused.
   413: { Connection: "close" },
 };
-
-function describe(error: unknown): Record<string, unknown> {
-  return error instanceof Error
-    ? { name: error.name, message: error.message, stack: error.stack }
-    : { value: String(error) };
-}
 
 // DynamoDB throttling that outlasted the SDK's own retries: the caller may retry, so 429, not 500.
 const THROTTLING_ERRORS = new Set([

@@ -10,6 +10,7 @@ import {
   toResponseItem,
 } from "../domain/response-export";
 import { z } from "../domain/zod";
+import { describeError, log } from "../log";
 import type { ListedResponse, ResponseFilter, ResponseStore } from "../store/response-store";
 import { parseWith } from "./validation";
 
@@ -148,14 +149,10 @@ async function csvExport(
         }
         const page = await responses.list(campaign.id, filter, pageSize, cursor).catch((error: unknown) => {
           // Past the headers, errorResponse cannot answer any more: log like it, then fail the stream.
-          console.error(
-            JSON.stringify({
-              level: "error",
-              message: "CSV export failed midway; the download is cut",
-              campaignId: campaign.id,
-              error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-            }),
-          );
+          log("error", "CSV export failed midway; the download is cut", {
+            campaignId: campaign.id,
+            error: describeError(error),
+          });
           throw error;
         });
         cursor = page.nextCursor;

@@ -7,6 +7,7 @@ import type { Campaign, Locale } from "../domain/campaign";
 import { answerWindowClosed, type Invitation } from "../domain/invitation";
 import { messagesFor } from "../domain/messages";
 import { isToken } from "../domain/tokens";
+import { describeError, log } from "../log";
 import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";
 import type { ResponseStore } from "../store/response-store";
@@ -64,7 +65,7 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.notFound((c) => notFound(c));
   app.onError((error, c) => {
-    console.error(JSON.stringify({ level: "error", message: "unhandled error", error: String(error) }));
+    log("error", "unhandled error", { error: describeError(error) });
     const text = messagesFor("en");
     return c.html(
       renderMessagePage({ locale: "en", title: text.serverErrorTitle, body: text.serverErrorBody }),
