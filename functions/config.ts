@@ -1,4 +1,4 @@
-import { z } from "./domain/zod";
+import * as z from "./domain/zod";
 import { parseWith } from "./http/validation";
 
 /**

@@ -34,7 +34,7 @@
 import type { Environment } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { z } from "../functions/domain/zod";
+import * as z from "../functions/domain/zod";
 
 /** The stage used when none is given; the only stage allowed to run on placeholder values. */
 export const DEV_STAGE = "dev";

@@ -1,6 +1,6 @@
 import type { DueAction } from "../domain/invitation";
 import { isToken } from "../domain/tokens";
-import { z } from "../domain/zod";
+import * as z from "../domain/zod";
 
 /** A unit of delivery work: one due action of one invitation. SQS carries it on AWS. */
 export type DeliveryMessage = { token: string; action: DueAction };

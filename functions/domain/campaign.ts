@@ -1,4 +1,4 @@
-import { z } from "./zod";
+import * as z from "./zod";
 
 /** Campaign fields as ../shared/API.md defines them: these schemas validate requests and produce the OpenAPI document. */
 

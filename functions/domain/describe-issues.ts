@@ -1,5 +1,5 @@
 import type { ErrorDetail } from "./errors";
-import type { z } from "./zod";
+import type * as z from "./zod";
 
 /** zod issues as the API's error details: one entry per offending field, in words a caller can act on. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {

@@ -1,5 +1,5 @@
 import { normalizeEmail } from "./purchase";
-import { z } from "./zod";
+import * as z from "./zod";
 
 /**
  * SES event publishing (configuration set → SNS) in the shape this product acts on: a permanent

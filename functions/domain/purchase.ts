@@ -1,6 +1,6 @@
 import type { CampaignSettings, Locale } from "./campaign";
 import { localeSchema } from "./campaign";
-import { z } from "./zod";
+import * as z from "./zod";
 
 /** A purchase as the order system posts it (../shared/API.md, Purchases). */
 

@@ -1,7 +1,7 @@
 import { type Counters, combineCounters, emptyCounters, isZero } from "./counters";
 import { describeIssues } from "./describe-issues";
 import type { ErrorDetail } from "./errors";
-import { z } from "./zod";
+import * as z from "./zod";
 
 /**
  * The figures of ../shared/API.md "Results", derived from additive Counters only: a results call sums

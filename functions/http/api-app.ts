@@ -18,7 +18,7 @@ import {
 } from "../domain/errors";
 import { CAMPAIGN_ID_PATTERN } from "../domain/ids";
 import { purchaseBatchSchema } from "../domain/purchase";
-import { z } from "../domain/zod";
+import * as z from "../domain/zod";
 import type { ApiKeyStore } from "../store/api-key-store";
 import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";

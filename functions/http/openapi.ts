@@ -1,6 +1,6 @@
 import { campaignCreateSchema, campaignSchema, campaignUpdateSchema } from "../domain/campaign";
 import { MAX_BATCH, purchaseSchema } from "../domain/purchase";
-import { z } from "../domain/zod";
+import * as z from "../domain/zod";
 import { responsesOpenApiPaths } from "./responses-routes";
 
 /**

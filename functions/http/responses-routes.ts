@@ -9,7 +9,7 @@ import {
   exportColumns,
   toResponseItem,
 } from "../domain/response-export";
-import { z } from "../domain/zod";
+import * as z from "../domain/zod";
 import { describeError, log } from "../log";
 import type { ListedResponse, ResponseFilter, ResponseStore } from "../store/response-store";
 import { parseWith } from "./validation";

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { describeIssues } from "../domain/describe-issues";
 import { MalformedBodyError, UnsupportedMediaTypeError, ValidationError } from "../domain/errors";
-import type { z } from "../domain/zod";
+import type * as z from "../domain/zod";
 
 type Schema<T> = z.ZodMiniType<T>;
 
