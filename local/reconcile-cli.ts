@@ -1,6 +1,7 @@
 // `npm run reconcile -- <campaignId> [--fix]`: recounts a campaign's result aggregates from the raw
 // invitations and answers and reports (with --fix, repairs) every difference.
 import { parseArgs } from "node:util";
+import type { Counters } from "../functions/domain/counters";
 import { CAMPAIGN_ID_PATTERN } from "../functions/domain/ids";
 import { type Reconciliation, reconcileCampaign } from "../functions/results/reconcile-campaign";
 import { createDocumentClient } from "../functions/store/dynamo-client";
@@ -94,11 +95,30 @@ function printReport(report: Reconciliation): void {
   );
   for (const d of report.differences) {
     const where = d.dimension === "*" ? "overall" : `${d.dimension}=${d.value}`;
-    console.log(
-      `  ${d.day} ${where}: sent ${d.stored.sent} → ${d.recounted.sent}, responses ${d.stored.responses} → ${d.recounted.responses}, scores [${d.stored.scores.join(",")}] → [${d.recounted.scores.join(",")}]`,
-    );
+    console.log(`  ${d.day} ${where}: ${changedFields(d.stored, d.recounted).join(", ")}`);
   }
   if (!report.repaired) console.log("Run again with --fix to repair them.");
+}
+
+/** "field stored → recounted" for each counter that differs, so an operator sees what is wrong. */
+function changedFields(stored: Counters, recounted: Counters): string[] {
+  const changes: string[] = [];
+  const compare = (name: string, a: number, b: number) => {
+    if (a !== b) changes.push(`${name} ${a} → ${b}`);
+  };
+  compare("sent", stored.sent, recounted.sent);
+  compare("responses", stored.responses, recounted.responses);
+  for (let score = 0; score <= 10; score++)
+    compare(`score ${score}`, stored.scores[score] ?? 0, recounted.scores[score] ?? 0);
+  for (let rating = 1; rating <= 5; rating++)
+    compare(`csat ${rating}`, stored.csat[rating - 1] ?? 0, recounted.csat[rating - 1] ?? 0);
+  for (const key of new Set([...Object.keys(stored.attributes), ...Object.keys(recounted.attributes)])) {
+    const a = stored.attributes[key] ?? { sum: 0, count: 0 };
+    const b = recounted.attributes[key] ?? { sum: 0, count: 0 };
+    compare(`${key} ratings`, a.count, b.count);
+    compare(`${key} sum`, a.sum, b.sum);
+  }
+  return changes;
 }
 
 runCli(main);

@@ -91,6 +91,8 @@ export function statsOf(counters: Counters): Stats {
   const attributes: Stats["attributes"] = {};
   for (const key of Object.keys(counters.attributes).sort()) {
     const attribute = counters.attributes[key] ?? { sum: 0, count: 0 };
+    // A key whose ratings were all edited away (or repaired away) is absent, as if never rated.
+    if (attribute.count === 0 && attribute.sum === 0) continue;
     attributes[key] = {
       responses: attribute.count,
       mean: attribute.count > 0 ? roundRatio(attribute.sum, attribute.count, 2) : null,

@@ -49,7 +49,8 @@ export async function reconcileCampaign(
 
   const stored = new Map((await stores.results.readAll(campaignId)).map((row) => [keyOf(row), row]));
   const differences: AggregateDifference[] = [];
-  for (const key of new Set([...recount.keys(), ...stored.keys()])) {
+  const keys = new Set([...recount.keys(), ...stored.keys()]);
+  for (const key of keys) {
     const expected = recount.get(key)?.counters ?? emptyCounters();
     const row = stored.get(key);
     const actual = row?.counters ?? emptyCounters();
@@ -77,7 +78,7 @@ export async function reconcileCampaign(
     campaignId,
     invitationsSent,
     responses: responses.length,
-    aggregatesChecked: Math.max(recount.size, stored.size),
+    aggregatesChecked: keys.size,
     differences,
     repaired: Boolean(options.fix) && differences.length > 0,
   };
