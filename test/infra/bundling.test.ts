@@ -1,8 +1,15 @@
 // One real synthesis with bundling: proves esbuild builds the handlers offline, as ESM with source maps.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildStack, SYNTH } from "./stack-fixture";
+
+/**
+ * The size budget of one Lambda bundle (minified, source map apart). Cold start grows with the code a
+ * function loads; today's bundles are 0.6-0.75 MB, almost all AWS SDK. The budget leaves room for
+ * features but fails a change like the one that once pulled all of zod in (+400 KB per bundle).
+ */
+const BUNDLE_BUDGET_BYTES = 800 * 1024;
 
 describe("function bundles", SYNTH, () => {
   it("are minified ESM with a require shim and a source map, built locally without Docker", () => {
@@ -25,6 +32,9 @@ describe("function bundles", SYNTH, () => {
       // Minified: the handlers' leading comments ("// Lambda entry for …") are gone.
       expect(code).not.toContain("Lambda entry for");
       expect(existsSync(join(dir, "index.mjs.map"))).toBe(true);
+      expect(statSync(join(dir, "index.mjs")).size, `${dir} is over the bundle budget`).toBeLessThanOrEqual(
+        BUNDLE_BUDGET_BYTES,
+      );
     }
   });
 });
