@@ -23,6 +23,7 @@ import {
   suppressionKey,
 } from "./keys";
 import { aggregateUpdate, targetsFor } from "./results-store";
+import { sendTransaction } from "./transactions";
 
 export type DueEntry = { token: string; action: DueAction; dueKey: string };
 export type SuppressionReason = "unsubscribed" | "bounced" | "complained";
@@ -191,7 +192,8 @@ export class InvitationStore {
     const counts = targetsFor(at.slice(0, 10), segments).flatMap(
       (target) => aggregateUpdate(this.tableName, invitation.campaignId, target, sent) ?? [],
     );
-    await this.db.send(
+    await sendTransaction(
+      this.db,
       new TransactWriteCommand({
         TransactItems: [
           {

@@ -9,7 +9,7 @@ import type { Invitation } from "../domain/invitation";
 import { type PlannedInvitation, type Purchase, throttleWindow } from "../domain/purchase";
 import { newToken } from "../domain/tokens";
 import { campaignKey, contactKey, dueListing, invitationKey, PURCHASE_PREFIX, purchaseKey } from "./keys";
-import { failedConditions } from "./transactions";
+import { failedConditions, sendTransaction } from "./transactions";
 
 export type PurchaseOutcome =
   | { status: "scheduled"; sendAt: string; tokens: string[] }
@@ -47,7 +47,8 @@ export class PurchaseStore {
     const invitations = planned.map((plan) => newInvitation(campaign.id, purchase, plan));
     const window = throttleWindow(initial.sendAt, campaign.throttleDays);
     try {
-      await this.db.send(
+      await sendTransaction(
+        this.db,
         new TransactWriteCommand({
           TransactItems: [
             {

@@ -18,7 +18,7 @@ import {
   responsesPartition,
 } from "./keys";
 import { type AggregateTarget, aggregateUpdate, targetsFor } from "./results-store";
-import { failedConditions } from "./transactions";
+import { failedConditions, sendTransaction } from "./transactions";
 
 export type StoredResponse = Answer & {
   /** The aggregates this answer is counted in (see record()). */
@@ -86,7 +86,8 @@ export class ResponseStore {
         ({ target, delta }) => aggregateUpdate(this.tableName, invitation.campaignId, target, delta) ?? [],
       );
       try {
-        await this.db.send(
+        await sendTransaction(
+          this.db,
           new TransactWriteCommand({
             TransactItems: [
               {
