@@ -1,0 +1,154 @@
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Answer } from "../functions/domain/answer";
+import { answerCounters } from "../functions/domain/counters";
+import type { Invitation } from "../functions/domain/invitation";
+import { invitationKey, responseKey, responseListing } from "../functions/store/keys";
+import { aggregateUpdate, targetsFor } from "../functions/store/results-store";
+import type { LocalStack } from "./local-stack";
+import { type ConcurrentRun, runConcurrent } from "./stats";
+import type { UsageMeter } from "./usage-meter";
+
+/**
+ * Item 1, answer ingestion: first answers to sent invitations, posted as the survey page's JSON callers
+ * do (`POST /s/{token}`), at 1, 16 and 64 concurrent clients; and, side by side at the same concurrency,
+ * the floor: the same DynamoDB transaction ResponseStore.record issues (conditional response put,
+ * invitation update, one ADD per aggregate), sent directly to DynamoDB Local with nothing around it.
+ * Each answer uses its own invitation from the delivery benchmark, so every one is a first answer.
+ */
+export type IngestionLevel = {
+  readonly clients: number;
+  readonly http: ConcurrentRun;
+  readonly raw: ConcurrentRun;
+};
+export type IngestionResult = { readonly levels: IngestionLevel[]; readonly pageViews: ConcurrentRun };
+
+/** Answer i: every score, satisfaction and rating in use; a comment on every tenth. */
+export const answerOf = (i: number): Answer => ({
+  score: i % 11,
+  csat: 1 + (i % 5),
+  attributes: { delivery: 1 + (i % 3) },
+  comment: i % 10 === 0 ? `Answer ${i}: the parcel came a day late but the product is fine.` : null,
+});
+
+export async function runIngestionBench(
+  stack: LocalStack,
+  meter: UsageMeter,
+  pool: readonly Invitation[],
+  options: { levels: readonly { clients: number; answers: number }[]; pageViews: number },
+): Promise<IngestionResult> {
+  const warmup = 20;
+  const wanted = options.levels.reduce((n, level) => n + 2 * level.answers, 2 * warmup);
+  if (pool.length < wanted) {
+    throw new Error(`item 1 needs ${wanted} sent invitations and has ${pool.length}: raise --invitations`);
+  }
+  let next = 0;
+  const take = (n: number) => {
+    const taken = pool.slice(next, next + n);
+    next += n;
+    return taken;
+  };
+
+  const viaHttp = async (invitation: Invitation, answer: Answer) => {
+    const response = await fetch(`${stack.baseUrl}/s/${invitation.token}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(answer),
+    });
+    const text = await response.text();
+    if (response.status !== 200 || !text.includes('"created"')) {
+      throw new Error(`POST /s/{token} answered ${response.status}: ${text.slice(0, 200)}`);
+    }
+  };
+  const viaTransaction = async (invitation: Invitation, answer: Answer) => {
+    await stack.db.send(new TransactWriteCommand(answerTransaction(stack.tableName, invitation, answer)));
+  };
+
+  // What a customer's click costs before answering: the survey page, opened from the email's score
+  // link. One at a time, as one Lambda instance serves them, so their run time is a fair duration proxy.
+  const viewed = pool.slice(next, next + options.pageViews);
+  const pageViews = await meter.measure("survey-page", () =>
+    runConcurrent(1, viewed.length, async (i) => {
+      const response = await fetch(`${stack.baseUrl}/s/${viewed[i]?.token ?? ""}?score=9`);
+      await response.text();
+      if (response.status !== 200) throw new Error(`GET /s/{token} answered ${response.status}`);
+    }),
+  );
+
+  // Warm both paths (JIT, connection pools) outside the measurement.
+  const warmRaw = take(warmup);
+  const warmHttp = take(warmup);
+  await runConcurrent(4, warmup, (i) => viaTransaction(at(warmRaw, i), answerOf(i)));
+  await runConcurrent(4, warmup, (i) => viaHttp(at(warmHttp, i), answerOf(i)));
+
+  const levels: IngestionLevel[] = [];
+  for (const { clients, answers } of options.levels) {
+    const rawPool = take(answers);
+    const httpPool = take(answers);
+    const raw = await meter.measure("answer-raw", () =>
+      runConcurrent(clients, answers, (i) => viaTransaction(at(rawPool, i), answerOf(i))),
+    );
+    const http = await meter.measure("answer-http", () =>
+      meter.measure(`answer-http-${clients}`, () =>
+        runConcurrent(clients, answers, (i) => viaHttp(at(httpPool, i), answerOf(i))),
+      ),
+    );
+    levels.push({ clients, http, raw });
+  }
+  return { levels, pageViews };
+}
+
+const at = (pool: readonly Invitation[], i: number): Invitation => {
+  const invitation = pool[i];
+  if (!invitation) throw new Error(`no invitation ${i} in the pool`);
+  return invitation;
+};
+
+/**
+ * The transaction ResponseStore.record sends for a first answer, built from the same key and aggregate
+ * helpers: the response put (conditional on no answer yet), the invitation's answeredAt, and one ADD per
+ * aggregate it counts in (the campaign overall and each segment, on the answer's day).
+ */
+export function answerTransaction(
+  tableName: string,
+  invitation: Invitation,
+  answer: Answer,
+  now = new Date(),
+): ConstructorParameters<typeof TransactWriteCommand>[0] {
+  const at = now.toISOString();
+  const countedIn = targetsFor(at.slice(0, 10), invitation.segments ?? {});
+  const item = {
+    ...responseKey(invitation.token),
+    ...responseListing(invitation.campaignId, at, invitation.token),
+    type: "response",
+    token: invitation.token,
+    campaignId: invitation.campaignId,
+    orderId: invitation.orderId,
+    kind: invitation.kind,
+    email: invitation.email,
+    name: invitation.name,
+    locale: invitation.locale,
+    properties: invitation.properties,
+    ...answer,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+    countedIn,
+  };
+  return {
+    TransactItems: [
+      { Put: { TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
+      {
+        Update: {
+          TableName: tableName,
+          Key: invitationKey(invitation.token),
+          UpdateExpression: "SET answeredAt = if_not_exists(answeredAt, :at)",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":at": at },
+        },
+      },
+      ...countedIn.flatMap(
+        (target) => aggregateUpdate(tableName, invitation.campaignId, target, answerCounters(answer)) ?? [],
+      ),
+    ],
+  };
+}

@@ -1,0 +1,207 @@
+import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Campaign } from "../functions/domain/campaign";
+import { answerCounters, type Counters, combineCounters, emptyCounters } from "../functions/domain/counters";
+import { newToken } from "../functions/domain/tokens";
+import { responseKey, responseListing } from "../functions/store/keys";
+import { type AggregateTarget, targetsFor } from "../functions/store/results-store";
+import { REGIONS } from "./delivery-bench";
+import { answerOf } from "./ingestion-bench";
+import type { LocalStack } from "./local-stack";
+import { percentile } from "./stats";
+import type { UsageMeter } from "./usage-meter";
+
+/**
+ * Item 2, results read cost: two campaigns answered on the same 7 days in the same 4 regions, one with
+ * `small` answers and one with `large`. Their answers are stored as the product stores them, only
+ * faster than through HTTP: the raw response items (ResponseStore's keys and fields) by parallel
+ * BatchWrite, and the aggregates they cause through ResultsStore.add, one add per day × segment value
+ * with the summed counters. Then `GET /v1/campaigns/{id}/results?from&to&segment=region` is called
+ * alternately for both over HTTP, and its reads counted: read units and items read by the usage meter
+ * (every read of the call: API key, campaign, aggregate queries) and by ResultsStore.consumedReadUnits
+ * (the aggregate queries alone), with the call's latency. DESIGN.md: the ratio must be ~1.
+ */
+export type ResultsSide = {
+  readonly answers: number;
+  readonly loadSeconds: number;
+  readonly calls: number;
+  readonly readUnitsPerCall: number;
+  readonly aggregateReadUnitsPerCall: number;
+  readonly itemsReadPerCall: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly responses: number;
+};
+export type ResultsResult = {
+  readonly query: string;
+  readonly small: ResultsSide;
+  readonly large: ResultsSide;
+};
+
+const DAYS = [
+  "2026-05-04",
+  "2026-05-05",
+  "2026-05-06",
+  "2026-05-07",
+  "2026-05-08",
+  "2026-05-09",
+  "2026-05-10",
+];
+const QUERY = `from=${DAYS[0]}&to=${DAYS.at(-1)}&segment=region`;
+/** BatchWrite calls in flight while loading (DynamoDB Local: ~800 items/s with the GSI). */
+const PARALLEL_BATCHES = 8;
+const BATCH_SIZE = 25;
+
+const placeOf = (i: number) => ({
+  day: DAYS[i % DAYS.length] ?? "",
+  region: REGIONS[Math.floor(i / DAYS.length) % REGIONS.length] ?? "",
+});
+
+export async function runResultsBench(
+  stack: LocalStack,
+  meter: UsageMeter,
+  options: { small: number; large: number; calls: number },
+  progress: (line: string) => void,
+): Promise<ResultsResult> {
+  const create = (name: string) =>
+    stack.api<Campaign>(
+      "POST",
+      "/v1/campaigns",
+      {
+        name,
+        brandName: "Acme",
+        segmentBy: ["region"],
+        attributes: [{ key: "delivery", label: "Delivery" }],
+      },
+      201,
+    );
+  const small = await create(`Benchmark: ${options.small} answers`);
+  const large = await create(`Benchmark: ${options.large} answers`);
+  const loadSmall = await load(stack, small, options.small);
+  progress(`item 2: ${options.small} answers stored in ${loadSmall.toFixed(1)} s`);
+  const loadLarge = await load(stack, large, options.large);
+  progress(`item 2: ${options.large} answers stored in ${loadLarge.toFixed(1)} s`);
+
+  const call = async (campaign: Campaign) => {
+    const started = performance.now();
+    const body = await stack.api<{ overall: { responses: number } }>(
+      "GET",
+      `/v1/campaigns/${campaign.id}/results?${QUERY}`,
+      undefined,
+      200,
+    );
+    return { ms: performance.now() - started, responses: body.overall.responses };
+  };
+  // Warm up outside the measurement.
+  for (let i = 0; i < 3; i++) {
+    await call(small);
+    await call(large);
+  }
+  const sides = new Map<Campaign, { latencies: number[]; aggregateUnits: number; responses: number }>([
+    [small, { latencies: [], aggregateUnits: 0, responses: 0 }],
+    [large, { latencies: [], aggregateUnits: 0, responses: 0 }],
+  ]);
+  for (let i = 0; i < options.calls; i++) {
+    for (const campaign of [small, large]) {
+      const side = sides.get(campaign);
+      if (!side) continue;
+      const before = stack.stores.results.consumedReadUnits;
+      const { ms, responses } = await meter.measure(
+        campaign === small ? "results-small" : "results-large",
+        () => call(campaign),
+      );
+      side.aggregateUnits += stack.stores.results.consumedReadUnits - before;
+      side.latencies.push(ms);
+      side.responses = responses;
+    }
+  }
+  const sideOf = (campaign: Campaign, answers: number, loadSeconds: number): ResultsSide => {
+    const side = sides.get(campaign) ?? { latencies: [], aggregateUnits: 0, responses: 0 };
+    const usage = meter.usage(campaign === small ? "results-small" : "results-large");
+    return {
+      answers,
+      loadSeconds,
+      calls: options.calls,
+      readUnitsPerCall: usage.readUnits / options.calls,
+      aggregateReadUnitsPerCall: side.aggregateUnits / options.calls,
+      itemsReadPerCall: usage.itemsRead / options.calls,
+      p50Ms: percentile(side.latencies, 50),
+      p99Ms: percentile(side.latencies, 99),
+      responses: side.responses,
+    };
+  };
+  const result = {
+    query: QUERY,
+    small: sideOf(small, options.small, loadSmall),
+    large: sideOf(large, options.large, loadLarge),
+  };
+  for (const side of [result.small, result.large]) {
+    if (side.responses !== side.answers) {
+      throw new Error(`results counted ${side.responses} answers of ${side.answers}`);
+    }
+  }
+  return result;
+}
+
+/** Stores `count` answers for `campaign`; returns the seconds it took. */
+async function load(stack: LocalStack, campaign: Campaign, count: number): Promise<number> {
+  const started = performance.now();
+  const itemOf = (i: number) => {
+    const { day, region } = placeOf(i);
+    const token = newToken();
+    const at = `${day}T${String(i % 24).padStart(2, "0")}:00:00.000Z`;
+    return {
+      ...responseKey(token),
+      ...responseListing(campaign.id, at, token),
+      type: "response",
+      token,
+      campaignId: campaign.id,
+      orderId: `order-${i}`,
+      kind: "initial",
+      email: `customer-${i}@example.com`,
+      name: `Customer ${i}`,
+      locale: null,
+      properties: { region, tier: i % 3 === 0 ? "high" : "mid" },
+      ...answerOf(i),
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+      countedIn: targetsFor(day, { region }),
+    };
+  };
+  type Requests = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]["RequestItems"]>[string];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const start = next;
+      next = Math.min(count, next + BATCH_SIZE);
+      let requests: Requests = [];
+      for (let i = start; i < next; i++) requests.push({ PutRequest: { Item: itemOf(i) } });
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 20) throw new Error("BatchWrite kept leaving items unprocessed");
+        const result = await stack.db.send(
+          new BatchWriteCommand({ RequestItems: { [stack.tableName]: requests } }),
+        );
+        requests = result.UnprocessedItems?.[stack.tableName] ?? [];
+        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
+
+  // The aggregates those answers add up to (each answer's invitation was sent the same day).
+  const aggregates = new Map<string, { target: AggregateTarget; counters: Counters }>();
+  for (let i = 0; i < count; i++) {
+    const { day, region } = placeOf(i);
+    const counters = { ...answerCounters(answerOf(i)), sent: 1 };
+    for (const target of targetsFor(day, { region })) {
+      const key = `${target.dimension}#${target.day}#${target.value}`;
+      const entry = aggregates.get(key) ?? { target, counters: emptyCounters() };
+      entry.counters = combineCounters(entry.counters, counters);
+      aggregates.set(key, entry);
+    }
+  }
+  for (const { target, counters } of aggregates.values()) {
+    await stack.stores.results.add(campaign.id, target, counters);
+  }
+  return (performance.now() - started) / 1000;
+}
