@@ -1,6 +1,7 @@
 import { campaignCreateSchema, campaignSchema, campaignUpdateSchema } from "../domain/campaign";
 import { MAX_BATCH, purchaseSchema } from "../domain/purchase";
 import * as z from "../domain/zod";
+import { errorResponses } from "./openapi-errors";
 import { responsesOpenApiPaths } from "./responses-routes";
 
 /**
@@ -44,27 +45,6 @@ const errorSchema = {
       },
     },
   },
-};
-
-const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      String(status),
-      {
-        description: ERROR_DESCRIPTIONS[status] ?? "Error",
-        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-      },
-    ]),
-  );
-
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "Validation failed or the body is not JSON; `details` names each offending field.",
-  401: "No API key, or an unknown or revoked one.",
-  404: "No such campaign.",
-  409: "The campaign changed meanwhile; read it again and retry.",
-  413: "Body larger than 256 KB.",
-  415: "Body not sent as application/json.",
-  429: "Throttled; retry after a short wait.",
 };
 
 const nullableNumber = { type: ["number", "null"] };

@@ -12,6 +12,7 @@ import {
 import * as z from "../domain/zod";
 import { describeError, log } from "../log";
 import type { ListedResponse, ResponseFilter, ResponseStore } from "../store/response-store";
+import { errorResponses } from "./openapi-errors";
 import { parseWith } from "./validation";
 
 export type ResponseRouteDependencies = {
@@ -164,24 +165,6 @@ async function csvExport(
   );
 }
 
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      String(status),
-      {
-        description: ERROR_DESCRIPTIONS[status] ?? "Error",
-        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-      },
-    ]),
-  );
-
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "A query parameter is not valid or unknown, or the cursor is not one this listing returned; `details` names each offending field.",
-  401: "No API key, or an unknown or revoked one.",
-  404: "No such campaign.",
-  429: "Throttled; retry after a short wait.",
-};
-
 const responseItemSchema = {
   type: "object",
   required: [
@@ -318,7 +301,14 @@ export const responsesOpenApiPaths = {
             "text/csv": { schema: { type: "string", description: "See the operation's description." } },
           },
         },
-        ...errors(400, 401, 404, 429),
+        ...errorResponses(
+          {
+            400: "A query parameter is not valid or unknown, or the cursor is not one this listing returned; `details` names each offending field.",
+          },
+          401,
+          404,
+          429,
+        ),
       },
     },
   },
