@@ -311,8 +311,21 @@ async function readForm(c: Context): Promise<Record<string, unknown> | Response>
     );
   }
   if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
-    const form = await c.req.parseBody({ all: false });
-    return Object.fromEntries(Object.entries(form).filter(([, value]) => typeof value === "string"));
+    try {
+      const form = await c.req.parseBody({ all: false });
+      return Object.fromEntries(Object.entries(form).filter(([, value]) => typeof value === "string"));
+    } catch {
+      // A body that does not parse as the form it claims to be (a broken multipart boundary, say).
+      return respond(
+        c,
+        400,
+        renderMessagePage({ locale: "en", title: "Not a form", body: "Please answer from the survey page." }),
+        {
+          code: "malformed_body",
+          message: "The request body is not a valid form.",
+        },
+      );
+    }
   }
   return respond(
     c,
