@@ -1,13 +1,14 @@
 // CDK app entry: read the validated configuration, build the stack, check it with cdk-nag.
 import { Annotations, App, Aspects } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { ConfigError, deployEnvironment, type LoadedConfig, readStackConfig } from "../lib/config";
+import { ConfigError, deployEnvironment, type LoadedConfig, readStackConfig, stackIdOf } from "../lib/config";
 import { NpsStack } from "../lib/nps-stack";
 
 const app = new App();
 const { config, warnings } = readConfigOrExit(app);
 
-const stack = new NpsStack(app, `Nps-${config.stage}`, { ...config, env: deployEnvironment() });
+// Nps-<client>-<stage> (or Nps-<stage>): several clients and stages can share an account and region.
+const stack = new NpsStack(app, stackIdOf(config), { ...config, env: deployEnvironment() });
 for (const { id, message } of warnings) Annotations.of(stack).addWarningV2(id, message);
 
 Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

@@ -1,15 +1,29 @@
 /**
- * The stack configuration a client sets at deploy time, read from CDK context and validated here.
+ * The stack configuration a client sets at deploy time, validated here. It comes from two places:
  *
- * Pass it on the command line:
+ * 1. A client file, selected with `-c client=<name>`: `config/<name>.json`, a JSON object holding any of
+ *    the keys below (JSON numbers allowed for the numeric ones). config/example.json shows the format.
+ *    One file per client keeps each client's settings reviewed and versioned with the deployment:
  *
- *   npx cdk deploy -c stage=prod -c senderEmail=surveys@acme.com -c alarmEmail=ops@acme.com
+ *      npx cdk deploy -c client=acme            # stack Nps-acme-<stage from the file>
+ *      npx cdk deploy -c client=globex          # a second client, same account and region
  *
- * or keep it with the deployment in the "context" block of cdk.json (or in cdk.context.json), where
- * values may also be JSON numbers. Keys:
+ * 2. CDK context: `-c <key>=<value>` on the command line, or the "context" block of cdk.json (or
+ *    cdk.context.json). A context value overrides the client file's, e.g. `-c client=acme -c stage=staging`
+ *    deploys a staging copy of acme. Without `client`, context alone configures the stack, as before:
  *
+ *      npx cdk deploy -c stage=prod -c senderEmail=surveys@acme.com -c alarmEmail=ops@acme.com
+ *
+ * Both are validated by the same zod schema; a file may hold only the keys below (a misspelt key is an
+ * error, not silently ignored). Keys:
+ *
+ *   client            (context only: it is the file's name) which client this deployment is for: 1–30
+ *                     lowercase letters, digits or hyphens, starting with a letter. It names the stack
+ *                     (`Nps-<client>-<stage>`) and tags every resource (`open-nps:client`). Default: none,
+ *                     and the stack is `Nps-<stage>`.
  *   stage             name of this deployment: 1–20 lowercase letters, digits or hyphens, starting with a
- *                     letter. It names the stack (`Nps-<stage>`) and tags every resource. Default: "dev".
+ *                     letter. It names the stack (`Nps-<stage>` or `Nps-<client>-<stage>`) and tags every
+ *                     resource. Default: "dev".
  *   senderEmail       the From address of survey emails, e.g. surveys@acme.com.
  *   senderDomain      the domain verified in SES, e.g. acme.com. With senderDomain alone, the From address
  *                     is surveys@<senderDomain>; with both, senderEmail must be an address at senderDomain.
@@ -20,6 +34,11 @@
  *                     the send rate is about sendConcurrency ÷ the time one send takes (~0.2 s): keep it
  *                     within the account's SES sending quota. Lambda's minimum for an SQS event source's
  *                     maximum concurrency is 2. Default: 2.
+ *   retentionDays     how long customer records (purchases, invitations, responses) are kept before
+ *                     DynamoDB's TTL deletes them, 180–3650 days. Passed to every function that writes the
+ *                     table as RETENTION_DAYS (see lib/nps-stack.ts for the semantics). The minimum keeps
+ *                     records for the whole survey cycle (a second touch 90 days after purchase, a
+ *                     reminder, time to answer). Default: 730 (two years).
  *
  * Any stage other than "dev" must name the sender (senderEmail or senderDomain) and alarmEmail; a
  * missing or invalid value stops synthesis with a message listing every problem.
@@ -29,8 +48,12 @@
  * reports a warning on the stack for it (and for the missing alarm email) so nobody ships it unnoticed.
  *
  * Account and region come from the CLI's CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION; when they are unset
- * the stack is environment-agnostic.
+ * the stack is environment-agnostic. Several clients (and stages) can share one account and region: no
+ * resource has a physical name, and the stack names differ.
  */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Environment } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
@@ -46,7 +69,10 @@ const DEFAULT_SENDER_LOCAL_PART = "surveys";
 export const EXAMPLE_COMMAND =
   "npx cdk deploy -c stage=prod -c senderEmail=surveys@acme.com -c alarmEmail=ops@acme.com";
 
-/** The context keys this app reads. */
+/** Where the client files live: `config/<client>.json` at the repository root. */
+export const CLIENT_CONFIG_DIRECTORY = fileURLToPath(new URL("../config/", import.meta.url));
+
+/** The keys a client file may hold (and context may set). */
 export const CONFIG_KEYS = [
   "stage",
   "senderEmail",
@@ -54,11 +80,16 @@ export const CONFIG_KEYS = [
   "alarmEmail",
   "logRetentionDays",
   "sendConcurrency",
+  "retentionDays",
 ] as const;
-type ConfigKey = (typeof CONFIG_KEYS)[number];
+/** The context keys this app reads: the file keys, plus the client that selects a file. */
+export const CONTEXT_KEYS = ["client", ...CONFIG_KEYS] as const;
+type ConfigKey = (typeof CONTEXT_KEYS)[number];
 
 /** Validated configuration, ready for NpsStack. */
 export interface StackConfig {
+  /** The client this deployment is for, when one was selected (`-c client=<name>`). */
+  readonly client?: string;
   readonly stage: string;
   /** From address of survey emails. */
   readonly senderEmail: string;
@@ -69,6 +100,8 @@ export interface StackConfig {
   readonly logRetention: RetentionDays;
   /** Maximum concurrent send functions (what keeps sending within the SES rate quota). */
   readonly sendConcurrency: number;
+  /** Days customer records are kept before TTL deletes them (RETENTION_DAYS in the functions). */
+  readonly retentionDays: number;
 }
 
 /** Something that lets synthesis go on but must be fixed before a real deployment. */
@@ -85,14 +118,24 @@ export interface LoadedConfig {
 
 /** Thrown when the configuration is missing or invalid; the message is meant for a person. */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  /**
+   * @param problems one line per missing or invalid value
+   * @param source where the values came from, when a client file was read (e.g. "config/acme.json")
+   */
+  constructor(
+    readonly problems: readonly string[],
+    readonly source?: string,
+  ) {
     super(
       [
-        "The stack configuration (CDK context) is not valid:",
+        source
+          ? `The stack configuration (${source}, overridden by CDK context) is not valid:`
+          : "The stack configuration (CDK context) is not valid:",
         ...problems.map((problem) => `  - ${problem}`),
         "Set each value with -c <key>=<value>, for example:",
         `  ${EXAMPLE_COMMAND}`,
-        'or in the "context" block of cdk.json. The keys are documented at the top of lib/config.ts.',
+        'or in the "context" block of cdk.json, or in a client file config/<client>.json selected with',
+        "-c client=<client> (see config/example.json). The keys are documented at the top of lib/config.ts.",
       ].join("\n"),
     );
     this.name = "ConfigError";
@@ -106,6 +149,15 @@ const RETENTION_VALUES: readonly number[] = Object.values(RetentionDays).filter(
 /** Bounds of sendConcurrency: Lambda's minimum for an SQS event source; a ceiling against typos. */
 export const SEND_CONCURRENCY_RANGE = { min: 2, max: 50, default: 2 } as const;
 
+/**
+ * Bounds of retentionDays. The minimum outlives a whole survey cycle (second touch 90 days after the
+ * purchase, a reminder, time to answer); the maximum (ten years) guards against typos.
+ */
+export const RETENTION_DAYS_RANGE = { min: 180, max: 3650, default: 730 } as const;
+
+/** A client name: it becomes part of the stack name and of a file name, so nothing else is allowed. */
+const CLIENT_PATTERN = /^[a-z][a-z0-9-]{0,29}$/;
+
 /** A whole number given as a JSON number (cdk.json) or as digits (`-c key=3`). */
 const wholeNumber = (message: string) =>
   z.pipe(
@@ -116,6 +168,13 @@ const wholeNumber = (message: string) =>
 const emailSchema = (example: string) => z.email(`must be an email address such as ${example}`);
 
 const contextSchema = z.object({
+  client: z.optional(
+    z
+      .string("must be text")
+      .check(
+        z.regex(CLIENT_PATTERN, "must be 1–30 lowercase letters, digits or hyphens, starting with a letter"),
+      ),
+  ),
   stage: z.optional(
     z
       .string("must be text")
@@ -170,13 +229,29 @@ const contextSchema = z.object({
         ),
     ),
   ),
+  retentionDays: z.optional(
+    z.pipe(
+      wholeNumber("must be a whole number of days"),
+      z
+        .number()
+        .check(
+          z.refine(
+            (n) => Number.isInteger(n) && n >= RETENTION_DAYS_RANGE.min && n <= RETENTION_DAYS_RANGE.max,
+            `must be a whole number of days from ${RETENTION_DAYS_RANGE.min} to ${RETENTION_DAYS_RANGE.max}`,
+          ),
+        ),
+    ),
+  ),
 });
 
 /**
  * Validates raw context values (as `-c` gives them: strings, or JSON values from cdk.json). Throws a
  * ConfigError naming every missing or invalid key.
  */
-export function parseStackConfig(context: Readonly<Partial<Record<ConfigKey, unknown>>>): LoadedConfig {
+export function parseStackConfig(
+  context: Readonly<Partial<Record<ConfigKey, unknown>>>,
+  source?: string,
+): LoadedConfig {
   const raw = normalize(context);
   const problems: string[] = [];
 
@@ -204,7 +279,7 @@ export function parseStackConfig(context: Readonly<Partial<Record<ConfigKey, unk
       `senderEmail: must be an address at senderDomain "${values.senderDomain}" (got "${values.senderEmail}")`,
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, source);
 
   const warnings: ConfigWarning[] = [];
   let senderEmail = values.senderEmail;
@@ -228,22 +303,87 @@ export function parseStackConfig(context: Readonly<Partial<Record<ConfigKey, unk
 
   return {
     config: {
+      client: values.client,
       stage,
       senderEmail,
       senderDomain: values.senderDomain,
       alarmEmail: values.alarmEmail,
       logRetention: (values.logRetentionDays ?? RetentionDays.ONE_MONTH) as RetentionDays,
       sendConcurrency: values.sendConcurrency ?? SEND_CONCURRENCY_RANGE.default,
+      retentionDays: values.retentionDays ?? RETENTION_DAYS_RANGE.default,
     },
     warnings,
   };
 }
 
-/** Reads this app's keys from the CDK context of `scope` (the App) and validates them. */
-export function readStackConfig(scope: Construct): LoadedConfig {
+/**
+ * Reads this app's keys from the CDK context of `scope` (the App) and, when the context names a client,
+ * that client's file in `directory`; context values override the file's. Validates the result.
+ */
+export function readStackConfig(scope: Construct, directory: string = CLIENT_CONFIG_DIRECTORY): LoadedConfig {
   const context: Partial<Record<ConfigKey, unknown>> = {};
-  for (const key of CONFIG_KEYS) context[key] = scope.node.tryGetContext(key);
-  return parseStackConfig(context);
+  for (const key of CONTEXT_KEYS) context[key] = scope.node.tryGetContext(key);
+  const { client } = normalize(context);
+  if (client === undefined) return parseStackConfig(context);
+
+  const file = readClientFile(client, directory);
+  return parseStackConfig({ ...file.values, ...normalize(context) }, file.source);
+}
+
+/**
+ * The values of `config/<client>.json`: a JSON object with only CONFIG_KEYS. Throws a ConfigError when
+ * the name is invalid, the file is missing or is not such an object (the values themselves are
+ * validated later, with the context's).
+ */
+export function readClientFile(
+  client: unknown,
+  directory: string = CLIENT_CONFIG_DIRECTORY,
+): { readonly values: Partial<Record<ConfigKey, unknown>>; readonly source: string } {
+  if (typeof client !== "string" || !CLIENT_PATTERN.test(client)) {
+    throw new ConfigError([
+      `client: must be 1–30 lowercase letters, digits or hyphens, starting with a letter (got ${JSON.stringify(client)})`,
+    ]);
+  }
+  const source = `config/${client}.json`;
+  const path = join(directory, `${client}.json`);
+  if (!existsSync(path)) {
+    const known = existsSync(directory)
+      ? readdirSync(directory)
+          .filter((name) => name.endsWith(".json"))
+          .map((name) => name.slice(0, -".json".length))
+      : [];
+    throw new ConfigError([
+      `client: no file ${source} for client "${client}"` +
+        (known.length > 0 ? ` (clients with a file: ${known.join(", ")})` : "") +
+        "; copy config/example.json to start one",
+    ]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError([`${source}: not valid JSON (${(error as Error).message})`], source);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError([`${source}: must be a JSON object of settings`], source);
+  }
+  const unknownKeys = Object.keys(parsed).filter((key) => !(CONFIG_KEYS as readonly string[]).includes(key));
+  if (unknownKeys.length > 0) {
+    throw new ConfigError(
+      unknownKeys.map((key) =>
+        key === "client"
+          ? `${key}: not allowed in the file (the file's name is the client)`
+          : `${key}: not a setting (the settings are ${CONFIG_KEYS.join(", ")})`,
+      ),
+      source,
+    );
+  }
+  return { values: { ...(parsed as Record<string, unknown>), client }, source };
+}
+
+/** The stack's id (and CloudFormation name): `Nps-<client>-<stage>`, or `Nps-<stage>` without a client. */
+export function stackIdOf(config: Pick<StackConfig, "client" | "stage">): string {
+  return config.client ? `Nps-${config.client}-${config.stage}` : `Nps-${config.stage}`;
 }
 
 /** The target account and region as the CDK CLI sets them; both undefined means environment-agnostic. */
@@ -256,7 +396,7 @@ function normalize(
   context: Readonly<Partial<Record<ConfigKey, unknown>>>,
 ): Partial<Record<ConfigKey, unknown>> {
   const result: Partial<Record<ConfigKey, unknown>> = {};
-  for (const key of CONFIG_KEYS) {
+  for (const key of CONTEXT_KEYS) {
     const value = context[key];
     const trimmed = typeof value === "string" ? value.trim() : value;
     if (trimmed !== undefined && trimmed !== null && trimmed !== "") result[key] = trimmed;

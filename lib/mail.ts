@@ -1,11 +1,13 @@
 // Email: the SES configuration set survey mail is sent with, and the path its events take back to the
 // table (SES → SNS → mail-events function → suppression records).
-import { RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Metric, type MetricOptions } from "aws-cdk-lib/aws-cloudwatch";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import {
+  CloudWatchDimensionSource,
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
   DkimIdentity,
@@ -28,6 +30,24 @@ export const MAIL_EVENTS: readonly EmailSendingEvent[] = [
   EmailSendingEvent.DELIVERY,
   EmailSendingEvent.REJECT,
 ];
+
+/**
+ * The SES events counted in CloudWatch (AWS/SES `Send`, `Delivery`, `Bounce`, `Complaint`), per
+ * configuration set, for the dashboard. The alarms use the reputation metrics instead (see
+ * `metricBounceRate`).
+ */
+export const COUNTED_MAIL_EVENTS: readonly EmailSendingEvent[] = [
+  EmailSendingEvent.SEND,
+  EmailSendingEvent.DELIVERY,
+  EmailSendingEvent.BOUNCE,
+  EmailSendingEvent.COMPLAINT,
+];
+
+/**
+ * The CloudWatch dimension SES metrics of one configuration set carry: SES's own auto-tag, present on
+ * every email sent with a configuration set.
+ */
+export const CONFIGURATION_SET_DIMENSION = "ses:configuration-set";
 
 /**
  * What a function needs to send survey email. `Mail` provides it; `Delivery` takes it, so the sender can
@@ -76,7 +96,9 @@ export interface MailProps {
 /**
  * The SES side of the product: a configuration set (reputation metrics on, TLS required) whose bounce,
  * complaint, delivery and reject events go to an SNS topic, and the mail-events function subscribed to
- * it, which turns bounces and complaints into suppression records. It does not verify the sender: SES
+ * it, which turns bounces and complaints into suppression records. Its send, delivery, bounce and
+ * complaint events are also counted in CloudWatch (`metricEvents`), next to the reputation rates SES
+ * publishes for it (`metricBounceRate`, `metricComplaintRate`). It does not verify the sender: SES
  * identities usually outlive any one deployment (see `createDomainIdentity`).
  *
  * The events topic is encrypted with a customer-managed KMS key (about 1 USD a month): SES events carry
@@ -165,6 +187,21 @@ export class Mail extends Construct implements IMailSending {
     // Events start flowing as soon as the destination exists: the topic policy must already be there.
     destination.node.addDependency(this.eventsTopic);
 
+    // Counts of sends, deliveries, bounces and complaints for this configuration set (four CloudWatch
+    // metrics, about 1.20 USD a month): the dashboard's "emails sent" and the raw numbers behind the
+    // reputation rates.
+    this.configurationSet.addEventDestination("EventsToCloudWatch", {
+      destination: EventDestination.cloudWatchDimensions([
+        {
+          source: CloudWatchDimensionSource.MESSAGE_TAG,
+          name: CONFIGURATION_SET_DIMENSION,
+          // Never used: SES sets the auto-tag on every email sent with a configuration set.
+          defaultValue: "none",
+        },
+      ]),
+      events: [...COUNTED_MAIL_EVENTS],
+    });
+
     this.eventsFunction = new LambdaFunction(this, "EventsFunction", {
       handlerFile: "mail-events.ts",
       description: "Records SES bounces and complaints as suppressions",
@@ -182,6 +219,38 @@ export class Mail extends Construct implements IMailSending {
         configurationSet: this.configurationSet,
       });
     }
+  }
+
+  /**
+   * The configuration set's bounce rate, as SES computes it for reputation (a fraction: 0.05 is 5%). SES
+   * publishes it per configuration set because reputation metrics are on; it is the rate AWS reviews an
+   * account on, computed over a representative volume of recent mail rather than one period's sends.
+   */
+  metricBounceRate(options: MetricOptions = {}): Metric {
+    return this.sesMetric("Reputation.BounceRate", { statistic: "Maximum", ...options });
+  }
+
+  /** The configuration set's complaint rate, as SES computes it for reputation (0.001 is 0.1%). */
+  metricComplaintRate(options: MetricOptions = {}): Metric {
+    return this.sesMetric("Reputation.ComplaintRate", { statistic: "Maximum", ...options });
+  }
+
+  /**
+   * How many SES events of one kind (`Send`, `Delivery`, `Bounce`, `Complaint`) the configuration set
+   * had, from its CloudWatch event destination.
+   */
+  metricEvents(name: "Send" | "Delivery" | "Bounce" | "Complaint", options: MetricOptions = {}): Metric {
+    return this.sesMetric(name, { statistic: "Sum", ...options });
+  }
+
+  private sesMetric(metricName: string, options: MetricOptions): Metric {
+    return new Metric({
+      namespace: "AWS/SES",
+      metricName,
+      dimensionsMap: { [CONFIGURATION_SET_DIMENSION]: this.configurationSetName },
+      period: Duration.minutes(5),
+      ...options,
+    });
   }
 
   /**

@@ -3,13 +3,23 @@ import { CfnOutput, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { AlarmTopic } from "./alarm-topic";
+import { RETENTION_DAYS_RANGE } from "./config";
+import { bindRetention, type LambdaFunction } from "./constructs/lambda-function";
 import { DataStore } from "./data-store";
 import { Delivery } from "./delivery";
 import { SurveyHttpApi } from "./http-api";
 import { Mail } from "./mail";
+import { Monitoring } from "./monitoring";
 import { applyNagSuppressions } from "./nag-suppressions";
 
 export interface NpsStackProps extends StackProps {
+  /**
+   * The client this deployment is for (validated by lib/config.ts); every resource is tagged with it.
+   * The stack's id carries it too (`Nps-<client>-<stage>`, see `stackIdOf`).
+   * @default - no client tag
+   */
+  readonly client?: string;
+
   /**
    * Name of this deployment (e.g. "dev", "prod"); every resource is tagged with it. Validated by
    * lib/config.ts.
@@ -44,16 +54,30 @@ export interface NpsStackProps extends StackProps {
    * @default 2
    */
   readonly sendConcurrency?: number;
+
+  /**
+   * How many days customer records are kept (180–3650, validated by lib/config.ts). Every function that
+   * writes the table gets it as the environment variable RETENTION_DAYS (a whole number of days, as
+   * text). Semantics: an item holding a customer's data (purchase, invitation, response) carries the
+   * table's TTL attribute `expiresAt` = the epoch second it was created + RETENTION_DAYS × 86,400, set
+   * when the item is created; DynamoDB deletes it within a few days after that time. Campaigns, API
+   * keys, aggregates and suppressions carry no `expiresAt`: results stay exact, and an unsubscribe or
+   * complaint keeps protecting the address.
+   * @default 730
+   */
+  readonly retentionDays?: number;
 }
 
 /**
  * One deployment of the product: the table (stateful, retained), the HTTP API with its functions, the
  * delivery pipeline (schedule, queues, dispatch and send functions), the SES configuration set with its
- * event path, and the alarm topic. Outputs ApiUrl, TableName, SendQueueUrl, DeadLetterQueueUrl and
- * ConfigurationSetName. Its cdk-nag suppressions are applied
+ * event path, the alarm topic, and monitoring (alarms on every function's errors, API 5xx and SES
+ * bounce and complaint rates; a dashboard). Outputs ApiUrl, TableName, SendQueueUrl,
+ * DeadLetterQueueUrl, ConfigurationSetName and DashboardName. Its cdk-nag suppressions are applied
  * here, from lib/nag-suppressions.ts, so that every synthesis of the stack sees the same ones.
  */
 export class NpsStack extends Stack {
+  public readonly client?: string;
   public readonly stage: string;
   public readonly senderEmail: string;
   public readonly senderDomain?: string;
@@ -62,16 +86,23 @@ export class NpsStack extends Stack {
   public readonly alarmTopic: AlarmTopic;
   public readonly mail: Mail;
   public readonly delivery: Delivery;
+  /** Every function in the stack, by a short name (alarm and dashboard labels use it). */
+  public readonly functions: Readonly<Record<string, LambdaFunction>>;
+  public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: NpsStackProps) {
     super(scope, id, {
-      description: `Open NPS: post-purchase NPS and satisfaction surveys (stage ${props.stage})`,
+      description:
+        "Open NPS: post-purchase NPS and satisfaction surveys " +
+        (props.client ? `(client ${props.client}, stage ${props.stage})` : `(stage ${props.stage})`),
       ...props,
     });
+    this.client = props.client;
     this.stage = props.stage;
     this.senderEmail = props.senderEmail;
     this.senderDomain = props.senderDomain;
     Tags.of(this).add("open-nps:stage", props.stage);
+    if (props.client) Tags.of(this).add("open-nps:client", props.client);
 
     // Construct ids below are part of the resources' logical ids: renaming "Data" would replace the table.
     this.dataStore = new DataStore(this, "Data");
@@ -96,6 +127,27 @@ export class NpsStack extends Stack {
       logRetention: props.logRetention,
     });
 
+    this.functions = {
+      api: this.httpApi.apiFunction,
+      survey: this.httpApi.surveyFunction,
+      dispatch: this.delivery.dispatchFunction,
+      send: this.delivery.sendFunction,
+      "mail-events": this.mail.eventsFunction,
+    };
+    // All five write the table, so all five know the retention, whichever of them creates a record.
+    const retentionDays = props.retentionDays ?? RETENTION_DAYS_RANGE.default;
+    for (const fn of Object.values(this.functions)) bindRetention(fn, retentionDays);
+
+    this.monitoring = new Monitoring(this, "Monitoring", {
+      functions: this.functions,
+      httpApi: this.httpApi.httpApi,
+      mail: this.mail,
+      sendQueue: this.delivery.queue,
+      deadLetterQueue: this.delivery.deadLetterQueue,
+      alarmTopic: this.alarmTopic.topic,
+      otherAlarms: [this.delivery.deadLetterAlarm],
+    });
+
     new CfnOutput(this, "ApiUrl", {
       description: "Base URL of the HTTP API (marketer API under /v1, survey pages under /s and /u)",
       value: this.httpApi.url,
@@ -115,6 +167,10 @@ export class NpsStack extends Stack {
     new CfnOutput(this, "ConfigurationSetName", {
       description: "SES configuration set survey emails are sent with",
       value: this.mail.configurationSetName,
+    });
+    new CfnOutput(this, "DashboardName", {
+      description: "CloudWatch dashboard of this deployment: alarms, emails, API, functions, queues",
+      value: this.monitoring.dashboard.dashboardName,
     });
 
     applyNagSuppressions(this, { table: this.dataStore.table, routes: this.httpApi.routes });

@@ -134,3 +134,19 @@ export function bindTable(fn: NodejsFunction, table: ITable, access: TableAccess
   if (access === "read") table.grantReadData(fn);
   else table.grantReadWriteData(fn);
 }
+
+/** The variable that tells a function how long the records it writes are kept. */
+export const RETENTION_DAYS_VARIABLE = "RETENTION_DAYS";
+
+/**
+ * Tells `fn` how long customer records live: sets RETENTION_DAYS to a whole number of days. A function
+ * that creates a customer record (purchase, invitation, response) gives it the table's TTL attribute
+ * (`expiresAt`, epoch seconds) = its creation time + RETENTION_DAYS × 86,400; DynamoDB deletes the item
+ * within a few days after that. See NpsStackProps.retentionDays.
+ */
+export function bindRetention(fn: NodejsFunction, days: number): void {
+  if (!Number.isInteger(days) || days < 1) {
+    throw new Error(`bindRetention: days must be a positive whole number (got ${days})`);
+  }
+  fn.addEnvironment(RETENTION_DAYS_VARIABLE, String(days));
+}

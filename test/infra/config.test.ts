@@ -31,6 +31,7 @@ describe("stack configuration", () => {
       alarmEmail: undefined,
       logRetention: RetentionDays.ONE_MONTH,
       sendConcurrency: 2,
+      retentionDays: 730,
     });
     expect(warnings.map((w) => w.id)).toEqual(["open-nps:placeholder-sender", "open-nps:no-alarm-email"]);
     expect(warnings[0]?.message).toContain("-c senderEmail=");
@@ -52,6 +53,7 @@ describe("stack configuration", () => {
       alarmEmail: "ops@acme.com",
       logRetention: RetentionDays.THREE_MONTHS,
       sendConcurrency: 4,
+      retentionDays: 730,
     });
     expect(warnings).toEqual([]);
   });

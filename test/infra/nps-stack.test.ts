@@ -220,6 +220,7 @@ describe("NpsStack", SYNTH, () => {
       "AWS::SES::ConfigurationSet": "Name",
       "AWS::Events::Rule": "Name",
       "AWS::CloudWatch::Alarm": "AlarmName",
+      "AWS::CloudWatch::Dashboard": "DashboardName",
     };
     for (const [type, property] of Object.entries(nameProperty)) {
       template.allResourcesProperties(type, { [property]: Match.absent() });
