@@ -10,6 +10,11 @@ const tableSettings = {
   AWS_REGION: z.optional(z.string()),
   /** Only for the local runtime and tests: DynamoDB Local's address. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
+  /** Days a customer's purchase, invitation and answer are kept (DynamoDB TTL); the stack sets it. */
+  RETENTION_DAYS: z.pipe(
+    z._default(z.string().check(z.regex(/^\d{1,5}$/, "must be a whole number of days")), "730"),
+    z.transform(Number),
+  ),
 };
 
 export const tableEnvironment = z.object(tableSettings);

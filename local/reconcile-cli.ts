@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import type { Counters } from "../functions/domain/counters";
 import { CAMPAIGN_ID_PATTERN } from "../functions/domain/ids";
+import { DEFAULT_RETENTION_DAYS, firstFullyRetainedDay } from "../functions/domain/retention";
 import { type Reconciliation, reconcileCampaign } from "../functions/results/reconcile-campaign";
 import { createDocumentClient } from "../functions/store/dynamo-client";
 import { createStores } from "../functions/store/stores";
@@ -25,6 +26,8 @@ the recount show as differences.
 
 ${TARGET_USAGE}
   --fix              add the difference to each wrong aggregate
+  --retention-days <n>  the stack's retentionDays (default 730): only the days whose raw records are
+                     all still kept are compared, so expired records never read as differences
   --json             print the whole report as JSON`;
 
 async function main(args: string[]): Promise<number> {
@@ -48,7 +51,16 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   let target: ReturnType<typeof resolveTarget>;
+  let retentionDays = DEFAULT_RETENTION_DAYS;
   try {
+    if (values["retention-days"] !== undefined) {
+      if (!/^\d{1,5}$/.test(values["retention-days"]) || Number(values["retention-days"]) < 1) {
+        throw new UsageError(
+          "--retention-days must be a whole number of days, as the stack's retentionDays.",
+        );
+      }
+      retentionDays = Number(values["retention-days"]);
+    }
     target = resolveTarget(values);
   } catch (error) {
     console.error(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
@@ -63,7 +75,10 @@ async function main(args: string[]): Promise<number> {
       console.error(`error: no campaign has the id '${campaignId}' in table '${target.tableName}'.`);
       return 1;
     }
-    const report = await reconcileCampaign(stores, campaignId, { fix: values.fix === true });
+    const report = await reconcileCampaign(stores, campaignId, {
+      fix: values.fix === true,
+      since: firstFullyRetainedDay(new Date(), retentionDays),
+    });
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else printReport(report);
     return report.differences.length === 0 || report.repaired ? 0 : 3;
@@ -78,13 +93,18 @@ function parse(args: string[]) {
     args,
     allowPositionals: true,
     strict: true,
-    options: { ...TARGET_OPTIONS, fix: { type: "boolean" }, json: { type: "boolean" } },
+    options: {
+      ...TARGET_OPTIONS,
+      fix: { type: "boolean" },
+      json: { type: "boolean" },
+      "retention-days": { type: "string" },
+    },
   });
 }
 
 function printReport(report: Reconciliation): void {
   console.log(
-    `Campaign ${report.campaignId}: ${report.invitationsSent} invitations sent, ${report.responses} answers, ${report.aggregatesChecked} aggregates checked.`,
+    `Campaign ${report.campaignId}${report.since ? ` (days from ${report.since})` : ""}: ${report.invitationsSent} invitations sent, ${report.responses} answers, ${report.aggregatesChecked} aggregates checked.`,
   );
   if (report.differences.length === 0) {
     console.log("Every aggregate equals the recount from the raw records.");

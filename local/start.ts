@@ -69,7 +69,9 @@ async function start(): Promise<void> {
   const env = readEnvironment(sendEnvironment);
   const client = createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
   await ensureTable(client, env.TABLE_NAME);
-  const stores = createStores(createDocumentClient(client), env.TABLE_NAME);
+  const stores = createStores(createDocumentClient(client), env.TABLE_NAME, {
+    retentionDays: env.RETENTION_DAYS,
+  });
   const keyFile = join(directory, "api-key");
   const localKey = await ensureLocalApiKey(stores.apiKeys, keyFile);
   if (stopRequested) return;

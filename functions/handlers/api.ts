@@ -8,4 +8,6 @@ import { createStores } from "../store/stores";
 const env = readEnvironment(tableEnvironment);
 const db = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
 
-export const handler = handle(createApiApp(createStores(db, env.TABLE_NAME)));
+export const handler = handle(
+  createApiApp(createStores(db, env.TABLE_NAME, { retentionDays: env.RETENTION_DAYS })),
+);

@@ -9,6 +9,7 @@ const env = readEnvironment(sendEnvironment);
 const stores = createStores(
   createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }),
   env.TABLE_NAME,
+  { retentionDays: env.RETENTION_DAYS },
 );
 
 export const handler = createSendHandler({

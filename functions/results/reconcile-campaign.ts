@@ -5,6 +5,8 @@ import type { Stores } from "../store/stores";
 export type AggregateDifference = AggregateTarget & { stored: Counters; recounted: Counters };
 export type Reconciliation = {
   campaignId: string;
+  /** The first day compared; earlier days are left alone (their raw records may have expired). */
+  since: string | null;
   invitationsSent: number;
   responses: number;
   aggregatesChecked: number;
@@ -23,10 +25,16 @@ export type Reconciliation = {
 export async function reconcileCampaign(
   stores: Pick<Stores, "purchases" | "invitations" | "responses" | "results">,
   campaignId: string,
-  options: { fix?: boolean } = {},
+  options: {
+    fix?: boolean;
+    /** Compare only days from this one (YYYY-MM-DD): older raw records may have expired (TTL). */
+    since?: string;
+  } = {},
 ): Promise<Reconciliation> {
+  const since = options.since ?? "";
   const recount = new Map<string, { target: AggregateTarget; counters: Counters }>();
   const count = (target: AggregateTarget, counters: Counters) => {
+    if (target.day < since) return;
     const key = keyOf(target);
     const entry = recount.get(key) ?? { target, counters: emptyCounters() };
     entry.counters = combineCounters(entry.counters, counters);
@@ -47,7 +55,11 @@ export async function reconcileCampaign(
     for (const target of response.countedIn) count(target, answerCounters(response));
   }
 
-  const stored = new Map((await stores.results.readAll(campaignId)).map((row) => [keyOf(row), row]));
+  const stored = new Map(
+    (await stores.results.readAll(campaignId))
+      .filter((row) => row.day >= since)
+      .map((row) => [keyOf(row), row]),
+  );
   const differences: AggregateDifference[] = [];
   const keys = new Set([...recount.keys(), ...stored.keys()]);
   for (const key of keys) {
@@ -76,6 +88,7 @@ export async function reconcileCampaign(
   }
   return {
     campaignId,
+    since: options.since ?? null,
     invitationsSent,
     responses: responses.length,
     aggregatesChecked: keys.size,

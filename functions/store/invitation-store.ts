@@ -13,6 +13,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { emptyCounters } from "../domain/counters";
 import type { DueAction, Invitation, Recipient, SkipReason } from "../domain/invitation";
 import { purchaseRef } from "../domain/invitation";
+import { contactExpiresAt, DEFAULT_RETENTION_DAYS } from "../domain/retention";
 import {
   contactKey,
   DUE_PARTITION,
@@ -59,6 +60,8 @@ export class InvitationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Days records holding customer data are kept (functions/domain/retention.ts). */
+    private readonly retentionDays = DEFAULT_RETENTION_DAYS,
   ) {}
 
   async get(token: string): Promise<Invitation | undefined> {
@@ -226,12 +229,14 @@ export class InvitationStore {
             Update: {
               TableName: this.tableName,
               Key: contactKey(invitation.email),
-              UpdateExpression: "SET lastSentAt = :at, lastSentPurchase = :purchase, #type = :contact",
+              UpdateExpression:
+                "SET lastSentAt = :at, lastSentPurchase = :purchase, #type = :contact, expiresAt = :expiresAt",
               ExpressionAttributeNames: { "#type": "type" },
               ExpressionAttributeValues: {
                 ":at": at,
                 ":purchase": purchaseRef(invitation),
                 ":contact": "contact",
+                ":expiresAt": contactExpiresAt(at, this.retentionDays),
               },
             },
           },

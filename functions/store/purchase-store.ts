@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { Invitation } from "../domain/invitation";
 import { type PlannedInvitation, type Purchase, throttleWindow } from "../domain/purchase";
+import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { newToken } from "../domain/tokens";
 import { campaignKey, contactKey, dueListing, invitationKey, PURCHASE_PREFIX, purchaseKey } from "./keys";
 import { failedConditions, sendTransaction } from "./transactions";
@@ -24,6 +25,8 @@ export class PurchaseStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Days records holding customer data are kept (functions/domain/retention.ts). */
+    private readonly retentionDays = DEFAULT_RETENTION_DAYS,
   ) {}
 
   async record(
@@ -39,6 +42,14 @@ export class PurchaseStore {
       campaignId: campaign.id,
       ...purchase,
       recordedAt: now.toISOString(),
+      // Kept as long as its last invitation: reconcile finds invitations through their purchase.
+      expiresAt: expiresAt(
+        planned
+          .map((p) => p.sendAt)
+          .sort()
+          .at(-1) ?? now.toISOString(),
+        this.retentionDays,
+      ),
     };
     if (suppressed) return await this.recordUnscheduled(purchaseItem, "suppressed");
 
@@ -62,7 +73,7 @@ export class PurchaseStore {
               Update: {
                 TableName: this.tableName,
                 Key: contactKey(purchase.email),
-                UpdateExpression: "SET lastScheduledAt = :sendAt, #type = :contact",
+                UpdateExpression: "SET lastScheduledAt = :sendAt, #type = :contact, expiresAt = :expiresAt",
                 ConditionExpression:
                   campaign.throttleDays > 0
                     ? "attribute_not_exists(lastScheduledAt) OR lastScheduledAt <= :from OR lastScheduledAt >= :to"
@@ -71,6 +82,7 @@ export class PurchaseStore {
                 ExpressionAttributeValues: {
                   ":sendAt": initial.sendAt,
                   ":contact": "contact",
+                  ":expiresAt": contactExpiresAt(now.toISOString(), this.retentionDays),
                   ...(campaign.throttleDays > 0 ? { ":from": window.from, ":to": window.to } : {}),
                 },
               },
@@ -84,6 +96,7 @@ export class PurchaseStore {
                   type: "invitation",
                   // Unset fields stay absent, not NULL: later updates use if_not_exists() on them.
                   ...withoutNulls(invitation),
+                  expiresAt: expiresAt(invitation.sendAt, this.retentionDays),
                 },
                 ConditionExpression: "attribute_not_exists(pk)",
               },

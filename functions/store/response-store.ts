@@ -8,6 +8,7 @@ import { type Answer, answersEqual } from "../domain/answer";
 import { answerCounters, type Counters, combineCounters, emptyCounters } from "../domain/counters";
 import { ValidationError } from "../domain/errors";
 import type { Invitation } from "../domain/invitation";
+import { DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { isToken } from "../domain/tokens";
 import { decodeCursor, encodeCursor } from "./cursor";
 import {
@@ -40,6 +41,8 @@ export class ResponseStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Days records holding customer data are kept (functions/domain/retention.ts). */
+    private readonly retentionDays = DEFAULT_RETENTION_DAYS,
   ) {}
 
   async get(token: string): Promise<StoredResponse | undefined> {
@@ -81,6 +84,8 @@ export class ResponseStore {
         updatedAt: at,
         version: (existing?.version ?? 0) + 1,
         countedIn: targetsFor((existing?.createdAt ?? at).slice(0, 10), segments),
+        // From the first answer's time, so an edit does not extend how long the answer is kept.
+        expiresAt: expiresAt(existing?.createdAt ?? at, this.retentionDays),
       };
       const counts = countDeltas(existing, answer, item.countedIn).flatMap(
         ({ target, delta }) => aggregateUpdate(this.tableName, invitation.campaignId, target, delta) ?? [],

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DEFAULT_RETENTION_DAYS } from "../domain/retention";
 import { ApiKeyStore } from "./api-key-store";
 import { CampaignStore } from "./campaign-store";
 import { InvitationStore } from "./invitation-store";
@@ -16,13 +17,18 @@ export type Stores = {
 };
 
 /** Every store over one table: what handlers, the local runtime and tests wire into the apps. */
-export function createStores(db: DynamoDBDocumentClient, tableName: string): Stores {
+export function createStores(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  options: { retentionDays?: number } = {},
+): Stores {
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   return {
     campaigns: new CampaignStore(db, tableName),
     apiKeys: new ApiKeyStore(db, tableName),
-    purchases: new PurchaseStore(db, tableName),
-    invitations: new InvitationStore(db, tableName),
-    responses: new ResponseStore(db, tableName),
+    purchases: new PurchaseStore(db, tableName, retentionDays),
+    invitations: new InvitationStore(db, tableName, retentionDays),
+    responses: new ResponseStore(db, tableName, retentionDays),
     results: new ResultsStore(db, tableName),
   };
 }

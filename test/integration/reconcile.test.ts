@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import { type Counters, emptyCounters } from "../../functions/domain/counters";
 import type { Stats } from "../../functions/domain/results";
+import { firstFullyRetainedDay } from "../../functions/domain/retention";
 import { type Reconciliation, reconcileCampaign } from "../../functions/results/reconcile-campaign";
 import { aggregateKey, OVERALL } from "../../functions/store/keys";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
@@ -140,6 +141,7 @@ describe("reconcile", () => {
     const report = await reconcile();
     expect(report).toEqual({
       campaignId: campaign.id,
+      since: null,
       invitationsSent: 4,
       responses: 3,
       // overall 06-01 and 06-02; region 06-01 north, south, (none); 06-02 north, south.
@@ -225,7 +227,7 @@ describe("reconcile", () => {
       const result = await reconcileCli([campaign.id, ...target]);
       expect(result).toEqual({
         code: 0,
-        stdout: `Campaign ${campaign.id}: 4 invitations sent, 3 answers, 7 aggregates checked.\nEvery aggregate equals the recount from the raw records.\n`,
+        stdout: `Campaign ${campaign.id} (days from ${firstFullyRetainedDay(new Date(), 730)}): 4 invitations sent, 3 answers, 7 aggregates checked.\nEvery aggregate equals the recount from the raw records.\n`,
         stderr: "",
       });
     });
@@ -247,7 +249,9 @@ describe("reconcile", () => {
       expect(reported.code, reported.stderr).toBe(3);
       expect(reported.stderr).toBe("");
       const lines = reported.stdout.trimEnd().split("\n");
-      expect(lines[0]).toBe(`Campaign ${campaign.id}: 4 invitations sent, 3 answers, 7 aggregates checked.`);
+      expect(lines[0]).toBe(
+        `Campaign ${campaign.id} (days from ${firstFullyRetainedDay(new Date(), 730)}): 4 invitations sent, 3 answers, 7 aggregates checked.`,
+      );
       expect(lines[1]).toBe("2 aggregate(s) differ from the recount:");
       // 06-02 overall holds r2 (3) and r3 (9); the phantom adds a 10.
       expect(lines.slice(2, 4).sort()).toEqual([

@@ -1,0 +1,24 @@
+/**
+ * How long records holding a customer's data live (DynamoDB TTL, `expiresAt` in epoch seconds). An
+ * invitation expires RETENTION_DAYS after it is due to be sent, its purchase with its last invitation,
+ * an answer RETENTION_DAYS after it was first given; each date is set once. So every raw record behind
+ * a day's result counts lives at least RETENTION_DAYS past that day, which is what lets reconcile
+ * recount the last RETENTION_DAYS exactly. Campaigns, API keys, result aggregates (no personal data, and results must
+ * stay exact) and suppressions (an unsubscribe must keep protecting the address) never expire.
+ */
+export const DEFAULT_RETENTION_DAYS = 730;
+/** The per-person throttle record must outlive the longest throttle window (365 days). */
+const LONGEST_THROTTLE_DAYS = 365;
+
+export function expiresAt(createdAt: string, retentionDays: number): number {
+  return Math.floor(Date.parse(createdAt) / 1000) + retentionDays * 86_400;
+}
+
+export function contactExpiresAt(updatedAt: string, retentionDays: number): number {
+  return expiresAt(updatedAt, Math.max(retentionDays, LONGEST_THROTTLE_DAYS));
+}
+
+/** The first UTC day whose raw records are all still kept: reconcile compares from there on. */
+export function firstFullyRetainedDay(now: Date, retentionDays: number): string {
+  return new Date(now.getTime() - (retentionDays - 1) * 86_400_000).toISOString().slice(0, 10);
+}
