@@ -3,7 +3,6 @@ import { bodyLimit } from "hono/body-limit";
 import { schedulePurchases } from "../delivery/schedule-purchases";
 import {
   applyCampaignUpdate,
-  type Campaign,
   campaignCreateSchema,
   campaignRuleViolations,
   campaignSettingsFromCreate,
@@ -146,5 +145,3 @@ function rejectRuleViolations(settings: Parameters<typeof campaignRuleViolations
     );
   }
 }
-
-export type { Campaign };
