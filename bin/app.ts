@@ -16,7 +16,8 @@ Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
 /** A configuration mistake ends synthesis with the message alone, not a stack trace. */
 function readConfigOrExit(app: App): LoadedConfig {
   try {
-    return readStackConfig(app);
+    // With the target region, a custom domain's certificate is checked to be in it (API Gateway's rule).
+    return readStackConfig(app, undefined, deployEnvironment().region);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

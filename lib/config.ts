@@ -39,6 +39,17 @@
  *                     table as RETENTION_DAYS (see lib/nps-stack.ts for the semantics). The minimum keeps
  *                     records for the whole survey cycle (a second touch 90 days after purchase, a
  *                     reminder, time to answer). Default: 730 (two years).
+ *   customDomain      a domain name survey links and the API are served on, e.g. surveys.acme.com. Set
+ *                     with certificateArn, or not at all. The stack creates the API Gateway custom domain
+ *                     and maps it to the API; survey and unsubscribe links in emails then use
+ *                     https://<customDomain>. It does NOT manage DNS: after the deploy, create a CNAME
+ *                     record <customDomain> → the CustomDomainTarget output (or a Route 53 alias to it)
+ *                     in your DNS yourself. Until that record resolves, links in emails do not work.
+ *                     Default: none; links use the API's own execute-api address.
+ *   certificateArn    the ACM certificate for customDomain (exact name or a matching wildcard), issued
+ *                     in the stack's region (API Gateway regional endpoints need a certificate in their
+ *                     own region, not us-east-1 unless the stack is there), e.g.
+ *                     arn:aws:acm:eu-west-1:123456789012:certificate/<id>. Set with customDomain.
  *
  * Any stage other than "dev" must name the sender (senderEmail or senderDomain) and alarmEmail; a
  * missing or invalid value stops synthesis with a message listing every problem.
@@ -81,6 +92,8 @@ export const CONFIG_KEYS = [
   "logRetentionDays",
   "sendConcurrency",
   "retentionDays",
+  "customDomain",
+  "certificateArn",
 ] as const;
 /** The context keys this app reads: the file keys, plus the client that selects a file. */
 export const CONTEXT_KEYS = ["client", ...CONFIG_KEYS] as const;
@@ -102,6 +115,10 @@ export interface StackConfig {
   readonly sendConcurrency: number;
   /** Days customer records are kept before TTL deletes them (RETENTION_DAYS in the functions). */
   readonly retentionDays: number;
+  /** Domain name survey links and the API are served on (with certificateArn). */
+  readonly customDomain?: string;
+  /** ACM certificate for customDomain, in the stack's region (with customDomain). */
+  readonly certificateArn?: string;
 }
 
 /** Something that lets synthesis go on but must be fixed before a real deployment. */
@@ -158,6 +175,18 @@ export const RETENTION_DAYS_RANGE = { min: 180, max: 3650, default: 730 } as con
 /** A client name: it becomes part of the stack name and of a file name, so nothing else is allowed. */
 const CLIENT_PATTERN = /^[a-z][a-z0-9-]{0,29}$/;
 
+/** A domain name such as acme.com or surveys.acme.com. */
+const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** An ACM certificate ARN: `arn:<partition>:acm:<region>:<account>:certificate/<id>`. */
+export const CERTIFICATE_ARN_PATTERN =
+  /^arn:aws(?:-[a-z]+)*:acm:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):certificate\/[0-9a-f-]{36}$/;
+
+/** The region of an ACM certificate ARN (undefined if it is not one). */
+export function certificateRegionOf(certificateArn: string): string | undefined {
+  return CERTIFICATE_ARN_PATTERN.exec(certificateArn)?.[1];
+}
+
 /** A whole number given as a JSON number (cdk.json) or as digits (`-c key=3`). */
 const wholeNumber = (message: string) =>
   z.pipe(
@@ -187,12 +216,18 @@ const contextSchema = z.object({
   ),
   senderEmail: z.optional(emailSchema("surveys@acme.com")),
   senderDomain: z.optional(
+    z.string("must be text").check(z.regex(DOMAIN_PATTERN, "must be a domain name such as acme.com")),
+  ),
+  customDomain: z.optional(
+    z.string("must be text").check(z.regex(DOMAIN_PATTERN, "must be a domain name such as surveys.acme.com")),
+  ),
+  certificateArn: z.optional(
     z
       .string("must be text")
       .check(
         z.regex(
-          /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
-          "must be a domain name such as acme.com",
+          CERTIFICATE_ARN_PATTERN,
+          "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<id>",
         ),
       ),
   ),
@@ -251,6 +286,7 @@ const contextSchema = z.object({
 export function parseStackConfig(
   context: Readonly<Partial<Record<ConfigKey, unknown>>>,
   source?: string,
+  region?: string,
 ): LoadedConfig {
   const raw = normalize(context);
   const problems: string[] = [];
@@ -277,6 +313,21 @@ export function parseStackConfig(
   if (values.senderEmail && values.senderDomain && !isAddressAt(values.senderEmail, values.senderDomain)) {
     problems.push(
       `senderEmail: must be an address at senderDomain "${values.senderDomain}" (got "${values.senderEmail}")`,
+    );
+  }
+  if ((raw.customDomain === undefined) !== (raw.certificateArn === undefined)) {
+    problems.push(
+      raw.customDomain === undefined
+        ? "customDomain: required with certificateArn (set both, for a custom domain, or neither)"
+        : "certificateArn: required with customDomain, an ACM certificate for it in the stack's region " +
+            "(set both, for a custom domain, or neither)",
+    );
+  }
+  const certificateRegion = values.certificateArn ? certificateRegionOf(values.certificateArn) : undefined;
+  if (region && certificateRegion && certificateRegion !== region) {
+    problems.push(
+      `certificateArn: must be a certificate in the stack's region ${region}, where API Gateway's ` +
+        `regional custom domain is (got one in ${certificateRegion})`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems, source);
@@ -311,6 +362,8 @@ export function parseStackConfig(
       logRetention: (values.logRetentionDays ?? RetentionDays.ONE_MONTH) as RetentionDays,
       sendConcurrency: values.sendConcurrency ?? SEND_CONCURRENCY_RANGE.default,
       retentionDays: values.retentionDays ?? RETENTION_DAYS_RANGE.default,
+      customDomain: values.customDomain?.toLowerCase(),
+      certificateArn: values.certificateArn,
     },
     warnings,
   };
@@ -318,16 +371,21 @@ export function parseStackConfig(
 
 /**
  * Reads this app's keys from the CDK context of `scope` (the App) and, when the context names a client,
- * that client's file in `directory`; context values override the file's. Validates the result.
+ * that client's file in `directory`; context values override the file's. Validates the result; with
+ * `region` (the stack's, when known), also that certificateArn is in it.
  */
-export function readStackConfig(scope: Construct, directory: string = CLIENT_CONFIG_DIRECTORY): LoadedConfig {
+export function readStackConfig(
+  scope: Construct,
+  directory: string = CLIENT_CONFIG_DIRECTORY,
+  region?: string,
+): LoadedConfig {
   const context: Partial<Record<ConfigKey, unknown>> = {};
   for (const key of CONTEXT_KEYS) context[key] = scope.node.tryGetContext(key);
   const { client } = normalize(context);
-  if (client === undefined) return parseStackConfig(context);
+  if (client === undefined) return parseStackConfig(context, undefined, region);
 
   const file = readClientFile(client, directory);
-  return parseStackConfig({ ...file.values, ...normalize(context) }, file.source);
+  return parseStackConfig({ ...file.values, ...normalize(context) }, file.source, region);
 }
 
 /**

@@ -1,13 +1,17 @@
 // Stateless: the HTTP API (API Gateway v2) and its two functions, the marketer api and the survey pages.
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
+  ApiMapping,
+  DomainName,
   HttpApi,
   HttpMethod,
   type HttpRoute,
   HttpStage,
   LogGroupLogDestination,
+  SecurityPolicy,
 } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
@@ -21,6 +25,14 @@ export interface SurveyRoutes {
   readonly marketer: readonly HttpRoute[];
   /** Customer pages reached from email links, `GET|POST /s/{token}` and `/u/{token}`. */
   readonly customer: readonly HttpRoute[];
+}
+
+/** A domain name the API is served on, with its ACM certificate. */
+export interface CustomDomain {
+  /** e.g. surveys.acme.com */
+  readonly domainName: string;
+  /** An ACM certificate for `domainName`, in the stack's region (a regional endpoint needs that). */
+  readonly certificateArn: string;
 }
 
 export interface SurveyHttpApiProps {
@@ -45,6 +57,15 @@ export interface SurveyHttpApiProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
+
+  /**
+   * Serve the API, and build survey links, on this domain: an API Gateway custom domain (regional, TLS
+   * 1.2) mapped to the `$default` stage, and `publicBaseUrl` = `https://<domainName>`. DNS is not
+   * managed here: the client points a CNAME at `customDomain.regionalDomainName` (output as
+   * CustomDomainTarget). The execute-api address keeps working.
+   * @default - no custom domain; links use the API's own endpoint
+   */
+  readonly customDomain?: CustomDomain;
 }
 
 /**
@@ -70,6 +91,10 @@ export class SurveyHttpApi extends Construct {
   public readonly publicBaseUrl: string;
   /** The routes, grouped by who may call them (none has an API Gateway authorizer). */
   public readonly routes: SurveyRoutes;
+  /** The custom domain, when one was given. */
+  public readonly customDomain?: DomainName;
+  /** Maps the custom domain's root to the `$default` stage, when there is a custom domain. */
+  public readonly customDomainMapping?: ApiMapping;
 
   constructor(scope: Construct, id: string, props: SurveyHttpApiProps) {
     super(scope, id);
@@ -115,6 +140,25 @@ export class SurveyHttpApi extends Construct {
     // The API's own endpoint is `https://<id>.execute-api.<region>.<suffix>`, without a slash; with the
     // `$default` stage it is the same address as `url`.
     this.publicBaseUrl = this.httpApi.apiEndpoint;
+
+    if (props.customDomain) {
+      this.customDomain = new DomainName(this, "CustomDomain", {
+        domainName: props.customDomain.domainName,
+        certificate: Certificate.fromCertificateArn(
+          this,
+          "CustomDomainCertificate",
+          props.customDomain.certificateArn,
+        ),
+        // Stated rather than left to the default: survey links carry the customer's token.
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      this.customDomainMapping = new ApiMapping(this, "CustomDomainMapping", {
+        api: this.httpApi,
+        domainName: this.customDomain,
+        stage: this.stage,
+      });
+      this.publicBaseUrl = `https://${props.customDomain.domainName}`;
+    }
 
     const api = new HttpLambdaIntegration("ApiIntegration", this.apiFunction);
     const survey = new HttpLambdaIntegration("SurveyIntegration", this.surveyFunction);

@@ -5,6 +5,7 @@ import { Metric, type MetricOptions } from "aws-cdk-lib/aws-cloudwatch";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import {
   CloudWatchDimensionSource,
@@ -18,6 +19,7 @@ import {
 } from "aws-cdk-lib/aws-ses";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { bindTable, LambdaFunction } from "./constructs/lambda-function";
 
@@ -123,6 +125,12 @@ export class Mail extends Construct implements IMailSending {
   public readonly eventsTopic: Topic;
   /** Records bounces and complaints as suppressions. */
   public readonly eventsFunction: LambdaFunction;
+  /**
+   * Where an SES event goes when the mail-events function still fails on it after Lambda's asynchronous
+   * retries (its on-failure destination). Alarmed in `Monitoring`: a lost bounce or complaint is an
+   * address that keeps being mailed.
+   */
+  public readonly eventsDeadLetterQueue: Queue;
   /** The domain identity, when `createDomainIdentity` is on. */
   public readonly domainIdentity?: EmailIdentity;
 
@@ -210,6 +218,21 @@ export class Mail extends Construct implements IMailSending {
     // Writes suppression records (PutItem); bindTable has no narrower level than read-write.
     bindTable(this.eventsFunction, props.table, "readWrite");
     this.eventsTopic.addSubscription(new LambdaSubscription(this.eventsFunction));
+
+    // SNS invokes the function asynchronously: Lambda retries a failed event twice, then drops it unless
+    // it has somewhere to go. An on-failure destination rather than the function's deadLetterQueue: its
+    // record holds the original SNS event (requestPayload, enough to replay it) and also the error and
+    // the attempt count (requestContext, responsePayload), which the DLQ's bare event message lacks.
+    this.eventsDeadLetterQueue = new Queue(this, "EventsDeadLetterQueue", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: time to fix the cause and replay the events before they expire.
+      retentionPeriod: Duration.days(14),
+    });
+    // Also grants the function sqs:SendMessage on the queue.
+    this.eventsFunction.configureAsyncInvoke({
+      onFailure: new SqsDestination(this.eventsDeadLetterQueue),
+    });
 
     if (props.createDomainIdentity && props.senderDomain) {
       this.domainIdentity = new EmailIdentity(this, "DomainIdentity", {

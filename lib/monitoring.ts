@@ -65,8 +65,8 @@ export interface MonitoringProps {
 }
 
 /**
- * Alarms on function errors, API 5xx, and SES bounce and complaint rates, each notifying the alarm
- * topic, and one CloudWatch dashboard with what an operator checks first: alarm states, emails sent,
+ * Alarms on function errors, API 5xx, SES bounce and complaint rates, and failed mail events (the
+ * mail-events function's failure queue not empty), each notifying the alarm topic, and one CloudWatch dashboard with what an operator checks first: alarm states, emails sent,
  * bounce and complaint rates, API requests and 5xx, function errors and durations, queue depths. No
  * alarm or dashboard has a physical name, so several clients and stages can share an account.
  */
@@ -76,6 +76,8 @@ export class Monitoring extends Construct {
   public readonly api5xxAlarm: Alarm;
   public readonly bounceRateAlarm: Alarm;
   public readonly complaintRateAlarm: Alarm;
+  /** Fires when an SES event the mail-events function could not record lands in its failure queue. */
+  public readonly mailEventsDeadLetterAlarm: Alarm;
   public readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -145,6 +147,18 @@ export class Monitoring extends Construct {
       threshold: ALARM_THRESHOLDS.complaintRate,
     });
 
+    this.mailEventsDeadLetterAlarm = alarm("MailEventsDeadLetter", {
+      alarmDescription:
+        "Open NPS: mail events DLQ not empty. The mail-events function failed on an SES event (a " +
+        "bounce or complaint may not be suppressed) even after Lambda's retries. See the function's " +
+        "logs and the error in the queued record, fix the cause, then replay its requestPayload.",
+      metric: props.mail.eventsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: "Maximum",
+      }),
+      threshold: 1,
+    });
+
     this.dashboard = this.buildDashboard(props, { requests, serverErrors });
   }
 
@@ -172,6 +186,7 @@ export class Monitoring extends Construct {
           this.api5xxAlarm,
           this.bounceRateAlarm,
           this.complaintRateAlarm,
+          this.mailEventsDeadLetterAlarm,
         ],
       }),
     );
@@ -206,7 +221,7 @@ export class Monitoring extends Construct {
         right: [api.serverErrors],
       }),
       new GraphWidget({
-        title: "Delivery queues",
+        title: "Delivery queues and failed mail events",
         width,
         height,
         left: [
@@ -221,6 +236,11 @@ export class Monitoring extends Construct {
             period: five,
             statistic: "Maximum",
             label: "Dead letters",
+          }),
+          props.mail.eventsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: five,
+            statistic: "Maximum",
+            label: "Failed mail events",
           }),
         ],
       }),

@@ -7,6 +7,7 @@
 import type { CfnResource, Stack } from "aws-cdk-lib";
 import type { HttpRoute } from "aws-cdk-lib/aws-apigatewayv2";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { NagSuppressions } from "cdk-nag";
 import { LambdaFunction } from "./constructs/lambda-function";
 import type { SurveyRoutes } from "./http-api";
@@ -16,6 +17,8 @@ export interface NagSuppressionTargets {
   readonly table: Table;
   /** The HTTP routes, by audience; each group has its own reason for having no API Gateway authorizer. */
   readonly routes: SurveyRoutes;
+  /** The mail-events function's on-failure destination: a dead-letter queue cdk-nag cannot recognise. */
+  readonly mailEventsDeadLetterQueue: IQueue;
 }
 
 const ROUTE_REASONS: Readonly<Record<keyof SurveyRoutes, string>> = {
@@ -70,6 +73,17 @@ export function applyNagSuppressions(stack: Stack, targets: NagSuppressionTarget
       true,
     );
   }
+
+  NagSuppressions.addResourceSuppressions(targets.mailEventsDeadLetterQueue, [
+    {
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This queue is a dead-letter queue: the mail-events function's on-failure destination " +
+        "(lib/mail.ts), where Lambda puts an SES event it still failed on after its asynchronous retries. " +
+        "cdk-nag only recognises queues named in another queue's redrive policy. Nothing consumes it, so " +
+        "it needs no dead-letter queue of its own; an alarm fires on its first message.",
+    },
+  ]);
 
   for (const [group, routes] of Object.entries(targets.routes) as [keyof SurveyRoutes, HttpRoute[]][]) {
     for (const route of routes) {

@@ -1,9 +1,9 @@
 // The whole product in one stack: stateful table, HTTP API, delivery pipeline, mail events, alarms.
-import { CfnOutput, Stack, type StackProps, Tags } from "aws-cdk-lib";
+import { CfnOutput, Stack, type StackProps, Tags, Token } from "aws-cdk-lib";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { AlarmTopic } from "./alarm-topic";
-import { RETENTION_DAYS_RANGE } from "./config";
+import { certificateRegionOf, RETENTION_DAYS_RANGE } from "./config";
 import { bindRetention, type LambdaFunction } from "./constructs/lambda-function";
 import { DataStore } from "./data-store";
 import { Delivery } from "./delivery";
@@ -66,6 +66,21 @@ export interface NpsStackProps extends StackProps {
    * @default 730
    */
   readonly retentionDays?: number;
+
+  /**
+   * Domain name survey links and the API are served on, e.g. surveys.acme.com; needs certificateArn.
+   * The stack creates the API Gateway custom domain and its mapping, and the send function's
+   * PUBLIC_BASE_URL becomes `https://<customDomain>`. It manages no DNS: the client creates a CNAME to
+   * the CustomDomainTarget output.
+   * @default - no custom domain: links use the API's execute-api endpoint
+   */
+  readonly customDomain?: string;
+
+  /**
+   * The ACM certificate for customDomain, issued in the stack's region; needs customDomain.
+   * @default - none
+   */
+  readonly certificateArn?: string;
 }
 
 /**
@@ -73,7 +88,8 @@ export interface NpsStackProps extends StackProps {
  * delivery pipeline (schedule, queues, dispatch and send functions), the SES configuration set with its
  * event path, the alarm topic, and monitoring (alarms on every function's errors, API 5xx and SES
  * bounce and complaint rates; a dashboard). Outputs ApiUrl, TableName, SendQueueUrl,
- * DeadLetterQueueUrl, ConfigurationSetName and DashboardName. Its cdk-nag suppressions are applied
+ * DeadLetterQueueUrl, MailEventsDeadLetterQueueUrl, ConfigurationSetName and DashboardName (and
+ * CustomDomainTarget with a custom domain). Its cdk-nag suppressions are applied
  * here, from lib/nag-suppressions.ts, so that every synthesis of the stack sees the same ones.
  */
 export class NpsStack extends Stack {
@@ -104,11 +120,14 @@ export class NpsStack extends Stack {
     Tags.of(this).add("open-nps:stage", props.stage);
     if (props.client) Tags.of(this).add("open-nps:client", props.client);
 
+    const customDomain = customDomainOf(this, props);
+
     // Construct ids below are part of the resources' logical ids: renaming "Data" would replace the table.
     this.dataStore = new DataStore(this, "Data");
     this.httpApi = new SurveyHttpApi(this, "Http", {
       table: this.dataStore.table,
       logRetention: props.logRetention,
+      customDomain,
     });
     this.alarmTopic = new AlarmTopic(this, "Alarms", { email: props.alarmEmail });
     this.mail = new Mail(this, "Mail", {
@@ -120,7 +139,7 @@ export class NpsStack extends Stack {
     this.delivery = new Delivery(this, "Delivery", {
       table: this.dataStore.table,
       mail: this.mail,
-      // Survey links point at the API's own address until a custom domain is put in front of it.
+      // Survey links point at the custom domain when there is one, else at the API's own address.
       publicBaseUrl: this.httpApi.publicBaseUrl,
       alarmTopic: this.alarmTopic.topic,
       sendConcurrency: props.sendConcurrency,
@@ -152,6 +171,14 @@ export class NpsStack extends Stack {
       description: "Base URL of the HTTP API (marketer API under /v1, survey pages under /s and /u)",
       value: this.httpApi.url,
     });
+    if (this.httpApi.customDomain && customDomain) {
+      new CfnOutput(this, "CustomDomainTarget", {
+        description:
+          `Create this DNS record yourself (the stack manages no DNS): ${customDomain.domainName} CNAME ` +
+          "to this name, or a Route 53 alias to it. Survey and unsubscribe links in emails use the domain.",
+        value: this.httpApi.customDomain.regionalDomainName,
+      });
+    }
     new CfnOutput(this, "TableName", {
       description: "Name of the DynamoDB table holding all state",
       value: this.dataStore.table.tableName,
@@ -164,6 +191,11 @@ export class NpsStack extends Stack {
       description: "URL of the dead-letter queue: delivery messages that failed repeatedly (alarmed)",
       value: this.delivery.deadLetterQueue.queueUrl,
     });
+    new CfnOutput(this, "MailEventsDeadLetterQueueUrl", {
+      description:
+        "URL of the queue of SES events the mail-events function failed on after its retries (alarmed)",
+      value: this.mail.eventsDeadLetterQueue.queueUrl,
+    });
     new CfnOutput(this, "ConfigurationSetName", {
       description: "SES configuration set survey emails are sent with",
       value: this.mail.configurationSetName,
@@ -173,6 +205,36 @@ export class NpsStack extends Stack {
       value: this.monitoring.dashboard.dashboardName,
     });
 
-    applyNagSuppressions(this, { table: this.dataStore.table, routes: this.httpApi.routes });
+    applyNagSuppressions(this, {
+      table: this.dataStore.table,
+      routes: this.httpApi.routes,
+      mailEventsDeadLetterQueue: this.mail.eventsDeadLetterQueue,
+    });
   }
+}
+
+/**
+ * The custom domain of `props`, checked: both keys or neither, and a certificate in the stack's region
+ * (checked only when the region is known at synthesis).
+ */
+function customDomainOf(
+  stack: Stack,
+  props: NpsStackProps,
+): { readonly domainName: string; readonly certificateArn: string } | undefined {
+  const { customDomain, certificateArn } = props;
+  if (customDomain === undefined && certificateArn === undefined) return undefined;
+  if (customDomain === undefined || certificateArn === undefined) {
+    throw new Error("NpsStack: customDomain and certificateArn go together: set both or neither.");
+  }
+  const certificateRegion = certificateRegionOf(certificateArn);
+  if (certificateRegion === undefined) {
+    throw new Error(`NpsStack: certificateArn is not an ACM certificate ARN (got "${certificateArn}").`);
+  }
+  if (!Token.isUnresolved(stack.region) && certificateRegion !== stack.region) {
+    throw new Error(
+      `NpsStack: the certificate for ${customDomain} is in ${certificateRegion}, but the stack deploys to ` +
+        `${stack.region}; API Gateway's regional custom domain needs a certificate in ${stack.region}.`,
+    );
+  }
+  return { domainName: customDomain, certificateArn };
 }

@@ -25,6 +25,13 @@ describe("cdk-nag AwsSolutions", SYNTH, () => {
     ["with an alarm email", {}],
     ["without an alarm email", { alarmEmail: undefined, stage: "dev" }],
     ["with a sender domain and more senders", { senderDomain: "acme.com", sendConcurrency: 10 }],
+    [
+      "with a custom domain",
+      {
+        customDomain: "surveys.acme.com",
+        certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+      },
+    ],
   ])("reports no unsuppressed errors or warnings %s", (_name, props: Partial<NpsStackProps>) => {
     const annotations = checkedStack(props);
     expect(findings(annotations.findError("*", AWS_SOLUTIONS))).toEqual([]);

@@ -11,9 +11,9 @@ import {
 import { freshApp } from "./stack-fixture";
 
 /** Runs parseStackConfig and returns the ConfigError it throws. */
-function configError(context: Record<string, unknown>): ConfigError {
+function configError(context: Record<string, unknown>, region?: string): ConfigError {
   try {
-    parseStackConfig(context);
+    parseStackConfig(context, undefined, region);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -133,6 +133,82 @@ describe("stack configuration", () => {
     const error = configError({ stage: "prod", senderEmail: " ", alarmEmail: "" });
     expect(error.problems).toHaveLength(2);
     expect(error.problems.every((problem) => problem.includes("required"))).toBe(true);
+  });
+
+  describe("custom domain", () => {
+    const CERTIFICATE_ARN =
+      "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
+    it("is off by default", () => {
+      const { config } = parseStackConfig({});
+      expect(config.customDomain).toBeUndefined();
+      expect(config.certificateArn).toBeUndefined();
+    });
+
+    it("accepts a domain with an ACM certificate ARN (the domain in lowercase)", () => {
+      const { config } = parseStackConfig({
+        customDomain: "Surveys.Acme.com",
+        certificateArn: CERTIFICATE_ARN,
+      });
+      expect(config.customDomain).toBe("surveys.acme.com");
+      expect(config.certificateArn).toBe(CERTIFICATE_ARN);
+    });
+
+    it("accepts the certificate of another partition", () => {
+      const arn =
+        "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+      expect(
+        parseStackConfig({ customDomain: "surveys.acme.com", certificateArn: arn }).config.certificateArn,
+      ).toBe(arn);
+    });
+
+    it("wants both or neither", () => {
+      expect(configError({ customDomain: "surveys.acme.com" }).problems).toEqual([
+        expect.stringMatching(
+          /^certificateArn: required with customDomain.*set both, for a custom domain, or neither/,
+        ),
+      ]);
+      expect(configError({ certificateArn: CERTIFICATE_ARN }).problems).toEqual([
+        expect.stringMatching(/^customDomain: required with certificateArn.*set both/),
+      ]);
+      // A blank value (-c certificateArn=) counts as missing.
+      expect(configError({ customDomain: "surveys.acme.com", certificateArn: " " }).problems).toHaveLength(1);
+    });
+
+    it.each([
+      ["not an ARN", "my-certificate"],
+      ["another service", "arn:aws:iam::123456789012:server-certificate/acme"],
+      ["no region", "arn:aws:acm::123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"],
+      ["a short account", "arn:aws:acm:eu-west-1:1234:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"],
+      ["a malformed id", "arn:aws:acm:eu-west-1:123456789012:certificate/xyz"],
+    ])("rejects a certificateArn that is %s", (_why, certificateArn) => {
+      expect(configError({ customDomain: "surveys.acme.com", certificateArn }).problems).toEqual([
+        expect.stringMatching(/^certificateArn: must be an ACM certificate ARN such as arn:aws:acm:/),
+      ]);
+    });
+
+    it("wants the certificate in the stack's region, when the region is known", () => {
+      const context = { customDomain: "surveys.acme.com", certificateArn: CERTIFICATE_ARN };
+      expect(configError(context, "us-east-1").problems).toEqual([
+        "certificateArn: must be a certificate in the stack's region us-east-1, where API Gateway's regional " +
+          "custom domain is (got one in eu-west-1)",
+      ]);
+      expect(parseStackConfig(context, undefined, "eu-west-1").config.certificateArn).toBe(CERTIFICATE_ARN);
+      expect(parseStackConfig(context).config.certificateArn).toBe(CERTIFICATE_ARN);
+    });
+
+    it("rejects a malformed domain", () => {
+      expect(
+        configError({ customDomain: "https://surveys.acme.com", certificateArn: CERTIFICATE_ARN }).problems,
+      ).toEqual([expect.stringMatching(/^customDomain: must be a domain name such as surveys\.acme\.com/)]);
+    });
+
+    it("is read from the app's CDK context", () => {
+      const app = freshApp({
+        context: { customDomain: "surveys.acme.com", certificateArn: CERTIFICATE_ARN },
+      });
+      expect(readStackConfig(app).config.customDomain).toBe("surveys.acme.com");
+    });
   });
 
   it("reads the keys from the app's CDK context", () => {

@@ -74,7 +74,8 @@ describe("send queue and dead-letter queue", SYNTH, () => {
   it("redrive to the DLQ after 5 receives; both are SSE-encrypted and refuse plain HTTP", () => {
     const { stack, template, logicalId } = synth();
     const { queue, deadLetterQueue } = stack.delivery;
-    template.resourceCountIs("AWS::SQS::Queue", 2);
+    // The send queue, its DLQ, and the mail-events failure queue (see "mail-events failure queue").
+    template.resourceCountIs("AWS::SQS::Queue", 3);
     template.hasResourceProperties("AWS::SQS::Queue", {
       RedrivePolicy: {
         deadLetterTargetArn: { "Fn::GetAtt": [logicalId(deadLetterQueue), "Arn"] },
@@ -178,6 +179,76 @@ describe("dead-letter alarm", SYNTH, () => {
           Value: { "Fn::GetAtt": [logicalId(stack.delivery.deadLetterQueue), "QueueName"] },
         },
       ],
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      EvaluationPeriods: 1,
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: logicalId(stack.alarmTopic.topic) }],
+    });
+  });
+});
+
+describe("mail-events failure queue", SYNTH, () => {
+  it("is the mail-events function's on-failure destination, after Lambda's async retries", () => {
+    const { stack, template, logicalId } = synth();
+    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: { Ref: logicalId(stack.mail.eventsFunction) },
+      Qualifier: "$LATEST",
+      DestinationConfig: {
+        OnFailure: { Destination: { "Fn::GetAtt": [logicalId(stack.mail.eventsDeadLetterQueue), "Arn"] } },
+      },
+    });
+    // The default two retries are kept: a transient table fault gets its second and third chance.
+    const config = Object.values(template.findResources("AWS::Lambda::EventInvokeConfig")).find(
+      (resource) => resource.Properties.FunctionName.Ref === logicalId(stack.mail.eventsFunction),
+    );
+    expect(config?.Properties.MaximumRetryAttempts).toBeUndefined();
+  });
+
+  it("is SSE-encrypted, refuses plain HTTP and keeps failed events 14 days", () => {
+    const { stack, template, logicalId } = synth();
+    const queueId = logicalId(stack.mail.eventsDeadLetterQueue);
+    const queue = template.findResources("AWS::SQS::Queue")[queueId];
+    expect(queue?.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue?.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    template.hasResourceProperties("AWS::SQS::QueuePolicy", {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+  });
+
+  it("may be written by the mail-events function", () => {
+    const { stack, template, logicalId } = synth();
+    const statements = roleStatements(template, stack.mail.eventsFunction, stack);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: "Allow",
+        Resource: { "Fn::GetAtt": [logicalId(stack.mail.eventsDeadLetterQueue), "Arn"] },
+      }),
+    );
+    const sqs = statements.find((s) =>
+      JSON.stringify(s.Resource).includes(logicalId(stack.mail.eventsDeadLetterQueue)),
+    );
+    expect(actionsOf(sqs ?? { Action: [] })).toContain("sqs:SendMessage");
+  });
+
+  it("alarms on one visible message, notifying the alarm topic", () => {
+    const { stack, template, logicalId } = synth();
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      AlarmDescription: Match.stringLikeRegexp("mail events DLQ not empty"),
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [
+        {
+          Name: "QueueName",
+          Value: { "Fn::GetAtt": [logicalId(stack.mail.eventsDeadLetterQueue), "QueueName"] },
+        },
+      ],
+      Statistic: "Maximum",
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
       EvaluationPeriods: 1,
@@ -361,6 +432,9 @@ describe("stack outputs", SYNTH, () => {
     template.hasOutput("SendQueueUrl", { Value: { Ref: logicalId(stack.delivery.queue) } });
     template.hasOutput("DeadLetterQueueUrl", { Value: { Ref: logicalId(stack.delivery.deadLetterQueue) } });
     template.hasOutput("ConfigurationSetName", { Value: { Ref: logicalId(stack.mail.configurationSet) } });
+    template.hasOutput("MailEventsDeadLetterQueueUrl", {
+      Value: { Ref: logicalId(stack.mail.eventsDeadLetterQueue) },
+    });
   });
 });
 

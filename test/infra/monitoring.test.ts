@@ -18,8 +18,8 @@ function synth(props: Partial<NpsStackProps> = {}) {
 describe("alarms", SYNTH, () => {
   it("every alarm notifies the alarm topic: the dead-letter alarm and the new ones", () => {
     const { stack, template, logicalId } = synth();
-    // 5 function errors + API 5xx + bounce rate + complaint rate + dead letters.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 9);
+    // 5 function errors + API 5xx + bounce rate + complaint rate + dead letters + failed mail events.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 10);
     template.allResourcesProperties("AWS::CloudWatch::Alarm", {
       AlarmActions: [{ Ref: logicalId(stack.alarmTopic.topic) }],
       AlarmName: Match.absent(),
@@ -130,7 +130,7 @@ describe("dashboard", SYNTH, () => {
       "Emails (SES events of the survey configuration set)",
       "Bounce and complaint rates (SES reputation)",
       "HTTP API requests and 5xx",
-      "Delivery queues",
+      "Delivery queues and failed mail events",
       "Function errors",
       "Function duration (p95, ms)",
     ]) {
@@ -142,6 +142,15 @@ describe("dashboard", SYNTH, () => {
     for (const metric of ["Errors", "Duration", "ApproximateNumberOfMessagesVisible"]) {
       expect(body).toContain(metric);
     }
+  });
+
+  it("charts the mail-events failure queue and shows its alarm's state", () => {
+    const { stack, template, logicalId } = synth();
+    const [dashboard] = Object.values(template.findResources("AWS::CloudWatch::Dashboard"));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    expect(body).toContain("Failed mail events");
+    expect(body).toContain(logicalId(stack.mail.eventsDeadLetterQueue));
+    expect(body).toContain(logicalId(stack.monitoring.mailEventsDeadLetterAlarm));
   });
 });
 

@@ -1,9 +1,12 @@
 // Security-relevant properties of the synthesized stack (no whole-template snapshots: asset hashes churn).
-import { Match, type Template } from "aws-cdk-lib/assertions";
+import type { CfnResource } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { describe, expect, it } from "vitest";
+import { sendEnvironment } from "../../functions/config";
 import { tableDefinition } from "../../functions/store/table-definition";
-import { SYNTH, synthTemplate } from "./stack-fixture";
+import type { NpsStackProps } from "../../lib/nps-stack";
+import { buildStack, SYNTH, synthTemplate } from "./stack-fixture";
 
 /** Logical ids of the resources of one type. */
 const logicalIds = (template: Template, type: string) => Object.keys(template.findResources(type));
@@ -225,5 +228,76 @@ describe("NpsStack", SYNTH, () => {
     for (const [type, property] of Object.entries(nameProperty)) {
       template.allResourcesProperties(type, { [property]: Match.absent() });
     }
+  });
+});
+
+describe("custom domain", SYNTH, () => {
+  const CERTIFICATE_ARN =
+    "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+  const withDomain = { customDomain: "surveys.acme.com", certificateArn: CERTIFICATE_ARN };
+
+  function synthWithIds(props: Partial<NpsStackProps> = {}) {
+    const { stack } = buildStack(props);
+    const template = Template.fromStack(stack);
+    const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+      stack.getLogicalId(construct.node.defaultChild as CfnResource);
+    const send = template.findResources("AWS::Lambda::Function")[logicalId(stack.delivery.sendFunction)];
+    return {
+      stack,
+      template,
+      logicalId,
+      publicBaseUrl: send?.Properties.Environment.Variables.PUBLIC_BASE_URL,
+    };
+  }
+
+  it("is absent by default: links use the API's endpoint, no domain, mapping or target output", () => {
+    const { stack, template, logicalId, publicBaseUrl } = synthWithIds();
+    expect(publicBaseUrl).toEqual({ "Fn::GetAtt": [logicalId(stack.httpApi.httpApi), "ApiEndpoint"] });
+    template.resourceCountIs("AWS::ApiGatewayV2::DomainName", 0);
+    template.resourceCountIs("AWS::ApiGatewayV2::ApiMapping", 0);
+    expect(Object.keys(template.findOutputs("CustomDomainTarget"))).toEqual([]);
+  });
+
+  it("creates the domain with the certificate, maps it to the $default stage, and builds links on it", () => {
+    const { stack, template, logicalId, publicBaseUrl } = synthWithIds(withDomain);
+    expect(publicBaseUrl).toBe("https://surveys.acme.com");
+    expect(sendEnvironment.shape.PUBLIC_BASE_URL.safeParse(publicBaseUrl).success).toBe(true);
+    template.resourceCountIs("AWS::ApiGatewayV2::DomainName", 1);
+    template.hasResourceProperties("AWS::ApiGatewayV2::DomainName", {
+      DomainName: "surveys.acme.com",
+      DomainNameConfigurations: [
+        Match.objectLike({
+          CertificateArn: CERTIFICATE_ARN,
+          EndpointType: "REGIONAL",
+          SecurityPolicy: "TLS_1_2",
+        }),
+      ],
+    });
+    const domainId = logicalId(stack.httpApi.customDomain as NonNullable<typeof stack.httpApi.customDomain>);
+    template.resourceCountIs("AWS::ApiGatewayV2::ApiMapping", 1);
+    template.hasResourceProperties("AWS::ApiGatewayV2::ApiMapping", {
+      ApiId: { Ref: logicalId(stack.httpApi.httpApi) },
+      DomainName: { Ref: domainId },
+      Stage: "$default",
+      ApiMappingKey: Match.absent(),
+    });
+    template.hasOutput("CustomDomainTarget", {
+      Value: { "Fn::GetAtt": [domainId, "RegionalDomainName"] },
+      Description: Match.stringLikeRegexp("CNAME"),
+    });
+    // The API's own address is still output, unchanged.
+    template.hasOutput("ApiUrl", { Value: Match.anyValue() });
+  });
+
+  it("needs both keys", () => {
+    expect(() => buildStack({ customDomain: "surveys.acme.com" })).toThrow(/set both or neither/);
+    expect(() => buildStack({ certificateArn: CERTIFICATE_ARN })).toThrow(/set both or neither/);
+  });
+
+  it("needs the certificate in the stack's region when the region is known", () => {
+    expect(() => buildStack({ ...withDomain, env: { region: "us-east-1" } })).toThrow(
+      /certificate for surveys\.acme\.com is in eu-west-1, but the stack deploys to us-east-1/,
+    );
+    expect(() => buildStack({ ...withDomain, env: { region: "eu-west-1" } })).not.toThrow();
   });
 });
