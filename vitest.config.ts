@@ -10,6 +10,11 @@ export default defineConfig({
     // Two cores: CDK synthesis and DynamoDB Local compete for them.
     maxWorkers: 2,
     // Lambda runs Node 22; the SDK's notice about Node 20 on developer machines is noise in test output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", LOG_LEVEL: "warn" },
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      LOG_LEVEL: "warn",
+      // Business metrics are EMF lines on stdout for CloudWatch; test/unit/metrics.test.ts checks them.
+      POWERTOOLS_METRICS_DISABLED: "true",
+    },
   },
 });

@@ -1,6 +1,7 @@
 import type { SNSEvent } from "aws-lambda";
 import { suppressionsFromSesEvent } from "../domain/mail-events";
 import { log } from "../log";
+import { countMetric, flushMetrics } from "../metrics";
 import type { InvitationStore } from "../store/invitation-store";
 
 /** SES bounce and complaint notifications (via SNS) become suppression records. */
@@ -18,6 +19,8 @@ export function createMailEventsHandler(deps: { invitations: InvitationStore; cl
         suppressed++;
       }
     }
+    countMetric("AddressesSuppressed", suppressed);
+    flushMetrics();
     log("info", "mail events recorded", { records: event.Records.length, suppressed });
     return { suppressed };
   };

@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { log } from "../log";
-import { type SendDependencies, sendDueInvitation } from "./send-due-invitation";
+import { type BusinessMetric, countMetric, flushMetrics } from "../metrics";
+import { type SendDependencies, type SendOutcome, sendDueInvitation } from "./send-due-invitation";
 import { parseDeliveryMessage } from "./work-queue";
 
 /**
@@ -14,6 +15,8 @@ export function createSendHandler(deps: SendDependencies) {
     for (const record of event.Records) {
       try {
         const outcome = await sendDueInvitation(deps, parseDeliveryMessage(record.body));
+        const metric = OUTCOME_METRICS[outcome];
+        if (metric) countMetric(metric);
         log("info", "delivery message handled", { messageId: record.messageId, outcome });
       } catch (error) {
         log("error", "delivery message failed", {
@@ -21,8 +24,16 @@ export function createSendHandler(deps: SendDependencies) {
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         });
         batchItemFailures.push({ itemIdentifier: record.messageId });
+        countMetric("SendsFailed");
       }
     }
+    flushMetrics();
     return { batchItemFailures };
   };
 }
+
+const OUTCOME_METRICS: Partial<Record<SendOutcome, BusinessMetric>> = {
+  sent: "EmailsSent",
+  reminded: "RemindersSent",
+  skipped: "SendsSkipped",
+};

@@ -18,6 +18,7 @@ import {
 import { CAMPAIGN_ID_PATTERN } from "../domain/ids";
 import { purchaseBatchSchema } from "../domain/purchase";
 import * as z from "../domain/zod";
+import { countMetric, flushMetrics } from "../metrics";
 import type { ApiKeyStore } from "../store/api-key-store";
 import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";
@@ -56,6 +57,10 @@ export const listQuerySchema = z.strictObject({
 export function createApiApp(deps: ApiDependencies): Hono {
   const app = new Hono();
   app.onError(errorResponse);
+  app.use("*", async (_c, next) => {
+    await next();
+    flushMetrics();
+  });
   app.notFound((c) => errorResponse(new NotFoundError(`No route ${c.req.method} ${c.req.path}.`), c));
 
   app.get("/health", (c) => c.json({ status: "ok" }));
@@ -123,6 +128,9 @@ export function createApiApp(deps: ApiDependencies): Hono {
     }
     const now = (deps.clock ?? (() => new Date()))();
     const results = await schedulePurchases(deps, campaign, items, now);
+    for (const [status, metric] of Object.entries(PURCHASE_METRICS)) {
+      countMetric(metric, results.filter((r) => r.status === status).length);
+    }
     return c.json({ results }, 202);
   });
 
@@ -145,3 +153,11 @@ function rejectRuleViolations(settings: Parameters<typeof campaignRuleViolations
     );
   }
 }
+
+const PURCHASE_METRICS = {
+  scheduled: "PurchasesScheduled",
+  duplicate: "PurchasesDuplicate",
+  suppressed: "PurchasesSuppressed",
+  throttled: "PurchasesThrottled",
+  invalid: "PurchasesInvalid",
+} as const;

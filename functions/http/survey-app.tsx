@@ -8,6 +8,7 @@ import { answerWindowClosed, type Invitation } from "../domain/invitation";
 import { messagesFor } from "../domain/messages";
 import { isToken } from "../domain/tokens";
 import { describeError, log } from "../log";
+import { countMetric, flushMetrics } from "../metrics";
 import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";
 import type { ResponseStore } from "../store/response-store";
@@ -62,6 +63,10 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
     c.header("Cache-Control", "no-store");
   });
 
+  app.use("*", async (_c, next) => {
+    await next();
+    flushMetrics();
+  });
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.notFound((c) => notFound(c));
   app.onError((error, c) => {
@@ -178,6 +183,7 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
         invitation.segments ?? {},
       );
       const outcome = await deps.responses.record(invitation, parsed.answer, segments, now());
+      if (outcome !== "unchanged") countMetric("AnswersRecorded");
       if (wantsJson(c)) return c.json({ status: outcome, answer: parsed.answer });
       return c.html(renderThankYouPage({ locale, text, brandName: campaign.brandName }));
     },
@@ -206,6 +212,7 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
       if (opened instanceof Response) return opened;
       const { invitation, campaign, locale } = opened;
       await deps.invitations.unsubscribe(invitation, now());
+      countMetric("Unsubscribes");
       if (wantsJson(c)) return c.json({ status: "unsubscribed" });
       return c.html(
         renderUnsubscribedPage({

@@ -98,6 +98,9 @@ export class LambdaFunction extends NodejsFunction {
       environment: {
         // Stack traces in the logs point at the TypeScript sources, not the minified bundle.
         NODE_OPTIONS: "--enable-source-maps",
+        // Business metrics (functions/metrics.ts): EMF lines in namespace OpenNps, one service per function.
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_SERVICE_NAME: props.handlerFile.replace(/\.ts$/, ""),
         ...props.environment,
       },
       projectRoot: repositoryRoot,
@@ -144,6 +147,9 @@ export const RETENTION_DAYS_VARIABLE = "RETENTION_DAYS";
  * (`expiresAt`, epoch seconds) = its creation time + RETENTION_DAYS × 86,400; DynamoDB deletes the item
  * within a few days after that. See NpsStackProps.retentionDays.
  */
+/** CloudWatch namespace of the functions' business metrics (emails sent, answers recorded, …). */
+export const METRICS_NAMESPACE = "OpenNps";
+
 export function bindRetention(fn: NodejsFunction, days: number): void {
   if (!Number.isInteger(days) || days < 1) {
     throw new Error(`bindRetention: days must be a positive whole number (got ${days})`);
