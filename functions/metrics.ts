@@ -22,7 +22,8 @@ export type BusinessMetric =
 
 // Created on first use, so that a process (the local runtime) can switch it off after its imports.
 let metrics: Metrics | undefined;
-const instance = () => (metrics ??= new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "OpenNps" }));
+const instance = () =>
+  (metrics ??= new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "OpenNps" }));
 
 export function countMetric(name: BusinessMetric, value = 1): void {
   if (value > 0) instance().addMetric(name, MetricUnit.Count, value);
