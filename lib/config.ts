@@ -51,6 +51,10 @@
  *                     own region, not us-east-1 unless the stack is there), e.g.
  *                     arn:aws:acm:eu-west-1:123456789012:certificate/<id>. Set with customDomain.
  *
+ *   createDomainIdentity  true: create the SES identity for senderDomain in this stack, with Easy DKIM;
+ *                     the three DKIM CNAME records to publish are stack outputs (DkimRecord1-3). Default
+ *                     false: most clients verify their domain once, outside any one deployment.
+ *
  * Any stage other than "dev" must name the sender (senderEmail or senderDomain) and alarmEmail; a
  * missing or invalid value stops synthesis with a message listing every problem.
  *
@@ -94,6 +98,7 @@ export const CONFIG_KEYS = [
   "retentionDays",
   "customDomain",
   "certificateArn",
+  "createDomainIdentity",
 ] as const;
 /** The context keys this app reads: the file keys, plus the client that selects a file. */
 export const CONTEXT_KEYS = ["client", ...CONFIG_KEYS] as const;
@@ -119,6 +124,8 @@ export interface StackConfig {
   readonly customDomain?: string;
   /** ACM certificate for customDomain, in the stack's region (with customDomain). */
   readonly certificateArn?: string;
+  /** Create the SES identity for senderDomain, with Easy DKIM, in this stack. */
+  readonly createDomainIdentity: boolean;
 }
 
 /** Something that lets synthesis go on but must be fixed before a real deployment. */
@@ -218,6 +225,12 @@ const contextSchema = z.object({
   senderDomain: z.optional(
     z.string("must be text").check(z.regex(DOMAIN_PATTERN, "must be a domain name such as acme.com")),
   ),
+  createDomainIdentity: z.optional(
+    z.pipe(
+      z.union([z.boolean(), z.enum(["true", "false"])], "must be true or false"),
+      z.transform((value: boolean | "true" | "false") => value === true || value === "true"),
+    ),
+  ),
   customDomain: z.optional(
     z.string("must be text").check(z.regex(DOMAIN_PATTERN, "must be a domain name such as surveys.acme.com")),
   ),
@@ -315,6 +328,11 @@ export function parseStackConfig(
       `senderEmail: must be an address at senderDomain "${values.senderDomain}" (got "${values.senderEmail}")`,
     );
   }
+  if (values.createDomainIdentity && !values.senderDomain) {
+    problems.push(
+      "createDomainIdentity: needs senderDomain (the domain whose SES identity and DKIM keys to create)",
+    );
+  }
   if ((raw.customDomain === undefined) !== (raw.certificateArn === undefined)) {
     problems.push(
       raw.customDomain === undefined
@@ -364,6 +382,7 @@ export function parseStackConfig(
       retentionDays: values.retentionDays ?? RETENTION_DAYS_RANGE.default,
       customDomain: values.customDomain?.toLowerCase(),
       certificateArn: values.certificateArn,
+      createDomainIdentity: values.createDomainIdentity ?? false,
     },
     warnings,
   };

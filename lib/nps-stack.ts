@@ -77,6 +77,13 @@ export interface NpsStackProps extends StackProps {
   readonly customDomain?: string;
 
   /**
+   * Create the SES domain identity for `senderDomain` (Easy DKIM) in this stack; its DKIM records are
+   * outputs to publish in DNS.
+   * @default false - the domain is verified in SES outside the stack
+   */
+  readonly createDomainIdentity?: boolean;
+
+  /**
    * The ACM certificate for customDomain, issued in the stack's region; needs customDomain.
    * @default - none
    */
@@ -135,6 +142,7 @@ export class NpsStack extends Stack {
       senderAddress: props.senderEmail,
       senderDomain: props.senderDomain,
       logRetention: props.logRetention,
+      createDomainIdentity: props.createDomainIdentity ?? false,
     });
     this.delivery = new Delivery(this, "Delivery", {
       table: this.dataStore.table,
@@ -179,6 +187,12 @@ export class NpsStack extends Stack {
         value: this.httpApi.customDomain.regionalDomainName,
       });
     }
+    this.mail.domainIdentity?.dkimRecords.forEach((record, index) => {
+      new CfnOutput(this, `DkimRecord${index + 1}`, {
+        description: `DKIM record ${index + 1} of 3 to publish in the domain's DNS: CNAME name and value`,
+        value: `${record.name} CNAME ${record.value}`,
+      });
+    });
     new CfnOutput(this, "TableName", {
       description: "Name of the DynamoDB table holding all state",
       value: this.dataStore.table.tableName,

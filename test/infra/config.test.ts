@@ -32,6 +32,7 @@ describe("stack configuration", () => {
       logRetention: RetentionDays.ONE_MONTH,
       sendConcurrency: 2,
       retentionDays: 730,
+      createDomainIdentity: false,
     });
     expect(warnings.map((w) => w.id)).toEqual(["open-nps:placeholder-sender", "open-nps:no-alarm-email"]);
     expect(warnings[0]?.message).toContain("-c senderEmail=");
@@ -54,6 +55,7 @@ describe("stack configuration", () => {
       logRetention: RetentionDays.THREE_MONTHS,
       sendConcurrency: 4,
       retentionDays: 730,
+      createDomainIdentity: false,
     });
     expect(warnings).toEqual([]);
   });
