@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConflictError } from "../../functions/domain/errors";
 import { createApiApp } from "../../functions/http/api-app";
 import { ApiKeyStore } from "../../functions/store/api-key-store";
 import { createStores } from "../../functions/store/stores";
@@ -307,6 +308,20 @@ describe("request validation", () => {
 });
 
 describe("concurrent updates", () => {
+  it("refuses an update based on a version someone else already changed", async () => {
+    // Deterministic: two writers read the same version; the second write must not overwrite the first.
+    const campaigns = createStores(table.db, table.tableName).campaigns;
+    const created = await createCampaign();
+    const read = await campaigns.getVersioned(created.id);
+    if (!read) throw new Error("campaign not found");
+    const first = await campaigns.update(read.campaign, read.version, { ...read.campaign, name: "first" });
+    expect(first.name).toBe("first");
+    await expect(
+      campaigns.update(read.campaign, read.version, { ...read.campaign, name: "second" }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await call("GET", `/v1/campaigns/${created.id}`)).body.name).toBe("first");
+  });
+
   it("never loses an edit silently: each PATCH either lands or answers 409", async () => {
     const created = await createCampaign();
     const responses = await Promise.all(
