@@ -1,9 +1,9 @@
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Campaign } from "../functions/domain/campaign";
 import { answerCounters, type Counters, combineCounters, emptyCounters } from "../functions/domain/counters";
 import { newToken } from "../functions/domain/tokens";
 import { responseKey, responseListing } from "../functions/store/keys";
 import { type AggregateTarget, targetsFor } from "../functions/store/results-store";
+import { putInBulk } from "../test/support/bulk-write";
 import { REGIONS } from "./delivery-bench";
 import { answerOf } from "./ingestion-bench";
 import type { LocalStack } from "./local-stack";
@@ -49,7 +49,6 @@ const DAYS = [
 const QUERY = `from=${DAYS[0]}&to=${DAYS.at(-1)}&segment=region`;
 /** BatchWrite calls in flight while loading (DynamoDB Local: ~800 items/s with the GSI). */
 const PARALLEL_BATCHES = 8;
-const BATCH_SIZE = 25;
 
 const placeOf = (i: number) => ({
   day: DAYS[i % DAYS.length] ?? "",
@@ -168,25 +167,7 @@ async function load(stack: LocalStack, campaign: Campaign, count: number): Promi
       countedIn: targetsFor(day, { region }),
     };
   };
-  type Requests = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]["RequestItems"]>[string];
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const start = next;
-      next = Math.min(count, next + BATCH_SIZE);
-      let requests: Requests = [];
-      for (let i = start; i < next; i++) requests.push({ PutRequest: { Item: itemOf(i) } });
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 20) throw new Error("BatchWrite kept leaving items unprocessed");
-        const result = await stack.db.send(
-          new BatchWriteCommand({ RequestItems: { [stack.tableName]: requests } }),
-        );
-        requests = result.UnprocessedItems?.[stack.tableName] ?? [];
-        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
+  await putInBulk(stack.db, stack.tableName, count, itemOf, PARALLEL_BATCHES);
 
   // The aggregates those answers add up to (each answer's invitation was sent the same day).
   const aggregates = new Map<string, { target: AggregateTarget; counters: Counters }>();

@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import {
@@ -20,6 +20,7 @@ import {
   resultsPartition,
 } from "../../functions/store/keys";
 import { targetsFor } from "../../functions/store/results-store";
+import { putInBulk } from "../support/bulk-write";
 import { type DeliveryHarness, startDeliveryHarness } from "../support/delivery-harness";
 
 /**
@@ -69,7 +70,6 @@ const TO = DAYS.at(-1) ?? "";
 const ATTRIBUTES = [{ key: "delivery", label: "Delivery" }];
 /** BatchWrite calls in flight at once while loading, 25 items each. */
 const PARALLEL_BATCHES = 8;
-const BATCH_SIZE = 25;
 /** A consistent read costs one read unit per 4 KB the Query reads. */
 const READ_UNIT_BYTES = 4096;
 /** The largest a DynamoDB number can be stored in: 38 significant digits. */
@@ -198,27 +198,7 @@ describe("results read cost", () => {
         countedIn: targetsFor(day, { region }),
       };
     };
-    type WriteRequests = NonNullable<
-      ConstructorParameters<typeof BatchWriteCommand>[0]["RequestItems"]
-    >[string];
-    let next = 0;
-    const worker = async () => {
-      while (next < count) {
-        const start = next;
-        next = Math.min(count, next + BATCH_SIZE);
-        let requests: WriteRequests = [];
-        for (let i = start; i < next; i++) requests.push({ PutRequest: { Item: itemOf(i) } });
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          if (attempt > 20) throw new Error("BatchWrite kept leaving items unprocessed");
-          const result = await h.table.db.send(
-            new BatchWriteCommand({ RequestItems: { [h.table.tableName]: requests } }),
-          );
-          requests = result.UnprocessedItems?.[h.table.tableName] ?? [];
-          if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
+    await putInBulk(h.table.db, h.table.tableName, count, itemOf, PARALLEL_BATCHES);
   }
 
   /** The aggregates those answers cause, through the store's own ADD: one add per day × value. */
