@@ -1,10 +1,9 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailEventsHandler } from "../../functions/delivery/record-mail-events";
 import type { PurchaseResult } from "../../functions/delivery/schedule-purchases";
 import { LocalWorkQueue } from "../../local/delivery-loop";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
+import { sesRejection, sesThrottling, startFaultProxy } from "../support/fault-proxy";
 
 /** Issue #3's "done when", against DynamoDB Local and the SES emulator through the real HTTP API. */
 describe("purchases become emails", () => {
@@ -309,43 +308,6 @@ describe("reminders", () => {
   });
 });
 
-/** An HTTP proxy in front of the SES emulator that answers SES throttling for the first `failures` requests. */
-async function throttlingProxy(
-  failures: number,
-): Promise<{ url: string; target: { url: string }; requests: () => number; close(): Promise<void> }> {
-  const target = { url: "" };
-  let requests = 0;
-  const server: Server = createServer(async (req, res) => {
-    requests++;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (requests <= failures) {
-      res.writeHead(429, {
-        "content-type": "application/json",
-        "x-amzn-errortype": "TooManyRequestsException",
-      });
-      res.end(JSON.stringify({ message: "Maximum sending rate exceeded." }));
-      return;
-    }
-    const forwarded = await fetch(`${target.url}${req.url}`, {
-      method: req.method,
-      headers: Object.fromEntries(
-        Object.entries(req.headers).filter(([k]) => k !== "host" && k !== "content-length"),
-      ) as Record<string, string>,
-      body: Buffer.concat(chunks),
-    });
-    res.writeHead(forwarded.status, Object.fromEntries(forwarded.headers));
-    res.end(Buffer.from(await forwarded.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    target,
-    requests: () => requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe("faults", () => {
   it.each([
     ["retried inside one send by the SDK", 3, 6],
@@ -353,7 +315,8 @@ describe("faults", () => {
   ])(
     "SES throttling %s delays the email without losing or doubling it",
     async (_case, failures, maxAttempts) => {
-      const proxy = await throttlingProxy(failures);
+      let throttled = 0;
+      const proxy = await startFaultProxy("", () => (throttled++ < failures ? sesThrottling() : undefined));
       const h = await startDeliveryHarness({ sesEndpoint: proxy.url, sesMaxAttempts: maxAttempts });
       try {
         proxy.target.url = h.sesUrl;
@@ -394,23 +357,25 @@ describe("faults", () => {
   });
 
   it("gives an SES rejection up without retrying it", async () => {
-    const h = await startDeliveryHarness({
-      wrapMail: () => ({
-        send: async () => {
-          const { MailRejectedError } = await import("../../functions/mail/mail-sender");
-          throw new MailRejectedError("Email address is not verified.");
-        },
-      }),
-    });
+    const proxy = await startFaultProxy("", () => sesRejection());
+    const h = await startDeliveryHarness({ sesEndpoint: proxy.url });
     try {
+      proxy.target.url = h.sesUrl;
       const campaign = await h.createCampaign({ delayDays: 0 });
       await h.postPurchases(campaign.id, [{ orderId: "rej-1", email: "rejected@example.com" }]);
       await h.deliver();
+      expect(proxy.faults()).toEqual({ SesRejection: 1 });
       const due = await h.stores.invitations.findDue(new Date(Date.now() + 3_600_000), 100);
       expect(due).toHaveLength(0);
       expect(h.queue.deadLetters).toHaveLength(0);
+      const [purchase] = await h.stores.purchases.tokensOf(campaign.id);
+      expect(await h.stores.invitations.get(purchase ?? "")).toMatchObject({
+        status: "skipped",
+        skipReason: "rejected",
+      });
     } finally {
       await h.close();
+      await proxy.close();
     }
   });
 });
