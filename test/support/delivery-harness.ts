@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { PurchaseResult } from "../../functions/delivery/schedule-purchases";
+import type { SendDependencies } from "../../functions/delivery/send-due-invitation";
 import type { Campaign, CampaignCreate } from "../../functions/domain/campaign";
 import type { PurchaseInput } from "../../functions/domain/purchase";
 import type { MailSender, OutgoingEmail } from "../../functions/mail/mail-sender";
@@ -54,6 +55,13 @@ export type DeliveryHarnessOptions = {
   readonly queue?: LocalWorkQueue;
   /** How long a send lock holds (SendDependencies.sendLockMs). Default: the product's 10 minutes. */
   readonly sendLockMs?: number;
+  /**
+   * Where every store (API, pages, delivery) reaches DynamoDB: a fault-injecting proxy in front of the
+   * run's DynamoDB Local. Default: DynamoDB Local itself.
+   */
+  readonly dynamoEndpoint?: string;
+  /** Wraps what the sender works with, e.g. to make it die between sending an email and marking it sent. */
+  readonly wrapSendDependencies?: (deps: SendDependencies) => SendDependencies;
 };
 
 /** A response of the API, parsed: `body` is the JSON body (null when empty or not JSON, then see `text`). */
@@ -170,7 +178,7 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
   };
 
   try {
-    const table = await createTestTable();
+    const table = await createTestTable(options.dynamoEndpoint);
     cleanups.push(() => table.drop());
     const stores = createStores(table.db, table.tableName);
     const { apiKey } = await stores.apiKeys.create("delivery harness");
@@ -200,14 +208,15 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
       },
     };
     const queue = options.queue ?? new LocalWorkQueue();
+    const sendDependencies: SendDependencies = {
+      ...stores,
+      mail: options.wrapMail ? options.wrapMail(recording) : recording,
+      publicBaseUrl: baseUrl,
+      clock,
+      ...(options.sendLockMs === undefined ? {} : { sendLockMs: options.sendLockMs }),
+    };
     const loop: DeliveryLoop = startDeliveryLoop(
-      {
-        ...stores,
-        mail: options.wrapMail ? options.wrapMail(recording) : recording,
-        publicBaseUrl: baseUrl,
-        clock,
-        ...(options.sendLockMs === undefined ? {} : { sendLockMs: options.sendLockMs }),
-      },
+      options.wrapSendDependencies ? options.wrapSendDependencies(sendDependencies) : sendDependencies,
       // Never on its own: tests call deliver().
       { intervalMs: 2 ** 31 - 1, queue, onError: () => undefined },
     );

@@ -12,9 +12,11 @@ export type TestTable = {
   drop(): Promise<void>;
 };
 
-/** A fresh table on the run's DynamoDB Local, built from the stack's own definition. */
-export async function createTestTable(): Promise<TestTable> {
-  const endpoint = inject("dynamoEndpoint");
+/**
+ * A fresh table on the run's DynamoDB Local, built from the stack's own definition. `endpoint` reaches
+ * it another way, e.g. through a fault-injecting proxy in front of it.
+ */
+export async function createTestTable(endpoint: string = inject("dynamoEndpoint")): Promise<TestTable> {
   const client = createDynamoClient({ endpoint });
   const tableName = `test-${randomBytes(6).toString("hex")}`;
   await ensureTable(client, tableName);

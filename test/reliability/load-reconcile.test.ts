@@ -1,0 +1,46 @@
+import { describe, expect, inject, it } from "vitest";
+import { startDeliveryHarness } from "../support/delivery-harness";
+import { recordReliability } from "../support/reliability-summary";
+import { answerUnderLoad, expectExact, loadClients, sendInvitations } from "./answer-load";
+
+/**
+ * The load run: purchases posted with retries become emails; 32 clients answer at once with double
+ * posts, retries, edits and racing edits; afterwards every acknowledged answer is stored, nothing else
+ * is, the results equal an independent recount, and reconcile finds no difference.
+ * Size: LOAD_INVITATIONS (default 2,500 invitations, about 2,250 answers).
+ */
+const INVITATIONS = Number(process.env.LOAD_INVITATIONS ?? 2500);
+const CLIENTS = 32;
+
+describe("load run", () => {
+  it(`counts the answers to ${INVITATIONS} invitations exactly`, async () => {
+    const h = await startDeliveryHarness();
+    try {
+      const clients = loadClients(42);
+      const sent = await sendInvitations(h, clients, INVITATIONS);
+      const { attempted, acknowledged } = await answerUnderLoad(h, clients, sent.tokens, CLIENTS);
+      const report = await expectExact(h, sent, acknowledged);
+      expect(clients.statuses.serverErrors).toBe(0);
+      recordReliability(inject("reliabilitySummaryDir"), {
+        name: "load run",
+        answers: {
+          attempted,
+          acknowledged: acknowledged.size,
+          stored: report.stored,
+          counted: report.counted,
+        },
+        delivery: {
+          invitations: INVITATIONS,
+          sent: report.sentMarked,
+          counted: report.sentCounted,
+          rejected: 0,
+          emails: (await h.inbox()).length,
+        },
+        reconciled: { aggregates: report.aggregatesChecked, differences: report.differences },
+        statuses: clients.statuses.toJSON(),
+      });
+    } finally {
+      await h.close();
+    }
+  }, 600_000);
+});
