@@ -62,6 +62,9 @@ export type Messages = {
   readonly notFoundBody: string;
   readonly serverErrorTitle: string;
   readonly serverErrorBody: string;
+  /** 429: the service is busy (nothing was recorded). */
+  readonly busyTitle: string;
+  readonly busyBody: string;
   /** GET /u/{token}: confirm page. */
   readonly unsubscribeTitle: string;
   readonly unsubscribeBody: string;
@@ -139,6 +142,8 @@ const messages = {
     notFoundBody: "This link is not valid. Please check that you opened the complete link from the email.",
     serverErrorTitle: "Something went wrong",
     serverErrorBody: "We couldn't complete your request. Please try again in a moment.",
+    busyTitle: "We're busy right now",
+    busyBody: "Your answer has not been recorded yet. Please go back and send it again in a moment.",
     unsubscribeTitle: "Unsubscribe from survey emails",
     unsubscribeBody: "Press the button below and we won't send you any more survey emails.",
     unsubscribeButton: "Unsubscribe",
@@ -187,6 +192,8 @@ const messages = {
     notFoundBody: "這個連結無效，請確認您開啟的是信中完整的連結。",
     serverErrorTitle: "發生錯誤",
     serverErrorBody: "目前無法完成您的要求，請稍後再試。",
+    busyTitle: "目前系統忙碌中",
+    busyBody: "您的回答尚未記錄。請返回上一頁，稍後再送出一次。",
     unsubscribeTitle: "取消訂閱問卷信",
     unsubscribeBody: "按下方按鈕後，我們就不會再寄問卷信給您。",
     unsubscribeButton: "取消訂閱",
@@ -234,6 +241,8 @@ const messages = {
     notFoundBody: "该链接无效，请确认您打开的是邮件中的完整链接。",
     serverErrorTitle: "出错了",
     serverErrorBody: "暂时无法完成您的请求，请稍后再试。",
+    busyTitle: "系统繁忙",
+    busyBody: "您的回答尚未记录。请返回上一页，稍后再提交一次。",
     unsubscribeTitle: "退订调查邮件",
     unsubscribeBody: "点击下方按钮后，我们将不再向您发送调查邮件。",
     unsubscribeButton: "确认退订",

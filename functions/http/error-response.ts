@@ -2,13 +2,17 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, ThrottledError } from "../domain/errors";
 import { describeError, log } from "../log";
+import { isTransactionConflict } from "../store/transactions";
+
+/** What a 429 asks the caller to wait, in seconds. */
+export const RETRY_AFTER_SECONDS = 1;
 
 /**
  * The one place where errors become HTTP: an AppError answers with its status and the API's error
  * body; anything else is our fault, is logged, and answers a generic 500 that leaks nothing.
  */
 export function errorResponse(error: unknown, c: Context): Response {
-  if (isThrottling(error)) return errorResponse(new ThrottledError(), c);
+  if (isCapacityError(error)) return errorResponse(new ThrottledError(), c);
   if (error instanceof AppError) {
     return c.json(
       {
@@ -39,14 +43,20 @@ const EXTRA_HEADERS: Partial<Record<number, Record<string, string>>> = {
   401: { "WWW-Authenticate": 'Bearer realm="api"' },
   // The unread rest of an oversize body is still on the wire: the connection cannot be reused.
   413: { Connection: "close" },
+  429: { "Retry-After": String(RETRY_AFTER_SECONDS) },
 };
 
-// DynamoDB throttling that outlasted the SDK's own retries: the caller may retry, so 429, not 500.
 const THROTTLING_ERRORS = new Set([
   "ThrottlingException",
   "ProvisionedThroughputExceededException",
   "RequestLimitExceeded",
 ]);
-function isThrottling(error: unknown): boolean {
-  return error instanceof Error && THROTTLING_ERRORS.has(error.name);
+
+/**
+ * DynamoDB throttling that outlasted the SDK's retries, or a transaction still conflicting after
+ * sendTransaction's: nothing was written and the same request will succeed shortly, so the caller gets
+ * 429 with Retry-After, not a 500.
+ */
+export function isCapacityError(error: unknown): boolean {
+  return (error instanceof Error && THROTTLING_ERRORS.has(error.name)) || isTransactionConflict(error);
 }

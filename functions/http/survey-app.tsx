@@ -13,6 +13,7 @@ import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";
 import type { ResponseStore } from "../store/response-store";
 import type { ResultsStore } from "../store/results-store";
+import { isCapacityError, RETRY_AFTER_SECONDS } from "./error-response";
 import {
   PAGE_STYLE,
   renderMessagePage,
@@ -70,6 +71,17 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.notFound((c) => notFound(c));
   app.onError((error, c) => {
+    if (isCapacityError(error)) {
+      // The table is busy: nothing was recorded, and the customer's retry in a moment will go through.
+      c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+      const text = messagesFor("en");
+      return respond(
+        c,
+        429,
+        renderMessagePage({ locale: "en", title: text.busyTitle, body: text.busyBody }),
+        { code: "throttled", message: "Too many requests right now; retry after a short wait." },
+      );
+    }
     log("error", "unhandled error", { error: describeError(error) });
     const text = messagesFor("en");
     return c.html(
@@ -268,7 +280,7 @@ const wantsJson = (c: Context): boolean =>
 /** A page for browsers, the API's error body for JSON callers. */
 function respond(
   c: Context,
-  status: 400 | 404 | 410 | 413 | 415,
+  status: 400 | 404 | 410 | 413 | 415 | 429,
   page: string,
   error: { code: string; message: string; details?: unknown },
 ): Response {

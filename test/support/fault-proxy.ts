@@ -134,7 +134,12 @@ export function dynamoFault(
 
 /** The throttling DynamoDB answers when a partition or the table's on-demand limit is exceeded. */
 export const dynamoThrottling = (): Fault =>
-  dynamoFault("ThrottlingException", "Rate of requests exceeds the allowed throughput.");
+  dynamoFault(
+    "ThrottlingException",
+    "Rate of requests exceeds the allowed throughput.",
+    {},
+    "DynamoThrottling",
+  );
 
 /**
  * The cancellation DynamoDB answers a TransactWriteItems that overlapped another transaction: one
