@@ -1,0 +1,167 @@
+import { describe, expect, inject, it, vi } from "vitest";
+import type { SendDependencies } from "../../functions/delivery/send-due-invitation";
+import { reconcileCampaign } from "../../functions/results/reconcile-campaign";
+import type { InvitationStore } from "../../functions/store/invitation-store";
+import { manualClock, startDeliveryHarness } from "../support/delivery-harness";
+import { sesRejection, sesThrottling, startFaultProxy } from "../support/fault-proxy";
+import { recordReliability, StatusTally } from "../support/reliability-summary";
+
+/**
+ * Delivery faults: SES in front of the emulator throttles some sends once (the SDK's retry absorbs it)
+ * and some twice (outlasting the SDK's two attempts, so the queue retries the message), rejects some
+ * recipients for good, and the sender dies between SES accepting some emails and marking them sent.
+ * Afterwards every invitation is sent or, if rejected, given up; nothing is lost; the sent counts and
+ * reconcile agree with the invitations. A crash costs a second email (at-least-once, see the README),
+ * never a second count. Size: DELIVERY_FAULT_INVITATIONS (default 200).
+ */
+const INVITATIONS = Number(process.env.DELIVERY_FAULT_INVITATIONS ?? 200);
+
+/** What happens to the invitation of customer i. */
+function fateOf(i: number): "rejected" | "crash" | "throttled-once" | "throttled-twice" | "clean" {
+  if (i % 20 === 0) return "rejected";
+  if (i % 20 === 5) return "crash";
+  if (i % 20 === 3) return "throttled-once";
+  if (i % 40 === 7) return "throttled-twice";
+  return "clean";
+}
+const addressOf = (i: number) => `${fateOf(i)}-${i}@example.com`;
+
+class SimulatedCrash extends Error {
+  override name = "SimulatedCrash";
+}
+
+describe("SES throttling and rejection, and a crash between send and mark", () => {
+  it(`lose nothing and count nothing twice over ${INVITATIONS} invitations`, async () => {
+    const throttlesLeft = new Map<string, number>();
+    for (let i = 0; i < INVITATIONS; i++) {
+      const fate = fateOf(i);
+      if (fate === "throttled-once") throttlesLeft.set(addressOf(i), 1);
+      if (fate === "throttled-twice") throttlesLeft.set(addressOf(i), 2);
+    }
+    const proxy = await startFaultProxy("", (request) => {
+      const to = (JSON.parse(request.body.toString() || "{}") as { Destination?: { ToAddresses?: string[] } })
+        .Destination?.ToAddresses?.[0];
+      if (!to) return undefined;
+      if (to.startsWith("rejected-")) return sesRejection();
+      const left = throttlesLeft.get(to) ?? 0;
+      if (left === 0) return undefined;
+      throttlesLeft.set(to, left - 1);
+      return sesThrottling();
+    });
+
+    // The sender dies once per "crash" invitation after SES accepted its email and before marking it.
+    const crashed = new Set<string>();
+    const dieBeforeMarking = (deps: SendDependencies): SendDependencies => {
+      const markSent: InvitationStore["markSent"] = async (invitation, ...rest) => {
+        if (invitation.email.startsWith("crash-") && !crashed.has(invitation.token)) {
+          crashed.add(invitation.token);
+          throw new SimulatedCrash("the sender died between SES and marking the invitation sent");
+        }
+        return deps.invitations.markSent(invitation, ...rest);
+      };
+      const invitations = Object.create(deps.invitations, {
+        markSent: { value: markSent },
+      }) as InvitationStore;
+      return { ...deps, invitations };
+    };
+
+    const clock = manualClock();
+    const h = await startDeliveryHarness({
+      clock: clock.now,
+      sesEndpoint: proxy.url,
+      sesMaxAttempts: 2,
+      wrapSendDependencies: dieBeforeMarking,
+    });
+    proxy.target.url = h.sesUrl;
+    const statuses = new StatusTally();
+    // The sender logs each failed message; here every one must be an injected fault, nothing else.
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const campaign = await h.createCampaign({ delayDays: 0, throttleDays: 0 });
+      const purchases = Array.from({ length: INVITATIONS }, (_, i) => ({
+        orderId: `d-${i}`,
+        email: addressOf(i),
+      }));
+      for (let start = 0; start < purchases.length; start += 500) {
+        const response = await h.api("POST", `/v1/campaigns/${campaign.id}/purchases`, {
+          purchases: purchases.slice(start, start + 500),
+        });
+        expect(statuses.add(response.status)).toBe(202);
+      }
+
+      // The first pass meets every fault. A crashed send holds its lock (10 minutes) and its dispatch
+      // lease (15 minutes): once both have passed, the next pass sends it again and marks it.
+      await h.deliver();
+      for (let pass = 0; pass < 3; pass++) {
+        clock.advance({ minutes: 16 });
+        await h.deliver();
+      }
+      expect(await h.stores.invitations.findDue(clock.advance({ minutes: 16 }), 10)).toEqual([]);
+      expect(h.queue.deadLetters).toEqual([]);
+
+      const tokens = await h.stores.purchases.tokensOf(campaign.id);
+      expect(tokens).toHaveLength(INVITATIONS);
+      const invitations = await h.stores.invitations.getMany(tokens);
+      const emails = await h.inbox();
+      const emailsTo = new Map<string, number>();
+      for (const email of emails) for (const to of email.to) emailsTo.set(to, (emailsTo.get(to) ?? 0) + 1);
+      let rejected = 0;
+      let sent = 0;
+      for (const invitation of invitations) {
+        const fate = invitation.email.split("-")[0];
+        if (fate === "rejected") {
+          rejected++;
+          expect(invitation).toMatchObject({ status: "skipped", skipReason: "rejected", sentAt: null });
+          expect(emailsTo.get(invitation.email) ?? 0).toBe(0);
+        } else {
+          sent++;
+          expect(invitation.status, invitation.email).toBe("sent");
+          expect(emailsTo.get(invitation.email), invitation.email).toBe(fate === "crash" ? 2 : 1);
+        }
+      }
+
+      const results = await h.api<{ overall: { sent: number } }>(
+        "GET",
+        `/v1/campaigns/${campaign.id}/results`,
+      );
+      expect(statuses.add(results.status)).toBe(200);
+      expect(results.body.overall.sent).toBe(sent);
+      const report = await reconcileCampaign(h.stores, campaign.id);
+      expect(report.differences).toEqual([]);
+
+      const failures = logged.mock.calls.map((args) => JSON.parse(String(args[0])) as { error?: string });
+      for (const failure of failures)
+        expect(failure.error).toMatch(/^(SimulatedCrash|TooManyRequestsException):/);
+      expect(failures.length).toBeGreaterThan(0);
+
+      const faults = proxy.faults();
+      const expectedRejections = purchases.filter((p) => p.email.startsWith("rejected-")).length;
+      // A rejection is given up at once: SES sees each rejected recipient exactly once.
+      expect(faults.SesRejection).toBe(expectedRejections);
+      expect([...throttlesLeft.values()].every((left) => left === 0)).toBe(true);
+      expect(crashed.size).toBe(purchases.filter((p) => p.email.startsWith("crash-")).length);
+      expect(statuses.serverErrors).toBe(0);
+      recordReliability(inject("reliabilitySummaryDir"), {
+        name: "delivery faults",
+        delivery: {
+          invitations: INVITATIONS,
+          sent,
+          counted: results.body.overall.sent,
+          rejected,
+          emails: emails.length,
+        },
+        reconciled: { aggregates: report.aggregatesChecked, differences: report.differences.length },
+        faults: {
+          "SES throttling": faults.SesThrottling ?? 0,
+          "SES rejection": faults.SesRejection ?? 0,
+          "crash between send and mark": crashed.size,
+        },
+        statuses: statuses.toJSON(),
+      });
+    } finally {
+      logged.mockRestore();
+      await h.close();
+      await proxy.close();
+    }
+  }, 300_000);
+});
