@@ -40,8 +40,11 @@ const operationOf = (request: ProxiedRequest) => request.target.split(".")[1] ??
 
 let proxy: FaultProxy;
 let h: DeliveryHarness;
-/** "some": faults now and then, each request at most once; "all": every data-plane request throttled. */
-let mode: "some" | "all" = "some";
+/**
+ * "some": faults now and then, each request at most once; "throttle-all": every data-plane request is
+ * throttled; "conflict-all": every TransactWriteItems is cancelled for a conflict.
+ */
+let mode: "some" | "throttle-all" | "conflict-all" = "some";
 const byOperation = new Map<string, number>();
 
 beforeAll(async () => {
@@ -50,7 +53,13 @@ beforeAll(async () => {
   proxy = await startFaultProxy(inject("dynamoEndpoint"), (request) => {
     const operation = operationOf(request);
     if (!DATA_PLANE.has(operation)) return undefined;
-    if (mode === "all") return dynamoThrottling();
+    if (mode === "throttle-all") return dynamoThrottling();
+    if (mode === "conflict-all") {
+      if (operation !== "TransactWriteItems") return undefined;
+      const items = (JSON.parse(request.body.toString()) as { TransactItems: unknown[] }).TransactItems
+        .length;
+      return dynamoTransactionConflict(items);
+    }
     // An SDK retry (or sendTransaction's) repeats the request byte for byte: it goes through, so every
     // fault here is one the product must absorb by retrying, and none can outlast its retries.
     if (faulted.has(request.digest)) return undefined;
@@ -113,7 +122,7 @@ describe("DynamoDB throttling and transaction conflicts", () => {
     });
   }, 600_000);
 
-  it("answers 429 with Retry-After while every request is throttled, writes nothing, and works again after", async () => {
+  it("answers 429 with Retry-After while every request is throttled or every transaction conflicts, writes nothing, and works again after", async () => {
     const statuses = new StatusTally();
     const campaign = await h.createCampaign({ delayDays: 0 });
     await h.postPurchases(campaign.id, [{ orderId: "busy-1", email: "busy@example.com" }]);
@@ -126,8 +135,8 @@ describe("DynamoDB throttling and transaction conflicts", () => {
       h.api("POST", `/v1/campaigns/${campaign.id}/purchases`, { orderId: "busy-2", email: "b2@example.com" });
 
     proxy.setEnabled(true);
-    mode = "all";
-    const before = proxy.faults().DynamoThrottling ?? 0;
+    mode = "throttle-all";
+    const before = proxy.faults();
     try {
       const page = await answer();
       expect(statuses.add(page.status)).toBe(429);
@@ -149,12 +158,19 @@ describe("DynamoDB throttling and transaction conflicts", () => {
         expect(statuses.add(response.status), response.text).toBe(429);
         expect(response.headers.get("retry-after")).toBe("1");
       }
+      // Transactions that keep conflicting past sendTransaction's retries are "busy" too, not a 500.
+      mode = "conflict-all";
+      expect(statuses.add((await answer()).status)).toBe(429);
+      expect(statuses.add((await purchase()).status)).toBe(429);
     } finally {
       mode = "some";
       proxy.setEnabled(false);
     }
-    const throttledNow = (proxy.faults().DynamoThrottling ?? 0) - before;
+    const after = proxy.faults();
+    const throttledNow = (after.DynamoThrottling ?? 0) - (before.DynamoThrottling ?? 0);
+    const conflictsNow = (after.TransactionConflict ?? 0) - (before.TransactionConflict ?? 0);
     expect(throttledNow).toBeGreaterThan(0);
+    expect(conflictsNow).toBeGreaterThan(0);
 
     // Nothing half-written: no response, no purchase, no rename, no count.
     expect(await h.stores.responses.get(token)).toBeUndefined();
@@ -170,8 +186,8 @@ describe("DynamoDB throttling and transaction conflicts", () => {
     expect(results.body.overall).toMatchObject({ responses: 1, sent: 1 });
     expect(statuses.serverErrors).toBe(0);
     recordReliability(inject("reliabilitySummaryDir"), {
-      name: "DynamoDB throttled throughout",
-      faults: { "DynamoDB throttling": throttledNow },
+      name: "DynamoDB refusing everything",
+      faults: { "DynamoDB throttling": throttledNow, "DynamoDB transaction conflict": conflictsNow },
       statuses: statuses.toJSON(),
     });
   }, 120_000);

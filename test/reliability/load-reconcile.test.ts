@@ -20,6 +20,17 @@ describe("load run", () => {
       const sent = await sendInvitations(h, clients, INVITATIONS);
       const { attempted, acknowledged } = await answerUnderLoad(h, clients, sent.tokens, CLIENTS);
       const report = await expectExact(h, sent, acknowledged);
+
+      // Nothing present that was never sent: the link of an invitation still waiting is refused.
+      const later = await h.createCampaign({ delayDays: 3 });
+      await h.postPurchases(later.id, [{ orderId: "later-1", email: "later@example.com" }]);
+      const [unsent = ""] = await h.stores.purchases.tokensOf(later.id);
+      const early = await fetch(`${h.baseUrl}/s/${unsent}`, {
+        method: "POST",
+        body: new URLSearchParams({ score: "10" }),
+      });
+      expect(clients.statuses.add(early.status)).toBe(404);
+      expect(await h.stores.responses.get(unsent)).toBeUndefined();
       expect(clients.statuses.serverErrors).toBe(0);
       recordReliability(inject("reliabilitySummaryDir"), {
         name: "load run",
