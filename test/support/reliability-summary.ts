@@ -103,16 +103,14 @@ export function formatReliabilitySummary(dir: string): string[] {
   const faults: Record<string, number> = {};
   const lines = ["", "Reliability summary"];
   for (const record of records) {
-    const parts: string[] = [];
     const statuses = Object.entries(record.statuses);
-    const requests = statuses.reduce((sum, [, n]) => sum + n, 0);
-    const errors = statuses.reduce((sum, [status, n]) => sum + (Number(status) >= 500 ? n : 0), 0);
-    total.requests += requests;
-    total.errors += errors;
+    total.requests += statuses.reduce((sum, [, n]) => sum + n, 0);
+    total.errors += statuses.reduce((sum, [status, n]) => sum + (Number(status) >= 500 ? n : 0), 0);
+    lines.push(`  ${record.name}`);
     if (record.answers) {
       const a = record.answers;
-      parts.push(
-        `answers attempted ${number(a.attempted)}, acknowledged ${number(a.acknowledged)}, stored ${number(a.stored)}, counted ${number(a.counted)}`,
+      lines.push(
+        `    answers: attempted ${number(a.attempted)}, acknowledged ${number(a.acknowledged)}, stored ${number(a.stored)}, counted ${number(a.counted)}`,
       );
       total.attempted += a.attempted;
       total.acknowledged += a.acknowledged;
@@ -121,31 +119,32 @@ export function formatReliabilitySummary(dir: string): string[] {
     }
     if (record.delivery) {
       const d = record.delivery;
-      parts.push(
-        `invitations ${number(d.invitations)}: sent ${number(d.sent)}, counted sent ${number(d.counted)}, rejected ${number(d.rejected)}, emails ${number(d.emails)}`,
+      lines.push(
+        `    invitations ${number(d.invitations)}: sent ${number(d.sent)}, counted as sent ${number(d.counted)}, rejected by SES ${number(d.rejected)}, emails ${number(d.emails)}`,
       );
     }
     if (record.reconciled) {
-      parts.push(
-        `reconcile: ${number(record.reconciled.aggregates)} aggregates, ${number(record.reconciled.differences)} differences`,
+      lines.push(
+        `    reconcile: ${number(record.reconciled.aggregates)} aggregates checked, ${number(record.reconciled.differences)} differences`,
       );
     }
     if (record.faults && Object.keys(record.faults).length > 0) {
-      parts.push(`faults: ${list(record.faults)}`);
+      lines.push(`    faults injected: ${list(record.faults)}`);
       for (const [kind, n] of Object.entries(record.faults)) faults[kind] = (faults[kind] ?? 0) + n;
     }
     if (record.malformedRequests !== undefined) {
-      parts.push(`malformed requests ${number(record.malformedRequests)}`);
+      lines.push(`    malformed requests: ${number(record.malformedRequests)}`);
       total.malformed += record.malformedRequests;
     }
-    parts.push(`HTTP ${list(record.statuses)}`);
-    lines.push(`  ${record.name}: ${parts.join("; ")}`);
+    lines.push(`    HTTP statuses: ${statuses.map(([status, n]) => `${status}: ${number(n)}`).join(", ")}`);
   }
   const faultTotal = Object.values(faults).reduce((sum, n) => sum + n, 0);
   lines.push(
-    `  total: answers attempted ${number(total.attempted)}, acknowledged ${number(total.acknowledged)}, stored ${number(total.stored)}, counted ${number(total.counted)}; ` +
-      `faults injected ${number(faultTotal)}${faultTotal ? ` (${list(faults)})` : ""}; ` +
-      `malformed requests tried ${number(total.malformed)}; HTTP requests ${number(total.requests)}; 5xx seen ${number(total.errors)}`,
+    "  total",
+    `    answers attempted ${number(total.attempted)}, acknowledged ${number(total.acknowledged)}, stored ${number(total.stored)}, counted ${number(total.counted)}`,
+    `    faults injected ${number(faultTotal)}${faultTotal ? `: ${list(faults)}` : ""}`,
+    `    malformed requests tried ${number(total.malformed)}`,
+    `    HTTP requests ${number(total.requests)}, 5xx seen ${number(total.errors)}`,
     "",
   );
   return lines;
