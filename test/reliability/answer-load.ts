@@ -12,7 +12,7 @@ import type { PurchaseInput } from "../../functions/domain/purchase";
 import { type Stats, statsOf } from "../../functions/domain/results";
 import { reconcileCampaign } from "../../functions/results/reconcile-campaign";
 import type { DeliveryHarness } from "../support/delivery-harness";
-import { StatusTally } from "../support/reliability-summary";
+import { type ReliabilityRecord, StatusTally } from "../support/reliability-summary";
 
 /**
  * The load run of the reliability suite, in three steps any test can compose (with or without faults
@@ -312,5 +312,39 @@ export async function expectExact(
     sentCounted: overall.sent,
     aggregatesChecked: report.aggregatesChecked,
     differences: report.differences.length,
+  };
+}
+
+/** The summary record of a load run (see test/support/reliability-summary.ts). */
+export async function loadRunRecord(
+  h: DeliveryHarness,
+  run: {
+    readonly name: string;
+    readonly clients: LoadClients;
+    readonly sent: SentCampaign;
+    readonly answered: { readonly attempted: number; readonly acknowledged: Acknowledged };
+    readonly report: ExactnessReport;
+    readonly faults?: Readonly<Record<string, number>>;
+  },
+): Promise<ReliabilityRecord> {
+  const { report } = run;
+  return {
+    name: run.name,
+    answers: {
+      attempted: run.answered.attempted,
+      acknowledged: run.answered.acknowledged.size,
+      stored: report.stored,
+      counted: report.counted,
+    },
+    delivery: {
+      invitations: run.sent.tokens.length,
+      sent: report.sentMarked,
+      counted: report.sentCounted,
+      rejected: 0,
+      emails: (await h.inbox()).length,
+    },
+    reconciled: { aggregates: report.aggregatesChecked, differences: report.differences },
+    ...(run.faults ? { faults: run.faults } : {}),
+    statuses: run.clients.statuses.toJSON(),
   };
 }

@@ -8,7 +8,14 @@ import {
   startFaultProxy,
 } from "../support/fault-proxy";
 import { recordReliability, StatusTally } from "../support/reliability-summary";
-import { answerUnderLoad, expectExact, loadClients, random, sendInvitations } from "./answer-load";
+import {
+  answerUnderLoad,
+  expectExact,
+  loadClients,
+  loadRunRecord,
+  random,
+  sendInvitations,
+} from "./answer-load";
 
 /**
  * DynamoDB faults under the whole product: every store (API, customer pages, delivery) reaches DynamoDB
@@ -103,23 +110,20 @@ describe("DynamoDB throttling and transaction conflicts", () => {
     expect(byOperation.get("UpdateItem") ?? 0).toBeGreaterThan(0);
     expect(h.queue.deadLetters).toHaveLength(0);
     expect(clients.statuses.serverErrors).toBe(0);
-    recordReliability(inject("reliabilitySummaryDir"), {
-      name: "DynamoDB faults",
-      answers: { attempted, acknowledged: acknowledged.size, stored: report.stored, counted: report.counted },
-      delivery: {
-        invitations: INVITATIONS,
-        sent: report.sentMarked,
-        counted: report.sentCounted,
-        rejected: 0,
-        emails: (await h.inbox()).length,
-      },
-      reconciled: { aggregates: report.aggregatesChecked, differences: report.differences },
-      faults: {
-        "DynamoDB throttling": faults.DynamoThrottling ?? 0,
-        "DynamoDB transaction conflict": faults.TransactionConflict ?? 0,
-      },
-      statuses: clients.statuses.toJSON(),
-    });
+    recordReliability(
+      inject("reliabilitySummaryDir"),
+      await loadRunRecord(h, {
+        name: "DynamoDB faults",
+        clients,
+        sent,
+        answered: { attempted, acknowledged },
+        report,
+        faults: {
+          "DynamoDB throttling": faults.DynamoThrottling ?? 0,
+          "DynamoDB transaction conflict": faults.TransactionConflict ?? 0,
+        },
+      }),
+    );
   }, 600_000);
 
   it("answers 429 with Retry-After while every request is throttled or every transaction conflicts, writes nothing, and works again after", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { startDeliveryHarness } from "../support/delivery-harness";
 import { recordReliability } from "../support/reliability-summary";
-import { answerUnderLoad, expectExact, loadClients, sendInvitations } from "./answer-load";
+import { answerUnderLoad, expectExact, loadClients, loadRunRecord, sendInvitations } from "./answer-load";
 
 /**
  * The load run: purchases posted with retries become emails; 32 clients answer at once with double
@@ -32,24 +32,16 @@ describe("load run", () => {
       expect(clients.statuses.add(early.status)).toBe(404);
       expect(await h.stores.responses.get(unsent)).toBeUndefined();
       expect(clients.statuses.serverErrors).toBe(0);
-      recordReliability(inject("reliabilitySummaryDir"), {
-        name: "load run",
-        answers: {
-          attempted,
-          acknowledged: acknowledged.size,
-          stored: report.stored,
-          counted: report.counted,
-        },
-        delivery: {
-          invitations: INVITATIONS,
-          sent: report.sentMarked,
-          counted: report.sentCounted,
-          rejected: 0,
-          emails: (await h.inbox()).length,
-        },
-        reconciled: { aggregates: report.aggregatesChecked, differences: report.differences },
-        statuses: clients.statuses.toJSON(),
-      });
+      recordReliability(
+        inject("reliabilitySummaryDir"),
+        await loadRunRecord(h, {
+          name: "load run",
+          clients,
+          sent,
+          answered: { attempted, acknowledged },
+          report,
+        }),
+      );
     } finally {
       await h.close();
     }
