@@ -218,4 +218,11 @@ describe("malformed requests get a 4xx and write nothing", () => {
     else expect(after - itemsBefore).toBeLessThanOrEqual(4);
     expect(statuses.serverErrors).toBe(0);
   });
+
+  it("left the server up: it still serves a valid request after all of that", async () => {
+    const campaign = await h.api<{ id: string }>("GET", `/v1/campaigns/${campaignId}`);
+    expect(campaign.status).toBe(200);
+    expect(campaign.body.id).toBe(campaignId);
+    expect((await fetch(`${h.baseUrl}/s/${liveToken}`)).status).toBe(200);
+  });
 });
