@@ -10,8 +10,7 @@ import {
   toResponseItem,
 } from "../domain/response-export";
 import * as z from "../domain/zod";
-import { describeError, log } from "../log";
-import type { ListedResponse, ResponseFilter, ResponseStore } from "../store/response-store";
+import type { ResponseFilter, ResponseStore } from "../store/response-store";
 import { errorResponses } from "./openapi-errors";
 import { parseWith } from "./validation";
 
@@ -21,12 +20,20 @@ export type ResponseRouteDependencies = {
   loadCampaign(id: string): Promise<{ campaign: Campaign }>;
   /** Rows per store call while exporting CSV (default 1000); tests lower it to exercise paging. */
   readonly exportPageSize?: number;
+  /** The most one CSV part may weigh (default MAX_EXPORT_PART_BYTES); tests lower it to get several parts. */
+  readonly maxExportPartBytes?: number;
 };
 
 export const RESPONSES_DEFAULT_LIMIT = 100;
 export const RESPONSES_MAX_LIMIT = 1000;
-/** Rows per store call while exporting CSV: one page is all the export holds in memory. */
+/** Rows per store call while exporting CSV. */
 const EXPORT_PAGE_SIZE = RESPONSES_MAX_LIMIT;
+/**
+ * The most CSV one response carries. Lambda answers API Gateway with at most 6 MB of JSON, and the body
+ * travels JSON-escaped inside it (a quote or a line break takes two bytes there): 5 MB of escaped body
+ * leaves room for the envelope and headers. A larger export comes in parts linked by `Link: rel="next"`.
+ */
+export const MAX_EXPORT_PART_BYTES = 5 * 1024 * 1024;
 
 const day = z.iso.date("must be a date YYYY-MM-DD (a UTC day)");
 const score = z.pipe(
@@ -91,8 +98,17 @@ export function registerResponseRoutes(app: Hono, deps: ResponseRouteDependencie
       default: "application/json",
     });
     if (format === "text/csv") {
-      const body = await csvExport(deps.responses, campaign, filter, deps.exportPageSize ?? EXPORT_PAGE_SIZE);
-      return c.body(body, 200, {
+      const part = await csvExportPart(deps.responses, campaign, filter, query.cursor, {
+        pageSize: deps.exportPageSize ?? EXPORT_PAGE_SIZE,
+        maxBytes: deps.maxExportPartBytes ?? MAX_EXPORT_PART_BYTES,
+      });
+      if (part.nextCursor !== null) {
+        // Relative to the request, so it holds behind a custom domain or a stage path too.
+        const next = new URL(c.req.url);
+        next.searchParams.set("cursor", part.nextCursor);
+        c.header("Link", `<${next.pathname}${next.search}>; rel="next"`);
+      }
+      return c.body(part.body, 200, {
         "Content-Type": "text/csv; charset=utf-8; header=present",
         "Content-Disposition": `attachment; filename="responses-${campaign.id}.csv"`,
         "Cache-Control": "no-store",
@@ -113,56 +129,49 @@ export function registerResponseRoutes(app: Hono, deps: ResponseRouteDependencie
 }
 
 /**
- * The export as a stream that reads the next page of the store only once the client has taken the
- * previous one, so memory stays flat however many responses the campaign has. (That holds where the
- * runtime streams, as the Node server does; Lambda's buffered adapter behind the HTTP API collects the
- * whole body, and its 6 MB response limit caps the export there.) The first page is read before
- * answering, so a fault there is still a proper error response. A fault on a later page errors the
- * stream: the connection is cut (on Lambda the invocation fails) instead of a 200 that looks complete.
- * Hono's `stream()` helper is not used because it swallows such an error and ends the body normally.
+ * One part of the CSV export, starting at `cursor`: the BOM, the header row and whole pages of rows for
+ * as long as the next page still fits in `maxBytes` (counted as the body weighs inside Lambda's JSON
+ * response). `nextCursor` resumes after the last row; null when the export is complete. A part that
+ * cannot fit even its first page reads smaller pages, down to one row, so every part makes progress.
+ * The part is built before answering, so a fault while reading is a proper error response, never a
+ * 200 that looks complete.
  */
-async function csvExport(
+export async function csvExportPart(
   responses: ResponseRouteDependencies["responses"],
   campaign: Campaign,
   filter: ResponseFilter,
-  pageSize: number,
-): Promise<ReadableStream<Uint8Array>> {
+  cursor: string | undefined,
+  options: { readonly pageSize: number; readonly maxBytes: number },
+): Promise<{ body: string; nextCursor: string | null }> {
   const columns = exportColumns(campaign);
-  const encoder = new TextEncoder();
-  const rows = (items: readonly ListedResponse[]) => csvLines(items.map((item) => csvRow(item, columns)));
+  const chunks = [CSV_BOM + csvLines([csvHeader(columns)])];
+  let bytes = escapedBytes(chunks[0] ?? "");
+  let rows = 0;
+  let limit = options.pageSize;
+  let at = cursor;
+  for (;;) {
+    const page = await responses.list(campaign.id, filter, limit, at);
+    const text = csvLines(page.items.map((item) => csvRow(item, columns)));
+    const size = escapedBytes(text);
+    if (bytes + size > options.maxBytes && page.items.length > 0) {
+      if (rows > 0) return { body: chunks.join(""), nextCursor: at ?? null };
+      // Not even the first page fits: read fewer rows (a single row always fits: comments are capped).
+      if (limit > 1) {
+        limit = Math.max(1, Math.floor(limit / 2));
+        continue;
+      }
+    }
+    chunks.push(text);
+    bytes += size;
+    rows += page.items.length;
+    if (page.nextCursor === null) return { body: chunks.join(""), nextCursor: null };
+    at = page.nextCursor;
+  }
+}
 
-  const first = await responses.list(campaign.id, filter, pageSize, undefined);
-  let cursor = first.nextCursor;
-  let pending: Uint8Array | null = encoder.encode(
-    CSV_BOM + csvLines([csvHeader(columns)]) + rows(first.items),
-  );
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (pending) {
-          controller.enqueue(pending);
-          pending = null;
-          return;
-        }
-        if (cursor === null) {
-          controller.close();
-          return;
-        }
-        const page = await responses.list(campaign.id, filter, pageSize, cursor).catch((error: unknown) => {
-          // Past the headers, errorResponse cannot answer any more: log like it, then fail the stream.
-          log("error", "CSV export failed midway; the download is cut", {
-            campaignId: campaign.id,
-            error: describeError(error),
-          });
-          throw error;
-        });
-        cursor = page.nextCursor;
-        if (page.items.length > 0) controller.enqueue(encoder.encode(rows(page.items)));
-        if (cursor === null) controller.close();
-      },
-    },
-    { highWaterMark: 0 },
-  );
+/** Bytes of `text` as a JSON string value, without the quotes: its weight in a Lambda response. */
+function escapedBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text)) - 2;
 }
 
 const responseItemSchema = {
@@ -215,16 +224,18 @@ const responseItemSchema = {
 };
 
 const CSV_DESCRIPTION =
-  "CSV export: every response matching from/to/minScore/maxScore, newest first, as one " +
-  'download (`Content-Disposition: attachment; filename="responses-<campaignId>.csv"`); `limit` and ' +
-  "`cursor` are ignored. RFC 4180: a header row, CRLF line ends, fields with a comma, double quote or " +
+  "CSV export: every response matching from/to/minScore/maxScore, newest first, as a download " +
+  '(`Content-Disposition: attachment; filename="responses-<campaignId>.csv"`); `limit` is ignored. ' +
+  "An export over 5 MB comes in parts (the platform caps a response at 6 MB): a part that is not the " +
+  'last carries `Link: <…&cursor=…>; rel="next"`; fetch that URL for the next part. Each part is a ' +
+  "complete CSV with its own byte-order mark and header row, and together they hold every row once. " +
+  "RFC 4180: a header row, CRLF line ends, fields with a comma, double quote or " +
   "line break quoted, quotes doubled. UTF-8 starting with a byte-order mark (EF BB BF) so that Excel " +
   "reads non-ASCII text such as Chinese correctly; most CSV parsers skip it. Columns: id, createdAt, " +
   "updatedAt, orderId, email, name, locale, score, csat, comment, then `attr.<key>` per campaign " +
   "attribute, `properties.<name>` per `segmentBy` property, and `properties` (JSON of all the " +
   "purchase's properties). Empty cell = no value. Formula injection: a text cell starting with `=`, `+`, " +
-  "`-`, `@`, tab or carriage return is prefixed with `'` so spreadsheets show it as text. The body is " +
-  "streamed; if the service fails midway the connection is cut rather than ending the file early.";
+  "`-`, `@`, tab or carriage return is prefixed with `'` so spreadsheets show it as text.";
 
 /** The OpenAPI path item of the route, to merge into the `paths` of functions/http/openapi.ts. */
 export const responsesOpenApiPaths = {
@@ -271,19 +282,27 @@ export const responsesOpenApiPaths = {
             maximum: RESPONSES_MAX_LIMIT,
             default: RESPONSES_DEFAULT_LIMIT,
           },
-          description: "Rows per page (JSON only; ignored by the CSV export).",
+          description: "Rows per page (JSON only; the CSV export is split by size instead).",
         },
         {
           name: "cursor",
           in: "query",
           schema: { type: "string" },
           description:
-            "`nextCursor` of the previous page, with the same `from`/`to` (JSON only; ignored by the CSV export).",
+            "`nextCursor` of the previous page (JSON), or the cursor in the `Link` header of the previous CSV part, with the same filters.",
         },
       ],
       responses: {
         "200": {
-          description: "A page of responses (JSON), or all matching responses (CSV).",
+          description:
+            'A page of responses (JSON), or the matching responses as CSV: all of them, or one part with a `Link: rel="next"` header to the next.',
+          headers: {
+            Link: {
+              description:
+                'CSV only, on a part that is not the last: `<path?…&cursor=…>; rel="next"`, relative to the request.',
+              schema: { type: "string" },
+            },
+          },
           content: {
             "application/json": {
               schema: {
