@@ -33,6 +33,9 @@ import type { Mail } from "./mail";
  * - SES bounce rate ≥ 5% and complaint rate ≥ 0.1%: the levels at which AWS advises senders to act
  *   (SES puts an account under review at 10% and 0.5%), read from the configuration set's reputation
  *   metrics.
+ * - Send backlog: the oldest message in the send queue has waited an hour. At the default 2 senders a
+ *   burst of 10,000 purchases drains in about 20 minutes; an hour means sending is stuck or slower than
+ *   purchases arrive (SES throttling, a lowered quota), and surveys go out late.
  */
 export const ALARM_THRESHOLDS = {
   functionErrors: { count: 1, period: Duration.minutes(5) },
@@ -41,6 +44,7 @@ export const ALARM_THRESHOLDS = {
   complaintRate: 0.001,
   /** How often the reputation rates are sampled: they move slowly, over SES's own window. */
   reputationPeriod: Duration.minutes(15),
+  sendBacklogAge: Duration.hours(1),
 } as const;
 
 export interface MonitoringProps {
@@ -65,8 +69,8 @@ export interface MonitoringProps {
 }
 
 /**
- * Alarms on function errors, API 5xx, SES bounce and complaint rates, and failed mail events (the
- * mail-events function's failure queue not empty), each notifying the alarm topic, and one CloudWatch dashboard with what an operator checks first: alarm states, emails sent,
+ * Alarms on function errors, API 5xx, SES bounce and complaint rates, failed mail events (the
+ * mail-events function's failure queue not empty) and a send backlog, each notifying the alarm topic, and one CloudWatch dashboard with what an operator checks first: alarm states, emails sent,
  * bounce and complaint rates, API requests and 5xx, function errors and durations, queue depths. No
  * alarm or dashboard has a physical name, so several clients and stages can share an account.
  */
@@ -78,6 +82,8 @@ export class Monitoring extends Construct {
   public readonly complaintRateAlarm: Alarm;
   /** Fires when an SES event the mail-events function could not record lands in its failure queue. */
   public readonly mailEventsDeadLetterAlarm: Alarm;
+  /** Fires when survey emails wait in the send queue longer than ALARM_THRESHOLDS.sendBacklogAge. */
+  public readonly sendBacklogAlarm: Alarm;
   public readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -159,6 +165,19 @@ export class Monitoring extends Construct {
       threshold: 1,
     });
 
+    const backlog = ALARM_THRESHOLDS.sendBacklogAge;
+    this.sendBacklogAlarm = alarm("SendBacklog", {
+      alarmDescription:
+        `Open NPS: a survey email has waited ${backlog.toHours()} hour(s) in the send queue. Sending is ` +
+        "stuck or slower than purchases arrive: check the send function's logs for SES throttling or " +
+        "errors, the account's SES sending quota, and the sendConcurrency setting.",
+      metric: props.sendQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: "Maximum",
+      }),
+      threshold: backlog.toSeconds(),
+    });
+
     this.dashboard = this.buildDashboard(props, { requests, serverErrors });
   }
 
@@ -187,6 +206,7 @@ export class Monitoring extends Construct {
           this.bounceRateAlarm,
           this.complaintRateAlarm,
           this.mailEventsDeadLetterAlarm,
+          this.sendBacklogAlarm,
         ],
       }),
     );

@@ -18,14 +18,29 @@ function synth(props: Partial<NpsStackProps> = {}) {
 describe("alarms", SYNTH, () => {
   it("every alarm notifies the alarm topic: the dead-letter alarm and the new ones", () => {
     const { stack, template, logicalId } = synth();
-    // 5 function errors + API 5xx + bounce rate + complaint rate + dead letters + failed mail events.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 10);
+    // 5 function errors + API 5xx + bounce rate + complaint rate + dead letters + failed mail events
+    // + send backlog.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 11);
     template.allResourcesProperties("AWS::CloudWatch::Alarm", {
       AlarmActions: [{ Ref: logicalId(stack.alarmTopic.topic) }],
       AlarmName: Match.absent(),
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
       EvaluationPeriods: 1,
       TreatMissingData: "notBreaching",
+    });
+  });
+
+  it("fires when a survey email has waited an hour in the send queue", () => {
+    const { stack, template, logicalId } = synth();
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateAgeOfOldestMessage",
+      Dimensions: [
+        { Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.delivery.queue), "QueueName"] } },
+      ],
+      Statistic: "Maximum",
+      Period: 300,
+      Threshold: 3600,
     });
   });
 
