@@ -65,6 +65,9 @@ export type Messages = {
   /** 429: the service is busy (nothing was recorded). */
   readonly busyTitle: string;
   readonly busyBody: string;
+  /** 413: the posted answer is over the size limit. */
+  readonly tooLargeTitle: string;
+  readonly tooLargeBody: string;
   /** GET /u/{token}: confirm page. */
   readonly unsubscribeTitle: string;
   readonly unsubscribeBody: string;
@@ -144,6 +147,8 @@ const messages = {
     serverErrorBody: "We couldn't complete your request. Please try again in a moment.",
     busyTitle: "We're busy right now",
     busyBody: "Your answer has not been recorded yet. Please go back and send it again in a moment.",
+    tooLargeTitle: "Too large",
+    tooLargeBody: "The answer is too long to send.",
     unsubscribeTitle: "Unsubscribe from survey emails",
     unsubscribeBody: "Press the button below and we won't send you any more survey emails.",
     unsubscribeButton: "Unsubscribe",
@@ -194,6 +199,8 @@ const messages = {
     serverErrorBody: "目前無法完成您的要求，請稍後再試。",
     busyTitle: "目前系統忙碌中",
     busyBody: "您的回答尚未記錄。請返回上一頁，稍後再送出一次。",
+    tooLargeTitle: "內容過長",
+    tooLargeBody: "您的回覆太長，無法送出。",
     unsubscribeTitle: "取消訂閱問卷信",
     unsubscribeBody: "按下方按鈕後，我們就不會再寄問卷信給您。",
     unsubscribeButton: "取消訂閱",
@@ -243,6 +250,8 @@ const messages = {
     serverErrorBody: "暂时无法完成您的请求，请稍后再试。",
     busyTitle: "系统繁忙",
     busyBody: "您的回答尚未记录。请返回上一页，稍后再提交一次。",
+    tooLargeTitle: "内容过长",
+    tooLargeBody: "您的回答太长，无法提交。",
     unsubscribeTitle: "退订调查邮件",
     unsubscribeBody: "点击下方按钮后，我们将不再向您发送调查邮件。",
     unsubscribeButton: "确认退订",
@@ -257,4 +266,36 @@ const messages = {
 /** The strings of one locale. */
 export function messagesFor(locale: Locale): Messages {
   return messages[locale];
+}
+
+const TRADITIONAL_REGIONS = new Set(["tw", "hk", "mo"]);
+
+/** The supported locale a language tag asks for, or undefined for a language we do not have. */
+function localeOfTag(tag: string): Locale | undefined {
+  const [language, ...subtags] = tag.toLowerCase().replaceAll("_", "-").split("-");
+  if (language === "en") return "en";
+  if (language !== "zh") return undefined;
+  // A script subtag decides ("zh-Hant-CN" is Traditional); otherwise the region does; Simplified by default.
+  if (subtags.includes("hant")) return "zh-Hant";
+  if (subtags.includes("hans")) return "zh-Hans";
+  return subtags.some((subtag) => TRADITIONAL_REGIONS.has(subtag)) ? "zh-Hant" : "zh-Hans";
+}
+
+/** One language range of an `Accept-Language` header, as the header parser (hono's `accepts`) gives it. */
+export type LanguageRange = { readonly type: string; readonly q: number };
+
+/**
+ * The locale for a page that no invitation decides, from the parsed `Accept-Language` ranges: the
+ * acceptable range with the highest q-value (ties in header order) that maps to a supported locale —
+ * zh-Hant for `zh-Hant`, `zh-TW`, `zh-HK`, `zh-MO`; zh-Hans for `zh-Hans`, `zh-CN`, `zh-SG`, `zh` (and any
+ * other Chinese); en for `en*`. q=0 means not acceptable. Falls back to en.
+ */
+export function localeForLanguages(ranges: readonly LanguageRange[]): Locale {
+  const candidates = ranges.flatMap((range) => {
+    const locale = range.q > 0 ? localeOfTag(range.type) : undefined;
+    return locale ? [{ locale, q: range.q }] : [];
+  });
+  // Array.prototype.sort is stable, so equal q-values keep the header's order.
+  candidates.sort((a, b) => b.q - a.q);
+  return candidates[0]?.locale ?? "en";
 }

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { type Context, Hono } from "hono";
+import { accepts } from "hono/accepts";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { ANSWER_WINDOW_DAYS, MAX_COMMENT_LENGTH, parseAnswer } from "../domain/answer";
-import type { Campaign, Locale } from "../domain/campaign";
+import { type Campaign, LOCALES, type Locale } from "../domain/campaign";
 import { answerWindowClosed, type Invitation } from "../domain/invitation";
-import { messagesFor } from "../domain/messages";
+import { localeForLanguages, type Messages, messagesFor } from "../domain/messages";
 import { isToken } from "../domain/tokens";
 import { describeError, log } from "../log";
 import { countMetric, flushMetrics } from "../metrics";
@@ -74,18 +75,16 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
     if (isCapacityError(error)) {
       // The table is busy: nothing was recorded, and the customer's retry in a moment will go through.
       c.header("Retry-After", String(RETRY_AFTER_SECONDS));
-      const text = messagesFor("en");
-      return respond(
-        c,
-        429,
-        renderMessagePage({ locale: "en", title: text.busyTitle, body: text.busyBody }),
-        { code: "throttled", message: "Too many requests right now; retry after a short wait." },
-      );
+      return respondInRequestLanguage(c, 429, (text) => ({ title: text.busyTitle, body: text.busyBody }), {
+        code: "throttled",
+        message: "Too many requests right now; retry after a short wait.",
+      });
     }
     log("error", "unhandled error", { error: describeError(error) });
-    const text = messagesFor("en");
+    const locale = requestLocale(c);
+    const text = messagesFor(locale);
     return c.html(
-      renderMessagePage({ locale: "en", title: text.serverErrorTitle, body: text.serverErrorBody }),
+      renderMessagePage({ locale, title: text.serverErrorTitle, body: text.serverErrorBody }),
       500,
     );
   });
@@ -100,7 +99,9 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
     if (!invitation || invitation.sentAt === null) return notFound(c);
     const campaign = await deps.campaigns.get(invitation.campaignId);
     if (!campaign) return notFound(c);
-    return { invitation, campaign, locale: invitation.locale ?? campaign.locale };
+    const locale = invitation.locale ?? campaign.locale;
+    invitationLocales.set(c, locale);
+    return { invitation, campaign, locale };
   };
 
   const expired = (c: Context, locale: Locale, brandName: string) => {
@@ -287,12 +288,43 @@ function respond(
   return wantsJson(c) ? c.json({ error }, status) : c.html(page, status);
 }
 
+/** The locale of the invitation a request opened, for the error pages of `app.onError`. */
+const invitationLocales = new WeakMap<Context, Locale>();
+
+/**
+ * The locale of an error page: the invitation's once the request has opened one; otherwise (the link is
+ * unknown, or the request failed before the invitation was read) the browser's choice, and then the
+ * response varies by `Accept-Language`.
+ */
+function requestLocale(c: Context): Locale {
+  const known = invitationLocales.get(c);
+  if (known !== undefined) return known;
+  c.header("Vary", "Accept-Language", { append: true });
+  return accepts(c, {
+    header: "Accept-Language",
+    supports: [...LOCALES],
+    default: "en",
+    match: (ranges) => localeForLanguages(ranges),
+  }) as Locale;
+}
+
+/** Like `respond`, with a message page in the browser's language; the JSON error body stays English. */
+function respondInRequestLanguage(
+  c: Context,
+  status: 404 | 413 | 429,
+  page: (text: Messages) => { title: string; body: string },
+  error: { code: string; message: string },
+): Response {
+  if (wantsJson(c)) return c.json({ error }, status);
+  const locale = requestLocale(c);
+  return c.html(renderMessagePage({ locale, ...page(messagesFor(locale)) }), status);
+}
+
 function notFound(c: Context): Response {
-  const text = messagesFor("en");
-  return respond(
+  return respondInRequestLanguage(
     c,
     404,
-    renderMessagePage({ locale: "en", title: text.notFoundTitle, body: text.notFoundBody }),
+    (text) => ({ title: text.notFoundTitle, body: text.notFoundBody }),
     {
       code: "not_found",
       message: "This link is not valid.",
@@ -302,10 +334,10 @@ function notFound(c: Context): Response {
 
 function tooLarge(c: Context): Response {
   c.header("Connection", "close");
-  return respond(
+  return respondInRequestLanguage(
     c,
     413,
-    renderMessagePage({ locale: "en", title: "Too large", body: "The answer is too long to send." }),
+    (text) => ({ title: text.tooLargeTitle, body: text.tooLargeBody }),
     {
       code: "payload_too_large",
       message: `The request body is larger than ${MAX_SURVEY_BODY_BYTES} bytes.`,

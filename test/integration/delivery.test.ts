@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailEventsHandler } from "../../functions/delivery/record-mail-events";
 import type { PurchaseResult } from "../../functions/delivery/schedule-purchases";
+import { messagesFor } from "../../functions/domain/messages";
 import { LocalWorkQueue } from "../../local/delivery-loop";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 import { sesRejection, sesThrottling, startFaultProxy } from "../support/fault-proxy";
@@ -172,6 +173,34 @@ describe("purchases become emails", () => {
       });
       expect(post.status).toBe(404);
     }
+  });
+
+  it("answers the 404 page in the language the browser asks for, since no invitation says which", async () => {
+    const page = async (acceptLanguage?: string) => {
+      const response = await fetch(`${h.baseUrl}/s/AAAAAAAAAAAAAAAAAAAAAAAA`, {
+        headers: acceptLanguage === undefined ? {} : { "accept-language": acceptLanguage },
+      });
+      expect(response.status).toBe(404);
+      expect(response.headers.get("vary") ?? "").toMatch(/(?:^|,)\s*accept-language\s*(?:,|$)/i);
+      return response.text();
+    };
+    const traditional = await page("zh-TW,zh;q=0.9");
+    expect(traditional).toContain('<html lang="zh-Hant"');
+    expect(traditional).toContain(messagesFor("zh-Hant").notFoundTitle);
+    const simplified = await page("zh-CN");
+    expect(simplified).toContain('<html lang="zh-Hans"');
+    expect(simplified).toContain(messagesFor("zh-Hans").notFoundTitle);
+    // Node's fetch sends "accept-language: *" unless told otherwise; an empty header is as good as none.
+    for (const english of [await page(), await page("")]) {
+      expect(english).toContain('<html lang="en"');
+      expect(english).toContain(messagesFor("en").notFoundTitle);
+    }
+    // JSON callers get the same English error body whatever the header.
+    const json = await fetch(`${h.baseUrl}/s/short`, {
+      headers: { accept: "application/json", "accept-language": "zh-TW" },
+    });
+    expect(json.status).toBe(404);
+    expect(await json.json()).toEqual({ error: { code: "not_found", message: "This link is not valid." } });
   });
 
   it("sends no further email to an unsubscribed address, and reports later purchases as suppressed", async () => {

@@ -1,6 +1,11 @@
+import { parseAccept } from "hono/utils/accept";
 import { describe, expect, it } from "vitest";
 import { LOCALES, type Locale } from "../../functions/domain/campaign";
-import { type Messages, messagesFor, zh } from "../../functions/domain/messages";
+import { localeForLanguages, type Messages, messagesFor, zh } from "../../functions/domain/messages";
+
+/** As the survey pages choose: hono's Accept-Language parser, then our mapping. */
+const localeFromAcceptLanguage = (header: string | undefined) =>
+  localeForLanguages(parseAccept(header ?? ""));
 
 const BRAND = "Acme";
 
@@ -111,5 +116,67 @@ describe("zh spacing", () => {
     expect(zh`${"Acme"}：想聽聽`).toBe("Acme：想聽聽");
     expect(zh`提醒：${"Hello"}`).toBe("提醒：Hello");
     expect(zh`在${""}購物`).toBe("在購物");
+  });
+});
+
+describe("localeForLanguages (Accept-Language parsed by hono)", () => {
+  it("maps Chinese region and script tags to the matching script", () => {
+    for (const tag of ["zh-Hant", "zh-TW", "zh-HK", "zh-MO", "zh-Hant-CN", "zh-yue-HK"])
+      expect(localeFromAcceptLanguage(tag), tag).toBe("zh-Hant");
+    for (const tag of ["zh-Hans", "zh-CN", "zh-SG", "zh", "zh-Hans-HK", "zh-MY"])
+      expect(localeFromAcceptLanguage(tag), tag).toBe("zh-Hans");
+    for (const tag of ["en", "en-US", "en-GB", "en-Latn-IN"])
+      expect(localeFromAcceptLanguage(tag), tag).toBe("en");
+  });
+
+  it("ignores case", () => {
+    expect(localeFromAcceptLanguage("ZH-tw")).toBe("zh-Hant");
+    expect(localeFromAcceptLanguage("zh-hant")).toBe("zh-Hant");
+    expect(localeFromAcceptLanguage("ZH-HANS")).toBe("zh-Hans");
+    expect(localeFromAcceptLanguage("fr, ZH-Cn;Q=0.5")).toBe("zh-Hans");
+  });
+
+  it("takes the highest q-value first, and the header's order among equal ones", () => {
+    expect(localeFromAcceptLanguage("zh-TW,zh;q=0.9,en-US;q=0.8,en;q=0.7")).toBe("zh-Hant");
+    expect(localeFromAcceptLanguage("en;q=0.5, zh-CN;q=0.8")).toBe("zh-Hans");
+    expect(localeFromAcceptLanguage("zh-CN;q=0.8, zh-TW;q=0.8, en;q=0.8")).toBe("zh-Hans");
+    expect(localeFromAcceptLanguage("zh-TW;q=0.8, zh-CN;q=0.8")).toBe("zh-Hant");
+    expect(localeFromAcceptLanguage("en;q=1.000, zh-TW")).toBe("en");
+    expect(localeFromAcceptLanguage("en;q=0.001, zh-HK;q=0.002")).toBe("zh-Hant");
+  });
+
+  it("skips languages it does not have for the next acceptable one", () => {
+    expect(localeFromAcceptLanguage("fr-FR, ja;q=0.9, zh-HK;q=0.5")).toBe("zh-Hant");
+    expect(localeFromAcceptLanguage("*, zh-SG;q=0.1")).toBe("zh-Hans");
+  });
+
+  it("treats q=0 as not acceptable", () => {
+    expect(localeFromAcceptLanguage("zh-TW;q=0, zh-CN;q=0.1")).toBe("zh-Hans");
+    expect(localeFromAcceptLanguage("zh-TW;q=0.000")).toBe("en");
+    expect(localeFromAcceptLanguage("zh;q=0, fr")).toBe("en");
+  });
+
+  it("falls back to English for other languages, no header and garbage", () => {
+    for (const header of [
+      undefined,
+      "",
+      "   ",
+      "*",
+      "fr-CA, de;q=0.9",
+      "*;q=x,,,",
+      ",,,;;;",
+      "zh-TW;q=-1",
+      "zh TW",
+      "中文",
+    ])
+      expect(localeFromAcceptLanguage(header), String(header).slice(0, 30)).toBe("en");
+  });
+
+  it("skips a malformed entry but reads the rest of the header", () => {
+    expect(localeFromAcceptLanguage("*;q=x,,,zh-TW")).toBe("zh-Hant");
+    // The parser reads a q-value it cannot use as 1, rather than dropping the language.
+    expect(localeFromAcceptLanguage("zh-CN;q=oops, zh-HK;q=0.3")).toBe("zh-Hans");
+    expect(localeFromAcceptLanguage("en;q=0.5, zh-TW;q=1.5")).toBe("zh-Hant");
+    expect(localeFromAcceptLanguage(" zh-TW ; q = 0.7 , en ; q=0.6")).toBe("zh-Hant");
   });
 });
