@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { messagesFor } from "../../functions/domain/messages";
 import { type DeliveryHarness, startDeliveryHarness } from "../support/delivery-harness";
 import {
   dynamoThrottling,
@@ -128,7 +129,7 @@ describe("DynamoDB throttling and transaction conflicts", () => {
 
   it("answers 429 with Retry-After while every request is throttled or every transaction conflicts, writes nothing, and works again after", async () => {
     const statuses = new StatusTally();
-    const campaign = await h.createCampaign({ delayDays: 0 });
+    const campaign = await h.createCampaign({ delayDays: 0, locale: "zh-Hant" });
     await h.postPurchases(campaign.id, [{ orderId: "busy-1", email: "busy@example.com" }]);
     await h.deliver();
     const [email] = await h.inbox({ to: "busy@example.com" });
@@ -145,7 +146,8 @@ describe("DynamoDB throttling and transaction conflicts", () => {
       const page = await answer();
       expect(statuses.add(page.status)).toBe(429);
       expect(page.headers.get("retry-after")).toBe("1");
-      expect(await page.text()).toContain("busy");
+      // Reading the invitation was what failed: no locale is known, so the browser's (here none: English).
+      expect(await page.text()).toContain(messagesFor("en").busyBody);
       const json = await fetch(survey, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json" },
@@ -164,7 +166,10 @@ describe("DynamoDB throttling and transaction conflicts", () => {
       }
       // Transactions that keep conflicting past sendTransaction's retries are "busy" too, not a 500.
       mode = "conflict-all";
-      expect(statuses.add((await answer()).status)).toBe(429);
+      const busy = await answer();
+      expect(statuses.add(busy.status)).toBe(429);
+      // The invitation was read before the write failed: the busy page speaks its language.
+      expect(await busy.text()).toContain(messagesFor("zh-Hant").busyBody);
       expect(statuses.add((await purchase()).status)).toBe(429);
     } finally {
       mode = "some";
