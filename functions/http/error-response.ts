@@ -12,7 +12,8 @@ export const RETRY_AFTER_SECONDS = 1;
  * body; anything else is our fault, is logged, and answers a generic 500 that leaks nothing.
  */
 export function errorResponse(error: unknown, c: Context): Response {
-  if (isCapacityError(error)) return errorResponse(new ThrottledError(), c);
+  // Our own AppErrors (ThrottledError included) first: a capacity error of DynamoDB becomes one.
+  if (!(error instanceof AppError) && isCapacityError(error)) return errorResponse(new ThrottledError(), c);
   if (error instanceof AppError) {
     return c.json(
       {
@@ -53,10 +54,15 @@ const THROTTLING_ERRORS = new Set([
 ]);
 
 /**
- * DynamoDB throttling that outlasted the SDK's retries, or a transaction still conflicting after
- * sendTransaction's: nothing was written and the same request will succeed shortly, so the caller gets
- * 429 with Retry-After, not a 500.
+ * DynamoDB throttling that outlasted the SDK's retries, a transaction still conflicting after
+ * sendTransaction's, or our own ThrottledError (e.g. an answer overtaken by other submissions too
+ * often): nothing was written and the same request will succeed shortly, so the caller gets 429 with
+ * Retry-After, not a 500.
  */
 export function isCapacityError(error: unknown): boolean {
-  return (error instanceof Error && THROTTLING_ERRORS.has(error.name)) || isTransactionConflict(error);
+  return (
+    error instanceof ThrottledError ||
+    (error instanceof Error && THROTTLING_ERRORS.has(error.name)) ||
+    isTransactionConflict(error)
+  );
 }

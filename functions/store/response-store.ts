@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { type Answer, answersEqual } from "../domain/answer";
 import { answerCounters, type Counters, combineCounters, emptyCounters } from "../domain/counters";
-import { ValidationError } from "../domain/errors";
+import { ThrottledError, ValidationError } from "../domain/errors";
 import type { Invitation } from "../domain/invitation";
 import { DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { isToken } from "../domain/tokens";
@@ -122,11 +122,15 @@ export class ResponseStore {
         );
         return existing ? "updated" : "created";
       } catch (error) {
-        // Another submission for this invitation landed between our read and write: read again.
+        // Another submission for this invitation landed between our read and write: read again, after
+        // a jittered pause so that a burst of submissions does not keep colliding in lockstep.
         if (!failedConditions(error)?.includes(0)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
       }
     }
-    throw new Error(`answer for invitation ${invitation.token} kept conflicting; giving up`);
+    // Submissions for one invitation kept overtaking each other: nothing of this one was written, and
+    // sending it again in a moment will go through.
+    throw new ThrottledError("This answer is being changed by another request right now; send it again.");
   }
 
   /** Every stored answer of a campaign, as recorded (for reconciliation). */

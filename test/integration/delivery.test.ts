@@ -130,6 +130,45 @@ describe("purchases become emails", () => {
     expect((await h.stores.invitations.get(token))?.answeredAt).not.toBeNull();
   });
 
+  it("settles a burst of different answers to one link: each 200 or 429, one answer kept, counted once", async () => {
+    const campaign = await h.createCampaign({ delayDays: 0 });
+    await h.postPurchases(campaign.id, [{ orderId: "burst-1", email: "burst@example.com" }]);
+    await h.deliver();
+    const [email] = await h.inbox({ to: "burst@example.com" });
+    if (!email) throw new Error("no email");
+    const { survey, token } = h.linksIn(email);
+    // Twelve different scores at once: each overtakes the others' reads, so some may give up after
+    // their retries. Those must say "send it again" (429), never 500, and leave nothing behind.
+    const scores = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1];
+    const answers = await Promise.all(
+      scores.map((score, i) =>
+        fetch(survey, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json" },
+          body: JSON.stringify({ score, comment: `burst ${i}` }),
+        }).then(async (r) => ({
+          status: r.status,
+          retryAfter: r.headers.get("retry-after"),
+          text: await r.text(),
+        })),
+      ),
+    );
+    for (const answer of answers) {
+      expect([200, 429], answer.text).toContain(answer.status);
+      if (answer.status === 429) expect(answer.retryAfter).toBe("1");
+    }
+    const stored = await h.stores.responses.get(token);
+    const acknowledged = answers.flatMap((a, i) => (a.status === 200 ? [`burst ${i}`] : []));
+    expect(acknowledged).toContain(stored?.comment);
+    const results = await h.api<{ overall: { responses: number; scores: number[] } }>(
+      "GET",
+      `/v1/campaigns/${campaign.id}/results`,
+    );
+    expect(results.body.overall.responses).toBe(1);
+    expect(results.body.overall.scores.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(results.body.overall.scores[stored?.score ?? -1]).toBe(1);
+  });
+
   it.each([
     [{ score: "11" }, "score"],
     [{ score: "9", csat: "9" }, "csat"],
