@@ -81,6 +81,12 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
       });
     }
     log("error", "unhandled error", { error: describeError(error) });
+    if (wantsJson(c)) {
+      return c.json(
+        { error: { code: "internal_error", message: "Something went wrong on our side; try again later." } },
+        500,
+      );
+    }
     const locale = requestLocale(c);
     const text = messagesFor(locale);
     return c.html(
