@@ -4,6 +4,11 @@ import { AppError, ThrottledError } from "../domain/errors";
 import { describeError, log } from "../log";
 import { isTransactionConflict } from "../store/transactions";
 
+/** The body of every 500: it says nothing of the fault, which only the log holds. */
+export const INTERNAL_ERROR_BODY = {
+  error: { code: "internal_error", message: "Something went wrong on our side; try again later." },
+} as const;
+
 /** What a 429 asks the caller to wait, in seconds. */
 export const RETRY_AFTER_SECONDS = 1;
 
@@ -34,10 +39,7 @@ export function errorResponse(error: unknown, c: Context): Response {
     );
   }
   log("error", "unhandled error", { error: describeError(error) });
-  return c.json(
-    { error: { code: "internal_error", message: "Something went wrong on our side; try again later." } },
-    500,
-  );
+  return c.json(INTERNAL_ERROR_BODY, 500);
 }
 
 const EXTRA_HEADERS: Partial<Record<number, Record<string, string>>> = {

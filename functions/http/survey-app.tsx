@@ -14,7 +14,7 @@ import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";
 import type { ResponseStore } from "../store/response-store";
 import type { ResultsStore } from "../store/results-store";
-import { isCapacityError, RETRY_AFTER_SECONDS } from "./error-response";
+import { INTERNAL_ERROR_BODY, isCapacityError, RETRY_AFTER_SECONDS } from "./error-response";
 import {
   PAGE_STYLE,
   renderMessagePage,
@@ -82,10 +82,7 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
     }
     log("error", "unhandled error", { error: describeError(error) });
     if (wantsJson(c)) {
-      return c.json(
-        { error: { code: "internal_error", message: "Something went wrong on our side; try again later." } },
-        500,
-      );
+      return c.json(INTERNAL_ERROR_BODY, 500);
     }
     const locale = requestLocale(c);
     const text = messagesFor(locale);
