@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { ANSWER_WINDOW_DAYS, MAX_COMMENT_LENGTH, parseAnswer } from "../domain/answer";
 import { type Campaign, LOCALES, type Locale } from "../domain/campaign";
+import { ThrottledError } from "../domain/errors";
 import { answerWindowClosed, type Invitation } from "../domain/invitation";
 import { localeForLanguages, type Messages, messagesFor } from "../domain/messages";
 import { isToken } from "../domain/tokens";
@@ -74,10 +75,11 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
   app.onError((error, c) => {
     if (isCapacityError(error)) {
       // The table is busy: nothing was recorded, and the customer's retry in a moment will go through.
+      const throttled = error instanceof ThrottledError ? error : new ThrottledError();
       c.header("Retry-After", String(RETRY_AFTER_SECONDS));
       return respondInRequestLanguage(c, 429, (text) => ({ title: text.busyTitle, body: text.busyBody }), {
-        code: "throttled",
-        message: "Too many requests right now; retry after a short wait.",
+        code: throttled.code,
+        message: throttled.message,
       });
     }
     log("error", "unhandled error", { error: describeError(error) });
