@@ -1,30 +1,12 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKeyStore } from "../../functions/store/api-key-store";
 import { LOCAL_TABLE_NAME } from "../../local/local-config";
 import { freePort } from "../../local/ports";
+import { expectHelp, expectUsageError, runCli } from "../support/cli";
 import { createTestTable, type TestTable } from "../support/dynamo";
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-
-type Result = { code: number | null; stdout: string; stderr: string };
-
-/** `npm run apikey -- ...args` without npm in between. */
-async function apikey(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const child = spawn(process.execPath, ["--import", "tsx", "local/apikey-cli.ts", ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, "close")) as [number | null];
-  return { code, stdout, stderr };
-}
+/** `npm run apikey -- ...args`. */
+const apikey = (args: string[], env: Record<string, string> = {}) => runCli("local/apikey-cli.ts", args, env);
 
 describe("npm run apikey", () => {
   let table: TestTable;
@@ -97,15 +79,12 @@ describe("npm run apikey", () => {
     [["list", "--endpoint", "not a url"]],
   ])("prints usage and exits 2 for %j", async (args) => {
     const result = await apikey(args);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: .+\n\nUsage:\n/);
-    expect(result.stdout).toBe("");
+    expectUsageError(result);
   });
 
   it("prints usage on --help", async () => {
     const result = await apikey(["--help"]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage:\n/);
+    expectHelp(result);
   });
 
   it("says in one line that the local runtime must be running when it cannot connect", async () => {

@@ -1,6 +1,3 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
@@ -9,7 +6,11 @@ import type { Stats } from "../../functions/domain/results";
 import { firstFullyRetainedDay } from "../../functions/domain/retention";
 import { type Reconciliation, reconcileCampaign } from "../../functions/results/reconcile-campaign";
 import { aggregateKey, OVERALL } from "../../functions/store/keys";
+import { type CliResult, expectHelp, expectUsageError, runCli } from "../support/cli";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
+
+/** `npm run reconcile -- ...args`. */
+const reconcileCli = (args: string[]): Promise<CliResult> => runCli("local/reconcile-cli.ts", args);
 
 /**
  * Reconciliation (functions/results/reconcile-campaign.ts and `npm run reconcile`): answers made through
@@ -21,7 +22,6 @@ import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../supp
  * r2 3 (06-02), r3 8 on 06-02 edited to 9 on 06-03 (still counted on 06-02); r4 never answers.
  */
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const RANGE = "from=2026-06-01&to=2026-06-03";
 
 type Results = {
@@ -29,22 +29,6 @@ type Results = {
   segments: ({ value: string } & Stats)[];
   trend: ({ period: string } & Stats)[];
 };
-type CliResult = { code: number | null; stdout: string; stderr: string };
-
-/** `npm run reconcile -- ...args` without npm in between. */
-async function reconcileCli(args: string[]): Promise<CliResult> {
-  const child = spawn(process.execPath, ["--import", "tsx", "local/reconcile-cli.ts", ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, "close")) as [number | null];
-  return { code, stdout, stderr };
-}
 
 /** Counters with only the named fields set. */
 function counters(fields: {
@@ -323,15 +307,12 @@ describe("reconcile", () => {
       ["an endpoint that is not a URL", ["cmp_AAAAAAAAAAAAAAAA", "--endpoint", "not a url"]],
     ])("prints usage and exits 2 for %s", async (_, args) => {
       const result = await reconcileCli(args);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^error: .+\n\nUsage:\n/);
-      expect(result.stdout).toBe("");
+      expectUsageError(result);
     });
 
     it("prints usage on --help", async () => {
       const result = await reconcileCli(["--help"]);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^Usage:\n/);
+      expectHelp(result);
     });
   });
 

@@ -1,33 +1,15 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import { freePort } from "../../local/ports";
+import { expectHelp, expectUsageError, runCli } from "../support/cli";
 import { type DeliveryHarness, startDeliveryHarness } from "../support/delivery-harness";
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-
-type Result = { code: number | null; stdout: string; stderr: string };
-
-/** `npm run smoke -- ...args` without npm in between; NPS_API_KEY only when `env` sets it. */
-async function smoke(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const { NPS_API_KEY: _inherited, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "local/smoke-cli.ts", ...args], {
-    cwd: repoRoot,
-    env: { ...inherited, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, "close")) as [number | null];
-  return { code, stdout, stderr };
-}
+/** `npm run smoke -- ...args`; NPS_API_KEY only when `env` sets it. */
+const smoke = (args: string[], env: Record<string, string> = {}) =>
+  runCli("local/smoke-cli.ts", args, env, ["NPS_API_KEY"]);
 
 const lines = (text: string) => text.trimEnd().split("\n");
 
@@ -208,15 +190,12 @@ describe("npm run smoke", () => {
     [["--url", "http://127.0.0.1:3000", "--key", "k", "--unknown"]],
   ])("prints usage and exits 2 for %j", async (args) => {
     const result = await smoke(args);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: .+\n\nUsage:\n/);
-    expect(result.stdout).toBe("");
+    expectUsageError(result);
   });
 
   it("prints usage on --help, naming the SES sandbox rule", async () => {
     const result = await smoke(["--help"]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage:\n/);
+    expectHelp(result);
     expect(result.stdout).toContain("SES sandbox");
   });
 });
