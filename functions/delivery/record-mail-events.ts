@@ -10,13 +10,14 @@ export function createMailEventsHandler(deps: { invitations: InvitationStore; cl
     let suppressed = 0;
     for (const record of event.Records) {
       for (const suppression of suppressionsFromSesEvent(record.Sns.Message)) {
-        await deps.invitations.suppress(
+        const added = await deps.invitations.suppress(
           suppression.email,
           suppression.reason,
           (deps.clock ?? (() => new Date()))(),
           suppression.source,
         );
-        suppressed++;
+        // A repeat bounce or complaint for an address already suppressed is not a new suppression.
+        if (added) suppressed++;
       }
     }
     countMetric("AddressesSuppressed", suppressed);

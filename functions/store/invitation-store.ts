@@ -305,8 +305,8 @@ export class InvitationStore {
   }
 
   /** Suppresses an address for every later survey; the first reason recorded is kept. */
-  async suppress(email: string, reason: SuppressionReason, now: Date, source: string): Promise<void> {
-    await this.conditional(
+  async suppress(email: string, reason: SuppressionReason, now: Date, source: string): Promise<boolean> {
+    return await this.conditional(
       new PutCommand({
         TableName: this.tableName,
         Item: {

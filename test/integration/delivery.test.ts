@@ -303,7 +303,12 @@ describe("purchases become emails", () => {
   it("suppresses permanently bounced and complaining addresses from SES events", async () => {
     const handler = createMailEventsHandler({ invitations: h.stores.invitations });
     const message = (body: unknown) => ({ Sns: { Message: JSON.stringify(body) } }) as never;
-    await handler({
+    const repeatBounce = message({
+      eventType: "Bounce",
+      mail: { messageId: "m4" },
+      bounce: { bounceType: "Permanent", bouncedRecipients: [{ emailAddress: "bounced@example.com" }] },
+    });
+    const first = await handler({
       Records: [
         message({
           eventType: "Bounce",
@@ -322,6 +327,9 @@ describe("purchases become emails", () => {
         }),
       ],
     });
+    expect(first.suppressed).toBe(2);
+    // A second bounce of an address already suppressed is not counted again.
+    expect((await handler({ Records: [repeatBounce] })).suppressed).toBe(0);
     const campaign = await h.createCampaign({ delayDays: 0, throttleDays: 0 });
     const results = await h.postPurchases(campaign.id, [
       { orderId: "ev-1", email: "bounced@example.com" },
