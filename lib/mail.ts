@@ -215,7 +215,7 @@ export class Mail extends Construct implements IMailSending {
       description: "Records SES bounces and complaints as suppressions",
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     });
-    // Writes suppression records (PutItem); bindTable has no narrower level than read-write.
+    // Writes suppression records (PutItem).
     bindTable(this.eventsFunction, props.table, "readWrite");
     this.eventsTopic.addSubscription(new LambdaSubscription(this.eventsFunction));
 

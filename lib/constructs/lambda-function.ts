@@ -128,14 +128,32 @@ export class LambdaFunction extends NodejsFunction {
 export type TableAccess = "read" | "readWrite";
 
 /**
+ * The DynamoDB actions the functions' code calls (functions/store): item reads, queries, and
+ * conditional puts and updates, alone or inside TransactWriteItems (which IAM authorizes per item
+ * action). Nothing deletes, scans or batch-writes: records expire through TTL, and deletes are the
+ * operator CLIs' business, under the operator's credentials. The CDK's grantReadWriteData would add
+ * DeleteItem, BatchWriteItem, Scan and stream reads, which would let the public survey function
+ * delete or dump the whole table.
+ */
+export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
+  read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
+  readWrite: [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+  ],
+};
+
+/**
  * Gives `fn` the table: sets the TABLE_NAME variable that functions/config.ts reads at cold start and
- * grants exactly the access asked for (data-plane actions on the table and its indexes; no table
- * management).
+ * grants exactly the actions of `access` (TABLE_ACTIONS) on the table and its indexes; no table
+ * management, no deletes, no scans.
  */
 export function bindTable(fn: NodejsFunction, table: ITable, access: TableAccess): void {
   fn.addEnvironment("TABLE_NAME", table.tableName);
-  if (access === "read") table.grantReadData(fn);
-  else table.grantReadWriteData(fn);
+  table.grant(fn, ...TABLE_ACTIONS[access]);
 }
 
 /** The variable that tells a function how long the records it writes are kept. */

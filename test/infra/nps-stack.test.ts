@@ -104,7 +104,7 @@ describe("Lambda functions", SYNTH, () => {
     template.allResourcesProperties("AWS::IAM::Role", { ManagedPolicyArns: Match.absent() });
   });
 
-  it("may read and write table data but not manage the table", () => {
+  it("may read and write table data but not manage the table, delete, scan or batch-write", () => {
     const template = synthTemplate();
     const table = tableLogicalId(template);
     for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
@@ -114,6 +114,9 @@ describe("Lambda functions", SYNTH, () => {
         expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"]),
       );
       expect(actions.filter((a) => /^dynamodb:(Create|Delete|Update)Table|dynamodb:\*/.test(a))).toEqual([]);
+      expect(actions.filter((a) => /^dynamodb:(DeleteItem|Scan|BatchWriteItem|GetRecords)$/.test(a))).toEqual(
+        [],
+      );
       expect(JSON.stringify(statements)).toContain(table);
     }
   });
