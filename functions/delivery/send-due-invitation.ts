@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import type { Campaign } from "../domain/campaign";
 import { decideDelivery, reminderDueAt } from "../domain/invitation";
 import type { MailSender } from "../mail/mail-sender";
@@ -7,6 +6,7 @@ import { renderInvitationEmail } from "../mail/render-invitation-email";
 import type { CampaignStore } from "../store/campaign-store";
 import type { InvitationStore } from "../store/invitation-store";
 import type { ResultsStore } from "../store/results-store";
+import { failedConditions, isCapacityExceeded } from "../store/transactions";
 import type { DeliveryMessage } from "./work-queue";
 
 export type SendDependencies = {
@@ -85,22 +85,44 @@ export async function sendDueInvitation(
 
   const sentAt = (deps.clock ?? (() => new Date()))();
   if (message.action === "remind") {
-    await deps.invitations.markReminderSent(invitation.token, sentAt);
+    await markAfterSending(() => deps.invitations.markReminderSent(invitation.token, sentAt));
     return "reminded";
   }
   try {
-    await deps.invitations.markSent(
-      invitation,
-      sentAt,
-      reminderDueAt(sentAt.toISOString(), campaign.reminderDays),
-      segments,
+    await markAfterSending(() =>
+      deps.invitations.markSent(
+        invitation,
+        sentAt,
+        reminderDueAt(sentAt.toISOString(), campaign.reminderDays),
+        segments,
+      ),
     );
   } catch (error) {
-    // Already marked by an earlier attempt: the mail went out twice at worst, and counts once.
-    if (error instanceof TransactionCanceledException) return "dropped";
+    // The invitation's own condition failed: an earlier attempt marked it already. The mail went out
+    // twice at worst, and counts once. Anything else is thrown, so the queue retries the message.
+    if (failedConditions(error)?.includes(0)) return "dropped";
     throw error;
   }
   return "sent";
+}
+
+const MARK_ATTEMPTS = 4;
+
+/**
+ * Records what was just sent. The email is out and cannot be recalled, so a busy table is waited out
+ * here (up to about 3 s) rather than left to the queue: a message retried later finds its send lock
+ * taken and would wait for the lease, then send the email again.
+ */
+async function markAfterSending(mark: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mark();
+      return;
+    } catch (error) {
+      if (!isCapacityExceeded(error) || attempt >= MARK_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt * Math.random()));
+    }
+  }
 }
 
 function renderEmail(

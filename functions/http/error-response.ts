@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, ThrottledError } from "../domain/errors";
 import { describeError, log } from "../log";
-import { isTransactionConflict } from "../store/transactions";
+import { isCapacityExceeded } from "../store/transactions";
 
 /** The body of every 500: it says nothing of the fault, which only the log holds. */
 export const INTERNAL_ERROR_BODY = {
@@ -49,12 +49,6 @@ const EXTRA_HEADERS: Partial<Record<number, Record<string, string>>> = {
   429: { "Retry-After": String(RETRY_AFTER_SECONDS) },
 };
 
-const THROTTLING_ERRORS = new Set([
-  "ThrottlingException",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-]);
-
 /**
  * DynamoDB throttling that outlasted the SDK's retries, a transaction still conflicting after
  * sendTransaction's, or our own ThrottledError (e.g. an answer overtaken by other submissions too
@@ -62,9 +56,5 @@ const THROTTLING_ERRORS = new Set([
  * Retry-After, not a 500.
  */
 export function isCapacityError(error: unknown): boolean {
-  return (
-    error instanceof ThrottledError ||
-    (error instanceof Error && THROTTLING_ERRORS.has(error.name)) ||
-    isTransactionConflict(error)
-  );
+  return error instanceof ThrottledError || isCapacityExceeded(error);
 }

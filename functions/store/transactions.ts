@@ -23,6 +23,21 @@ export function isTransactionConflict(error: unknown): boolean {
   );
 }
 
+const THROTTLING_ERRORS = new Set([
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+]);
+
+/**
+ * DynamoDB refused for lack of capacity right now: throttling that outlasted the SDK's retries, or a
+ * transaction still conflicting after sendTransaction's. Nothing was written; the same request will
+ * succeed shortly.
+ */
+export function isCapacityExceeded(error: unknown): boolean {
+  return (error instanceof Error && THROTTLING_ERRORS.has(error.name)) || isTransactionConflict(error);
+}
+
 const CONFLICT_ATTEMPTS = 8;
 
 /**

@@ -1,7 +1,9 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMailEventsHandler } from "../../functions/delivery/record-mail-events";
 import type { PurchaseResult } from "../../functions/delivery/schedule-purchases";
 import { messagesFor } from "../../functions/domain/messages";
+import type { InvitationStore } from "../../functions/store/invitation-store";
 import { LocalWorkQueue } from "../../local/delivery-loop";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 import { sesRejection, sesThrottling, startFaultProxy } from "../support/fault-proxy";
@@ -413,6 +415,44 @@ describe("faults", () => {
       }
     },
   );
+
+  it("waits out a busy table after sending: the mark is retried, one email goes out, counted once", async () => {
+    let conflicts = 0;
+    const h = await startDeliveryHarness({
+      // The first two marks meet transactions that keep conflicting past sendTransaction's retries.
+      wrapSendDependencies: (deps) => {
+        const markSent: InvitationStore["markSent"] = async (...args) => {
+          if (conflicts < 2) {
+            conflicts++;
+            throw new TransactionCanceledException({
+              message: "Transaction cancelled",
+              $metadata: {},
+              CancellationReasons: [{ Code: "TransactionConflict" }, { Code: "None" }],
+            });
+          }
+          return deps.invitations.markSent(...args);
+        };
+        return { ...deps, invitations: Object.create(deps.invitations, { markSent: { value: markSent } }) };
+      },
+    });
+    try {
+      const campaign = await h.createCampaign({ delayDays: 0 });
+      await h.postPurchases(campaign.id, [{ orderId: "busy-mark-1", email: "busy-mark@example.com" }]);
+      await h.deliver();
+      expect(conflicts).toBe(2);
+      const inbox = await h.inbox({ to: "busy-mark@example.com" });
+      expect(inbox).toHaveLength(1);
+      const invitation = await h.stores.invitations.get(h.linksIn(inbox[0] as never).token);
+      expect(invitation).toMatchObject({ status: "sent" });
+      const results = await h.api<{ overall: { sent: number } }>(
+        "GET",
+        `/v1/campaigns/${campaign.id}/results`,
+      );
+      expect(results.body.overall.sent).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
 
   it("moves poison messages to the dead-letter queue and still handles the rest of the batch", async () => {
     const h = await startDeliveryHarness({ queue: new LocalWorkQueue(3) });
