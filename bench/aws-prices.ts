@@ -21,14 +21,16 @@ export type Price = {
 
 export const AWS_PRICES = {
   dynamoDbWriteRequestUnit: {
-    usd: 1.25 / 1_000_000,
+    usd: 0.625 / 1_000_000,
     unit: "DynamoDB write request unit (on-demand, Standard table class)",
-    source: "Amazon DynamoDB pricing: On-Demand capacity, write request units ($1.25 per million)",
+    source:
+      "Amazon DynamoDB pricing: On-Demand capacity, write request units ($0.625 per million since the November 2024 cut)",
   },
   dynamoDbReadRequestUnit: {
-    usd: 0.25 / 1_000_000,
+    usd: 0.125 / 1_000_000,
     unit: "DynamoDB read request unit (on-demand, Standard table class)",
-    source: "Amazon DynamoDB pricing: On-Demand capacity, read request units ($0.25 per million)",
+    source:
+      "Amazon DynamoDB pricing: On-Demand capacity, read request units ($0.125 per million since the November 2024 cut)",
   },
   lambdaRequest: {
     usd: 0.2 / 1_000_000,

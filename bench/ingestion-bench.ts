@@ -1,9 +1,8 @@
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Answer } from "../functions/domain/answer";
-import { answerCounters } from "../functions/domain/counters";
 import type { Invitation } from "../functions/domain/invitation";
-import { invitationKey, responseKey, responseListing } from "../functions/store/keys";
-import { aggregateUpdate, targetsFor } from "../functions/store/results-store";
+import { answerTransaction } from "../functions/store/response-store";
+import { sendTransaction } from "../functions/store/transactions";
 import type { LocalStack } from "./local-stack";
 import { type ConcurrentRun, runConcurrent } from "./stats";
 import type { UsageMeter } from "./usage-meter";
@@ -60,7 +59,15 @@ export async function runIngestionBench(
     }
   };
   const viaTransaction = async (invitation: Invitation, answer: Answer) => {
-    await stack.db.send(new TransactWriteCommand(answerTransaction(stack.tableName, invitation, answer)));
+    // The product's own builder, sent as the product sends it (retrying conflicting transactions).
+    const transaction = answerTransaction(
+      stack.tableName,
+      invitation,
+      answer,
+      invitation.segments ?? {},
+      new Date(),
+    );
+    await sendTransaction(stack.db, new TransactWriteCommand(transaction));
   };
 
   // What a customer's click costs before answering: the survey page, opened from the email's score
@@ -102,53 +109,3 @@ const at = (pool: readonly Invitation[], i: number): Invitation => {
   if (!invitation) throw new Error(`no invitation ${i} in the pool`);
   return invitation;
 };
-
-/**
- * The transaction ResponseStore.record sends for a first answer, built from the same key and aggregate
- * helpers: the response put (conditional on no answer yet), the invitation's answeredAt, and one ADD per
- * aggregate it counts in (the campaign overall and each segment, on the answer's day).
- */
-export function answerTransaction(
-  tableName: string,
-  invitation: Invitation,
-  answer: Answer,
-  now = new Date(),
-): ConstructorParameters<typeof TransactWriteCommand>[0] {
-  const at = now.toISOString();
-  const countedIn = targetsFor(at.slice(0, 10), invitation.segments ?? {});
-  const item = {
-    ...responseKey(invitation.token),
-    ...responseListing(invitation.campaignId, at, invitation.token),
-    type: "response",
-    token: invitation.token,
-    campaignId: invitation.campaignId,
-    orderId: invitation.orderId,
-    kind: invitation.kind,
-    email: invitation.email,
-    name: invitation.name,
-    locale: invitation.locale,
-    properties: invitation.properties,
-    ...answer,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-    countedIn,
-  };
-  return {
-    TransactItems: [
-      { Put: { TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
-      {
-        Update: {
-          TableName: tableName,
-          Key: invitationKey(invitation.token),
-          UpdateExpression: "SET answeredAt = if_not_exists(answeredAt, :at)",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeValues: { ":at": at },
-        },
-      },
-      ...countedIn.flatMap(
-        (target) => aggregateUpdate(tableName, invitation.campaignId, target, answerCounters(answer)) ?? [],
-      ),
-    ],
-  };
-}

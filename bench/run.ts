@@ -254,7 +254,7 @@ function report(r: {
   out.push("What each reference is:");
   out.push(
     `  1  measured: first answers POSTed as JSON to /s/{token} through the survey app over HTTP (${ingestion.levels.map((l) => `${num(l.http.operations)} at ${l.clients}`).join(", ")}), client in the same process;`,
-    "     reference: the same-shape TransactWriteItems (response put + invitation update + 2 aggregate ADDs) sent straight to DynamoDB Local at the same concurrency: the floor.",
+    "     reference: the TransactWriteItems ResponseStore.record builds (answerTransaction: response put + invitation update + 2 aggregate ADDs), sent straight to DynamoDB Local through sendTransaction at the same concurrency: the floor.",
     `  2  measured: the campaign with ${num(large.answers)} answers; reference: the campaign with ${num(small.answers)}, same 7 days × 4 regions; ${large.calls} calls each, alternating (${results.query}).`,
     `  3  ${num(delivery.invitations)} due invitations. Dispatch reference: DEFAULT_DISPATCH.maxPerRun (2,000) per one-minute schedule. Send: ${delivery.send.senders} concurrent senders (the default sendConcurrency),`,
     "     SQS batches of 10; reference: sendConcurrency ÷ 0.2 s per send, the model of lib/delivery.ts.",

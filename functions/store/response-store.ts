@@ -66,60 +66,12 @@ export class ResponseStore {
     for (let attempt = 0; attempt < 5; attempt++) {
       const existing = await this.get(invitation.token);
       if (existing && answersEqual(existing, answer)) return "unchanged";
-      const at = now.toISOString();
-      const item = {
-        ...responseKey(invitation.token),
-        ...responseListing(invitation.campaignId, existing?.createdAt ?? at, invitation.token),
-        type: "response",
-        token: invitation.token,
-        campaignId: invitation.campaignId,
-        orderId: invitation.orderId,
-        kind: invitation.kind,
-        email: invitation.email,
-        name: invitation.name,
-        locale: invitation.locale,
-        properties: invitation.properties,
-        ...answer,
-        createdAt: existing?.createdAt ?? at,
-        updatedAt: at,
-        version: (existing?.version ?? 0) + 1,
-        countedIn: targetsFor((existing?.createdAt ?? at).slice(0, 10), segments),
-        // From the first answer's time, so an edit does not extend how long the answer is kept.
-        expiresAt: expiresAt(existing?.createdAt ?? at, this.retentionDays),
-      };
-      const counts = countDeltas(existing, answer, item.countedIn).flatMap(
-        ({ target, delta }) => aggregateUpdate(this.tableName, invitation.campaignId, target, delta) ?? [],
-      );
+      const transaction = answerTransaction(this.tableName, invitation, answer, segments, now, {
+        existing,
+        retentionDays: this.retentionDays,
+      });
       try {
-        await sendTransaction(
-          this.db,
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: item,
-                  ...(existing
-                    ? {
-                        ConditionExpression: "version = :version",
-                        ExpressionAttributeValues: { ":version": existing.version },
-                      }
-                    : { ConditionExpression: "attribute_not_exists(pk)" }),
-                },
-              },
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: invitationKey(invitation.token),
-                  UpdateExpression: "SET answeredAt = if_not_exists(answeredAt, :at)",
-                  ConditionExpression: "attribute_exists(pk)",
-                  ExpressionAttributeValues: { ":at": at },
-                },
-              },
-              ...counts,
-            ],
-          }),
-        );
+        await sendTransaction(this.db, new TransactWriteCommand(transaction));
         return existing ? "updated" : "created";
       } catch (error) {
         // Another submission for this invitation landed between our read and write: read again, after
@@ -198,6 +150,73 @@ export class ResponseStore {
         : null,
     };
   }
+}
+
+/**
+ * The one transaction that records an answer (ResponseStore.record; the benchmark's floor sends the
+ * same): the response put (conditional on no answer yet, or on the version read), the invitation's
+ * answeredAt, and the ADDs that move the aggregates from the old answer's counts to the new one's.
+ */
+export function answerTransaction(
+  tableName: string,
+  invitation: Invitation,
+  answer: Answer,
+  segments: Record<string, string>,
+  now: Date,
+  options: { readonly existing?: StoredResponse | undefined; readonly retentionDays?: number } = {},
+): ConstructorParameters<typeof TransactWriteCommand>[0] {
+  const { existing, retentionDays = DEFAULT_RETENTION_DAYS } = options;
+  const at = now.toISOString();
+  const createdAt = existing?.createdAt ?? at;
+  const item = {
+    ...responseKey(invitation.token),
+    ...responseListing(invitation.campaignId, createdAt, invitation.token),
+    type: "response",
+    token: invitation.token,
+    campaignId: invitation.campaignId,
+    orderId: invitation.orderId,
+    kind: invitation.kind,
+    email: invitation.email,
+    name: invitation.name,
+    locale: invitation.locale,
+    properties: invitation.properties,
+    ...answer,
+    createdAt,
+    updatedAt: at,
+    version: (existing?.version ?? 0) + 1,
+    countedIn: targetsFor(createdAt.slice(0, 10), segments),
+    // From the first answer's time, so an edit does not extend how long the answer is kept.
+    expiresAt: expiresAt(createdAt, retentionDays),
+  };
+  const counts = countDeltas(existing, answer, item.countedIn).flatMap(
+    ({ target, delta }) => aggregateUpdate(tableName, invitation.campaignId, target, delta) ?? [],
+  );
+  return {
+    TransactItems: [
+      {
+        Put: {
+          TableName: tableName,
+          Item: item,
+          ...(existing
+            ? {
+                ConditionExpression: "version = :version",
+                ExpressionAttributeValues: { ":version": existing.version },
+              }
+            : { ConditionExpression: "attribute_not_exists(pk)" }),
+        },
+      },
+      {
+        Update: {
+          TableName: tableName,
+          Key: invitationKey(invitation.token),
+          UpdateExpression: "SET answeredAt = if_not_exists(answeredAt, :at)",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":at": at },
+        },
+      },
+      ...counts,
+    ],
+  };
 }
 
 /** Per aggregate: the new answer's counts where it is now counted, minus the old answer's where it was. */
