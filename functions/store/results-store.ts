@@ -80,6 +80,13 @@ export class ResultsStore {
   /** Read units consumed by range reads, for tests and benchmarks that prove reads do not grow with answers. */
   consumedReadUnits = 0;
 
+  /**
+   * Segment values this process has seen admitted, by campaign and property. An admitted value is never
+   * removed, so a hit is always right and skips the write: without it every send rewrites the value
+   * set (up to 200 values, billed by its size) once per segment property.
+   */
+  private readonly admitted = new Map<string, Set<string>>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -111,6 +118,9 @@ export class ResultsStore {
   }
 
   private async admitValue(campaignId: string, property: string, value: string): Promise<string> {
+    const cacheKey = JSON.stringify([campaignId, property]);
+    const known = this.admitted.get(cacheKey);
+    if (known?.has(value)) return value;
     try {
       await this.db.send(
         new UpdateCommand({
@@ -127,6 +137,8 @@ export class ResultsStore {
           },
         }),
       );
+      if (known) known.add(value);
+      else this.admitted.set(cacheKey, new Set([value]));
       return value;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return OTHER_SEGMENT;
