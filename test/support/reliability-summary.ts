@@ -11,7 +11,8 @@ import { join } from "node:path";
 export type ReliabilityRecord = {
   /** A short name for the summary's row, e.g. "load run". */
   readonly name: string;
-  /** Answers to the survey: posts attempted (retries and double posts included), answers acknowledged
+  /** Answers to the survey: submissions attempted (double posts, repeated posts and edits included; a
+   * client's re-send after a 429 or a 5xx shows in `statuses` only), answers acknowledged
    * (one per invitation that got a 200), stored (response items), counted (responses in the results). */
   readonly answers?: {
     readonly attempted: number;
