@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMailEventsHandler } from "../../functions/delivery/record-mail-events";
 import type { PurchaseResult } from "../../functions/delivery/schedule-purchases";
+import { PAUSED_RECHECK_MINUTES } from "../../functions/domain/invitation";
 import { messagesFor } from "../../functions/domain/messages";
 import type { InvitationStore } from "../../functions/store/invitation-store";
 import { LocalWorkQueue } from "../../local/delivery-loop";
@@ -245,31 +246,54 @@ describe("purchases become emails", () => {
   });
 
   it("sends no further email to an unsubscribed address, and reports later purchases as suppressed", async () => {
-    const campaign = await h.createCampaign({ delayDays: 0, followUpDays: 30, throttleDays: 0 });
-    await h.postPurchases(campaign.id, [{ orderId: "u-1", email: "leaver@example.com" }]);
-    await h.deliver();
-    const [email] = await h.inbox({ to: "leaver@example.com" });
-    if (!email) throw new Error("no email");
-    // The one-click POST mail providers send (RFC 8058).
-    const oneClick = await fetch(h.linksIn(email).unsubscribe, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "List-Unsubscribe=One-Click",
-    });
-    expect(oneClick.status).toBe(200);
-    expect(await h.stores.invitations.isSuppressed("leaver@example.com")).toBe(true);
+    // Its own harness on a clock it moves: the follow-up falls due 30 days after the purchase.
+    const clock = manualClock("2026-09-01T09:00:00.000Z");
+    const u = await startDeliveryHarness({ clock: clock.now });
+    try {
+      const campaign = await u.createCampaign({ delayDays: 0, followUpDays: 30, throttleDays: 0 });
+      expect(await u.postPurchases(campaign.id, [{ orderId: "u-1", email: "leaver@example.com" }])).toEqual([
+        expect.objectContaining({ orderId: "u-1", status: "scheduled" }),
+      ]);
+      await u.deliver();
+      const [email] = await u.inbox({ to: "leaver@example.com" });
+      if (!email) throw new Error("no email");
+      // The one-click POST mail providers send (RFC 8058).
+      const oneClick = await fetch(u.linksIn(email).unsubscribe, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "List-Unsubscribe=One-Click",
+      });
+      expect(oneClick.status).toBe(200);
+      expect(await u.stores.invitations.isSuppressed("leaver@example.com")).toBe(true);
 
-    const other = await h.createCampaign({ delayDays: 0, throttleDays: 0 });
-    expect(await h.postPurchases(other.id, [{ orderId: "u-2", email: "Leaver@Example.com" }])).toEqual([
-      { orderId: "u-2", status: "suppressed" },
-    ]);
-    // The follow-up scheduled before the unsubscribe is skipped when it falls due.
-    const followUp = (await h.stores.invitations.findDue(new Date(Date.now() + 40 * 86_400_000), 100)).find(
-      (entry) => entry.action === "send",
-    );
-    expect(followUp).toBeDefined();
-    await h.deliver();
-    expect(await h.inbox({ to: "leaver@example.com" })).toHaveLength(1);
+      const other = await u.createCampaign({ delayDays: 0, throttleDays: 0 });
+      expect(await u.postPurchases(other.id, [{ orderId: "u-2", email: "Leaver@Example.com" }])).toEqual([
+        { orderId: "u-2", status: "suppressed" },
+      ]);
+
+      // The follow-up scheduled before the unsubscribe is skipped when it falls due.
+      const invitations = await Promise.all(
+        (await u.stores.purchases.tokensOf(campaign.id)).map((token) => u.stores.invitations.get(token)),
+      );
+      const followUp = invitations.find((i) => i?.orderId === "u-1" && i.kind === "followUp");
+      if (!followUp) throw new Error("no follow-up invitation was scheduled");
+      expect(followUp).toMatchObject({ campaignId: campaign.id, status: "scheduled" });
+      clock.advance({ days: 31 });
+      expect(clock.now().toISOString() > followUp.sendAt).toBe(true);
+      await u.deliver();
+      expect(await u.stores.invitations.get(followUp.token)).toMatchObject({
+        campaignId: campaign.id,
+        orderId: "u-1",
+        kind: "followUp",
+        status: "skipped",
+        skipReason: "suppressed",
+        nextAction: null,
+      });
+      expect(await u.inbox({ to: "leaver@example.com" })).toHaveLength(1);
+      expect(await u.inbox()).toHaveLength(1);
+    } finally {
+      await u.close();
+    }
   });
 
   it("reports a purchase inside another survey's throttle window as throttled", async () => {
@@ -288,18 +312,40 @@ describe("purchases become emails", () => {
   });
 
   it("holds emails of a paused campaign and refuses purchases for an archived one", async () => {
-    const campaign = await h.createCampaign({ delayDays: 0 });
-    await h.api("PATCH", `/v1/campaigns/${campaign.id}`, { status: "paused" });
-    await h.postPurchases(campaign.id, [{ orderId: "p-1", email: "paused@example.com" }]);
-    await h.deliver();
-    expect(await h.inbox({ to: "paused@example.com" })).toHaveLength(0);
-    const archived = await h.api("PATCH", `/v1/campaigns/${campaign.id}`, { status: "archived" });
-    expect(archived.status).toBe(200);
-    const refused = await h.api("POST", `/v1/campaigns/${campaign.id}/purchases`, {
-      orderId: "p-2",
-      email: "x@example.com",
-    });
-    expect(refused.status).toBe(409);
+    // Its own harness on a clock it moves: a paused campaign's emails are looked at again an hour later.
+    const clock = manualClock("2026-10-01T09:00:00.000Z");
+    const p = await startDeliveryHarness({ clock: clock.now });
+    try {
+      const campaign = await p.createCampaign({ delayDays: 0 });
+      const paused = await p.api("PATCH", `/v1/campaigns/${campaign.id}`, { status: "paused" });
+      expect(paused.status, paused.text).toBe(200);
+      await p.postPurchases(campaign.id, [{ orderId: "p-1", email: "paused@example.com" }]);
+      await p.deliver();
+      expect(await p.inbox({ to: "paused@example.com" })).toHaveLength(0);
+
+      const active = await p.api("PATCH", `/v1/campaigns/${campaign.id}`, { status: "active" });
+      expect(active.status, active.text).toBe(200);
+      clock.advance({ minutes: PAUSED_RECHECK_MINUTES + 1 });
+      await p.deliver();
+      const inbox = await p.inbox({ to: "paused@example.com" });
+      expect(inbox).toHaveLength(1);
+      expect(await p.stores.invitations.get(p.linksIn(inbox[0] as never).token)).toMatchObject({
+        campaignId: campaign.id,
+        orderId: "p-1",
+        status: "sent",
+      });
+
+      const other = await p.createCampaign({ delayDays: 0 });
+      const archived = await p.api("PATCH", `/v1/campaigns/${other.id}`, { status: "archived" });
+      expect(archived.status, archived.text).toBe(200);
+      const refused = await p.api("POST", `/v1/campaigns/${other.id}/purchases`, {
+        orderId: "p-2",
+        email: "x@example.com",
+      });
+      expect(refused.status).toBe(409);
+    } finally {
+      await p.close();
+    }
   });
 
   it("suppresses permanently bounced and complaining addresses from SES events", async () => {
@@ -388,20 +434,38 @@ describe("reminders", () => {
 
 describe("faults", () => {
   it.each([
-    ["retried inside one send by the SDK", 3, 6],
-    ["outlasting the SDK's retries, so the queue retries the message", 5, 2],
+    ["retried inside one send by the SDK", 3, 6, 0],
+    // Two attempts fail, the message goes back to the queue once; its redelivery is throttled once more
+    // and the SDK's retry gets it through.
+    ["outlasting the SDK's retries, so the queue retries the message", 3, 2, 1],
   ])(
     "SES throttling %s delays the email without losing or doubling it",
-    async (_case, failures, maxAttempts) => {
+    async (_case, failures, maxAttempts, queueRetries) => {
       let throttled = 0;
       const proxy = await startFaultProxy("", () => (throttled++ < failures ? sesThrottling() : undefined));
       const h = await startDeliveryHarness({ sesEndpoint: proxy.url, sesMaxAttempts: maxAttempts });
+      // The sender logs each message that fails (and goes back to the queue) as a JSON line on stderr.
+      const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      const throttledFailures = () =>
+        errors.mock.calls.flatMap(([line]) => {
+          try {
+            const entry = JSON.parse(String(line)) as { message?: unknown; error?: unknown };
+            return entry.message === "delivery message failed" &&
+              typeof entry.error === "string" &&
+              entry.error.startsWith("TooManyRequestsException")
+              ? [entry]
+              : [];
+          } catch {
+            return [];
+          }
+        });
       try {
         proxy.target.url = h.sesUrl;
         const campaign = await h.createCampaign({ delayDays: 0 });
         await h.postPurchases(campaign.id, [{ orderId: "slow-1", email: "throttled-ses@example.com" }]);
         await h.deliver();
         expect(proxy.requests()).toBe(failures + 1);
+        expect(throttledFailures()).toHaveLength(queueRetries);
         const inbox = await h.inbox({ to: "throttled-ses@example.com" });
         expect(inbox).toHaveLength(1);
         const invitation = await h.stores.invitations.get(h.linksIn(inbox[0] as never).token);
@@ -410,6 +474,7 @@ describe("faults", () => {
         await h.deliver();
         expect(await h.inbox({ to: "throttled-ses@example.com" })).toHaveLength(1);
       } finally {
+        errors.mockRestore();
         await h.close();
         await proxy.close();
       }
