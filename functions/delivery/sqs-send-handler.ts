@@ -21,7 +21,9 @@ export function createSendHandler(deps: SendDependencies) {
       } catch (error) {
         log("error", "delivery message failed", {
           messageId: record.messageId,
+          // "Name: message" first, as operators and tests search it; the stack after, for the cause.
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
         });
         batchItemFailures.push({ itemIdentifier: record.messageId });
         countMetric("SendsFailed");

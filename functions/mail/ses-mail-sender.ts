@@ -1,13 +1,14 @@
 import { SESv2Client, type SESv2ClientConfig, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { formatFromAddress, MailRejectedError, type MailSender, type OutgoingEmail } from "./mail-sender";
 
-/** Errors after which the same message can never succeed. */
-const PERMANENT = new Set([
-  "MessageRejected",
-  "MailFromDomainNotVerifiedException",
-  "BadRequestException",
-  "NotFoundException",
-]);
+/**
+ * Errors about this one message, after which it can never succeed: it is given up, and the others go
+ * on. Errors about the sender's own setup (an unverified MAIL FROM domain, a missing configuration
+ * set, a paused account) are not here on purpose: they would fail every message alike, so they are
+ * thrown as transient, the queue retries them, and past its receive limit they land in the dead-letter
+ * queue, whose alarm tells the operator. Giving them up would silently skip every survey.
+ */
+const PERMANENT = new Set(["MessageRejected", "BadRequestException"]);
 
 export type SesMailSenderOptions = {
   /** The verified address mail is sent from. */

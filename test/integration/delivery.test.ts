@@ -481,6 +481,32 @@ describe("faults", () => {
     },
   );
 
+  it("does not give up invitations over an SES setup error: the message retries into the dead-letter queue", async () => {
+    // A configuration set that does not exist fails every send alike: it is the operator's to fix.
+    const proxy = await startFaultProxy("", () => ({
+      kind: "SesSetup",
+      status: 404,
+      headers: { "content-type": "application/json", "x-amzn-errortype": "NotFoundException" },
+      body: JSON.stringify({ message: "Configuration set <nps> does not exist." }),
+    }));
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const h = await startDeliveryHarness({ sesEndpoint: proxy.url, queue: new LocalWorkQueue(2) });
+    try {
+      proxy.target.url = h.sesUrl;
+      const campaign = await h.createCampaign({ delayDays: 0 });
+      await h.postPurchases(campaign.id, [{ orderId: "setup-1", email: "setup@example.com" }]);
+      await h.deliver();
+      expect(h.queue.deadLetters).toHaveLength(1);
+      const [token = ""] = await h.stores.purchases.tokensOf(campaign.id);
+      expect(await h.stores.invitations.get(token)).toMatchObject({ status: "scheduled", skipReason: null });
+      expect(logged).toHaveBeenCalledTimes(2);
+    } finally {
+      logged.mockRestore();
+      await h.close();
+      await proxy.close();
+    }
+  });
+
   it("waits out a busy table after sending: the mark is retried, one email goes out, counted once", async () => {
     let conflicts = 0;
     const h = await startDeliveryHarness({
