@@ -29,14 +29,22 @@ export const answerOf = (i: number): Answer => ({
   comment: i % 10 === 0 ? `Answer ${i}: the parcel came a day late but the product is fine.` : null,
 });
 
+/** Answers per path sent before the timed runs. */
+const WARMUP = 20;
+
+/** Sent invitations item 1 answers: the warm-up and every level, once over HTTP and once raw. */
+export function invitationsNeeded(levels: readonly { answers: number }[]): number {
+  return levels.reduce((n, level) => n + 2 * level.answers, 2 * WARMUP);
+}
+
 export async function runIngestionBench(
   stack: LocalStack,
   meter: UsageMeter,
   pool: readonly Invitation[],
   options: { levels: readonly { clients: number; answers: number }[]; pageViews: number },
 ): Promise<IngestionResult> {
-  const warmup = 20;
-  const wanted = options.levels.reduce((n, level) => n + 2 * level.answers, 2 * warmup);
+  const warmup = WARMUP;
+  const wanted = invitationsNeeded(options.levels);
   if (pool.length < wanted) {
     throw new Error(`item 1 needs ${wanted} sent invitations and has ${pool.length}: raise --invitations`);
   }

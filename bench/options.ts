@@ -1,3 +1,4 @@
+import { invitationsNeeded } from "./ingestion-bench";
 /** The command line of `npm run bench`. */
 export type BenchOptions = {
   readonly quick: boolean;
@@ -24,8 +25,10 @@ export const USAGE = `Usage: npm run bench [-- options]
 
   --quick            small sizes, a smoke run in under a minute
   --json <file>      also write the raw results to <file> as JSON
-  --answers <n>      answers in the large campaign of the results benchmark (default 100000; quick 2000)
-  --invitations <n>  due invitations in the delivery benchmark (default 10000; quick 400)
+  --answers <n>      answers in the large campaign of the results benchmark (default 100000; quick 2000;
+                     at least 100; the small campaign has at most a tenth of it)
+  --invitations <n>  due invitations in the delivery benchmark (default 10000; quick 400); item 1
+                     answers some of them, so it must be at least what item 1 needs (8640; quick 400)
   --help             this text`;
 
 export class UsageError extends Error {}
@@ -50,17 +53,18 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
     };
     if (arg === "--quick") quick = true;
     else if (arg === "--json") jsonFile = value();
-    else if (arg === "--answers") answers = count(10);
+    else if (arg === "--answers") answers = count(100);
     else if (arg === "--invitations") invitations = count(100);
     else if (arg === "--help" || arg === "-h") return "help";
     else throw new UsageError(`unknown option ${arg}`);
   }
   const large = answers ?? (quick ? 2_000 : 100_000);
-  return {
+  const parsed: BenchOptions = {
     quick,
     jsonFile,
     answers: large,
-    smallAnswers: Math.min(quick ? 100 : 1_000, large),
+    // At most a tenth of the large campaign: item 2's ratio compares campaigns of different sizes.
+    smallAnswers: Math.min(quick ? 100 : 1_000, Math.floor(large / 10)),
     invitations: invitations ?? (quick ? 400 : 10_000),
     singlePurchases: quick ? 40 : 300,
     ingestion: quick
@@ -78,4 +82,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
     resultsCalls: quick ? 10 : 30,
     coldStartRuns: quick ? 3 : 7,
   };
+  // Item 1 answers sent invitations from item 3's pool: say so now, not after minutes of item 3.
+  const needed = invitationsNeeded(parsed.ingestion);
+  if (parsed.invitations < needed) {
+    throw new UsageError(
+      `--invitations must be at least ${needed} at these sizes (item 1 answers that many)`,
+    );
+  }
+  return parsed;
 }
