@@ -72,6 +72,7 @@ import { fileURLToPath } from "node:url";
 import type { Environment } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { RETENTION_DAYS_RANGE } from "../functions/domain/retention";
 import * as z from "../functions/domain/zod";
 
 /** The stage used when none is given; the only stage allowed to run on placeholder values. */
@@ -173,11 +174,8 @@ const RETENTION_VALUES: readonly number[] = Object.values(RetentionDays).filter(
 /** Bounds of sendConcurrency: Lambda's minimum for an SQS event source; a ceiling against typos. */
 export const SEND_CONCURRENCY_RANGE = { min: 2, max: 50, default: 2 } as const;
 
-/**
- * Bounds of retentionDays. The minimum outlives a whole survey cycle (second touch 90 days after the
- * purchase, a reminder, time to answer); the maximum (ten years) guards against typos.
- */
-export const RETENTION_DAYS_RANGE = { min: 180, max: 3650, default: 730 } as const;
+// Bounds of retentionDays: defined with the retention rules, also read by `npm run reconcile`.
+export { RETENTION_DAYS_RANGE };
 
 /** A client name: it becomes part of the stack name and of a file name, so nothing else is allowed. */
 const CLIENT_PATTERN = /^[a-z][a-z0-9-]{0,29}$/;

@@ -3,7 +3,11 @@
 import { parseArgs } from "node:util";
 import type { Counters } from "../functions/domain/counters";
 import { CAMPAIGN_ID_PATTERN } from "../functions/domain/ids";
-import { DEFAULT_RETENTION_DAYS, firstFullyRetainedDay } from "../functions/domain/retention";
+import {
+  DEFAULT_RETENTION_DAYS,
+  firstFullyRetainedDay,
+  RETENTION_DAYS_RANGE,
+} from "../functions/domain/retention";
 import { type Reconciliation, reconcileCampaign } from "../functions/results/reconcile-campaign";
 import { createDocumentClient } from "../functions/store/dynamo-client";
 import { createStores } from "../functions/store/stores";
@@ -54,9 +58,11 @@ async function main(args: string[]): Promise<number> {
   let retentionDays = DEFAULT_RETENTION_DAYS;
   try {
     if (values["retention-days"] !== undefined) {
-      if (!/^\d{1,5}$/.test(values["retention-days"]) || Number(values["retention-days"]) < 1) {
+      const { min, max } = RETENTION_DAYS_RANGE;
+      const days = Number(values["retention-days"]);
+      if (!/^\d{1,5}$/.test(values["retention-days"]) || days < min || days > max) {
         throw new UsageError(
-          "--retention-days must be a whole number of days, as the stack's retentionDays.",
+          `--retention-days must be a whole number of days from ${min} to ${max}, as the stack's retentionDays.`,
         );
       }
       retentionDays = Number(values["retention-days"]);

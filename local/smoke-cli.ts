@@ -99,6 +99,12 @@ function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): Options | "he
         `--url must be the API's http(s) base URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com, not '${printable(raw.slice(0, 100))}'.`,
       );
     }
+    // The API key travels in a header: in clear text only to this machine.
+    if (parsed.protocol === "http:" && !["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)) {
+      throw new UsageError(
+        `--url must use https for a deployed API (the API key would cross the network in clear text): ${printable(raw.slice(0, 100))}`,
+      );
+    }
     url = `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, "");
   }
 

@@ -7,6 +7,12 @@
  * stay exact) and suppressions (an unsubscribe must keep protecting the address) never expire.
  */
 export const DEFAULT_RETENTION_DAYS = 730;
+
+/**
+ * Bounds of retentionDays. The minimum outlives a whole survey cycle (second touch 90 days after the
+ * purchase, a reminder, time to answer); the maximum (ten years) guards against typos.
+ */
+export const RETENTION_DAYS_RANGE = { min: 180, max: 3650, default: DEFAULT_RETENTION_DAYS } as const;
 /** The per-person throttle record must outlive the longest throttle window (365 days). */
 const LONGEST_THROTTLE_DAYS = 365;
 

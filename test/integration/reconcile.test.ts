@@ -305,6 +305,7 @@ describe("reconcile", () => {
       ["an unknown option", ["cmp_AAAAAAAAAAAAAAAA", "--repair"]],
       ["--region without --table", ["cmp_AAAAAAAAAAAAAAAA", "--region", "eu-west-1"]],
       ["an endpoint that is not a URL", ["cmp_AAAAAAAAAAAAAAAA", "--endpoint", "not a url"]],
+      ["a retention outside the stack's range", ["cmp_AAAAAAAAAAAAAAAA", "--retention-days", "30"]],
     ])("prints usage and exits 2 for %s", async (_, args) => {
       const result = await reconcileCli(args);
       expectUsageError(result);

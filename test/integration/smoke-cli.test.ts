@@ -188,6 +188,8 @@ describe("npm run smoke", () => {
     [["--url", "http://127.0.0.1:3000", "--key", "k", "--email", "nobody"]],
     [["--url", "http://127.0.0.1:3000", "--key", "k", "extra"]],
     [["--url", "http://127.0.0.1:3000", "--key", "k", "--unknown"]],
+    // The key would cross the network in clear text.
+    [["--url", "http://api.example.com", "--key", "k"]],
   ])("prints usage and exits 2 for %j", async (args) => {
     const result = await smoke(args);
     expectUsageError(result);
