@@ -230,25 +230,24 @@ export type ResultsQuery = { from: string; to: string; segment: string | null; i
 
 /**
  * Validates a results query (as the query-string record) and fills its defaults: `to` is today (UTC),
- * `from` is 29 days before `to` (the last 30 days, both ends included). Returns the first offending
- * field as an error detail instead when the query is invalid: an unknown parameter, a malformed value,
- * `from` after `to`, or a range longer than MAX_RANGE_DAYS (reported on `from`).
+ * `from` is 29 days before `to` (the last 30 days, both ends included). Returns the error details
+ * instead when the query is invalid: every unknown parameter and malformed value; once those are
+ * fine, `from` after `to` or a range longer than MAX_RANGE_DAYS (reported on `from`).
  */
-export function resolveResultsQuery(query: unknown, now: Date): ResultsQuery | ErrorDetail {
+export function resolveResultsQuery(query: unknown, now: Date): ResultsQuery | ErrorDetail[] {
   const parsed = resultsQuerySchema.safeParse(query);
-  if (!parsed.success) {
-    const [first] = describeIssues(parsed.error.issues);
-    return first ?? { field: "(query)", message: "is not a valid results query" };
-  }
+  if (!parsed.success) return describeIssues(parsed.error.issues);
   const to = parsed.data.to ?? now.toISOString().slice(0, 10);
   const from = parsed.data.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  if (from > to) return { field: "from", message: `must not be after to (${to})` };
+  if (from > to) return [{ field: "from", message: `must not be after to (${to})` }];
   const days = (mustParseDay(to) - mustParseDay(from)) / DAY_MS + 1;
   if (days > MAX_RANGE_DAYS) {
-    return {
-      field: "from",
-      message: `the range from..to must span at most ${MAX_RANGE_DAYS} days (this one spans ${days})`,
-    };
+    return [
+      {
+        field: "from",
+        message: `the range from..to must span at most ${MAX_RANGE_DAYS} days (this one spans ${days})`,
+      },
+    ];
   }
   return { from, to, segment: parsed.data.segment ?? null, interval: parsed.data.interval };
 }

@@ -1,9 +1,9 @@
 import type { Hono } from "hono";
 import type { Campaign } from "../domain/campaign";
-import { ValidationError } from "../domain/errors";
 import { resolveResultsQuery, segmentsOf, summarize } from "../domain/results";
 import { OVERALL } from "../store/keys";
 import type { ResultsStore } from "../store/results-store";
+import { invalid } from "./validation";
 
 export type ResultsRouteDependencies = {
   readonly results: ResultsStore;
@@ -20,9 +20,9 @@ export function registerResultsRoutes(app: Hono, deps: ResultsRouteDependencies)
   app.get("/v1/campaigns/:campaignId/results", async (c) => {
     const { campaign } = await deps.loadCampaign(c.req.param("campaignId"));
     const query = resolveResultsQuery(c.req.query(), (deps.clock ?? (() => new Date()))());
-    if ("field" in query) throw new ValidationError(`The query is not valid: ${query.field}.`, [query]);
+    if (Array.isArray(query)) throw invalid("query", query);
     if (query.segment !== null && !campaign.segmentBy.includes(query.segment)) {
-      throw new ValidationError("The query is not valid: segment.", [
+      throw invalid("query", [
         {
           field: "segment",
           message: `must be one of the campaign's segmentBy properties (${campaign.segmentBy.join(", ") || "none set"})`,

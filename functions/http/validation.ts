@@ -1,6 +1,11 @@
 import type { Context } from "hono";
 import { describeIssues } from "../domain/describe-issues";
-import { MalformedBodyError, UnsupportedMediaTypeError, ValidationError } from "../domain/errors";
+import {
+  type ErrorDetail,
+  MalformedBodyError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "../domain/errors";
 import type * as z from "../domain/zod";
 
 type Schema<T> = z.ZodMiniType<T>;
@@ -9,9 +14,13 @@ type Schema<T> = z.ZodMiniType<T>;
 export function parseWith<T>(schema: Schema<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details = describeIssues(result.error.issues);
+  throw invalid(what, describeIssues(result.error.issues));
+}
+
+/** The 400 for `details` about the `what` (e.g. "query"): its message names each offending field. */
+export function invalid(what: string, details: readonly ErrorDetail[]): ValidationError {
   const fields = [...new Set(details.map((d) => d.field))].join(", ");
-  throw new ValidationError(`The ${what} is not valid: ${fields}.`, details);
+  return new ValidationError(`The ${what} is not valid: ${fields}.`, details);
 }
 
 /** Reads a JSON body: 415 unless it is declared JSON, 400 unless it parses. */

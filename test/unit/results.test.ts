@@ -305,9 +305,18 @@ describe("resolveResultsQuery", () => {
   for (const [name, query, field, message] of invalid) {
     it(`refuses ${name}, naming the field`, () => {
       const result = resolveResultsQuery(query, now);
-      expect(result).toMatchObject({ field, message: expect.stringMatching(message) });
+      expect(result).toEqual([{ field, message: expect.stringMatching(message) }]);
     });
   }
+
+  it("names every malformed parameter at once", () => {
+    const result = resolveResultsQuery({ from: "x", interval: "year", limit: "10" }, now);
+    expect(Array.isArray(result) ? result.map((d) => d.field).sort() : result).toEqual([
+      "from",
+      "interval",
+      "limit",
+    ]);
+  });
 
   it("accepts a segment of exactly 64 characters", () => {
     expect(resolveResultsQuery({ segment: "a".repeat(64) }, now)).toMatchObject({ segment: "a".repeat(64) });
