@@ -9,9 +9,19 @@ export const localeSchema = z.enum(LOCALES);
 export type Locale = z.infer<typeof localeSchema>;
 export const campaignStatusSchema = z.enum(CAMPAIGN_STATUSES);
 
-// Control characters are refused in one-line text: they would break email headers (CR/LF) or pages.
+/**
+ * Text without control characters (so a single line): names, subjects, purchase fields. They would
+ * break email headers (CR/LF) or pages.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+export const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+
+/**
+ * A purchase property's name. segmentBy and the results query's `segment` use the same rule, so any
+ * property a purchase may carry is one a campaign may segment by.
+ */
+export const PROPERTY_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const MULTI_LINE = /^[^\u0000-\u0009\u000b-\u001f\u007f]*$/;
 
@@ -41,7 +51,7 @@ export const attributeSchema = z.strictObject({
 
 const propertyName = z
   .string()
-  .check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, '_', '.' or '-'"));
+  .check(z.regex(PROPERTY_NAME, "must be 1-64 letters, digits, '_', '.' or '-'"));
 
 const unique = <T>(items: readonly T[], by: (item: T) => string): boolean =>
   new Set(items.map(by)).size === items.length;

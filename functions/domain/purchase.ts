@@ -1,5 +1,4 @@
-import type { CampaignSettings, Locale } from "./campaign";
-import { localeSchema } from "./campaign";
+import { type CampaignSettings, type Locale, localeSchema, PROPERTY_NAME, SINGLE_LINE } from "./campaign";
 import * as z from "./zod";
 
 /** A purchase as the order system posts it (../shared/API.md, Purchases). */
@@ -8,11 +7,8 @@ const DAY_MS = 86_400_000;
 /** Older purchases are refused: a back-fill of last year's orders should not mail every customer at once. */
 export const MAX_PURCHASE_AGE_DAYS = 365;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
-
 const propertyValue = z.union([
-  z.string().check(z.maxLength(200), z.regex(NO_CONTROL, "must not contain control characters")),
+  z.string().check(z.maxLength(200), z.regex(SINGLE_LINE, "must not contain control characters")),
   z.number(),
   z.boolean(),
 ]);
@@ -20,21 +16,17 @@ const propertyValue = z.union([
 export const purchaseSchema = z.strictObject({
   orderId: z
     .string()
-    .check(z.minLength(1), z.maxLength(200), z.regex(NO_CONTROL, "must not contain control characters")),
+    .check(z.minLength(1), z.maxLength(200), z.regex(SINGLE_LINE, "must not contain control characters")),
   email: z.string().check(z.trim(), z.maxLength(254), z.email("must be an email address")),
   name: z.optional(
-    z.nullable(z.string().check(z.trim(), z.maxLength(200), z.regex(NO_CONTROL, "must be a single line"))),
+    z.nullable(z.string().check(z.trim(), z.maxLength(200), z.regex(SINGLE_LINE, "must be a single line"))),
   ),
   locale: z.optional(localeSchema),
   purchasedAt: z.optional(z.iso.datetime({ offset: true })),
   properties: z.optional(
     z
       .record(
-        z
-          .string()
-          .check(
-            z.regex(/^[A-Za-z0-9_.-]{1,64}$/, "property names are 1-64 letters, digits, '_', '.' or '-'"),
-          ),
+        z.string().check(z.regex(PROPERTY_NAME, "property names are 1-64 letters, digits, '_', '.' or '-'")),
         propertyValue,
       )
       .check(z.refine((record) => Object.keys(record).length <= 30, "must have at most 30 properties")),

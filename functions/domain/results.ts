@@ -1,3 +1,4 @@
+import { PROPERTY_NAME } from "./campaign";
 import { type Counters, combineCounters, emptyCounters, isZero } from "./counters";
 import { describeIssues } from "./describe-issues";
 import type { ErrorDetail } from "./errors";
@@ -219,7 +220,7 @@ export const resultsQuerySchema = z.strictObject({
   from: z.optional(dateParam),
   to: z.optional(dateParam),
   segment: z.optional(
-    z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, '_', '.' or '-'")),
+    z.string().check(z.regex(PROPERTY_NAME, "must be 1-64 letters, digits, '_', '.' or '-'")),
   ),
   interval: z._default(z.enum(INTERVALS), "day"),
 });
