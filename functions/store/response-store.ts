@@ -108,9 +108,10 @@ export class ResponseStore {
   /**
    * One page of a campaign's responses, newest first (by first answer), optionally within UTC days
    * `from`..`to` (inclusive, `YYYY-MM-DD`) and scores `minScore`..`maxScore`. Score filters drop rows
-   * after DynamoDB reads them, so this keeps querying until it holds `limit` rows or the index ends: a
-   * page is only short when it is the last, and `nextCursor` is null exactly then. The cursor names the
-   * last row returned and resumes only this campaign's listing within the same days.
+   * after DynamoDB reads them, so this keeps querying until it holds `limit` rows or the index ends, up
+   * to LIST_QUERIES_MAX queries: a page is short when it is the last (`nextCursor` null exactly then),
+   * or when a filter skipped that many rows (then it may even be empty, and `nextCursor` goes on). The
+   * cursor names the last row read and resumes only this campaign's listing within the same days.
    */
   async list(
     campaignId: string,
@@ -122,8 +123,19 @@ export class ResponseStore {
     let startKey = decodeResponseCursor(cursor, range);
     const scored = filter.minScore !== undefined || filter.maxScore !== undefined;
     const rows: Record<string, unknown>[] = [];
+    let queries = 0;
     // One row past the page tells whether another page exists, so the last page never comes back empty.
     while (rows.length <= limit) {
+      if (queries++ === LIST_QUERIES_MAX && startKey) {
+        // A score filter that matches almost nothing would otherwise read the whole campaign in one
+        // request (and outrun Lambda's timeout): answer what was found, and where to go on from.
+        return {
+          items: rows.map(toListedResponse),
+          nextCursor: encodeCursor(
+            Object.fromEntries(listingCursorAttributes.map((a) => [a, startKey?.[a]])),
+          ),
+        };
+      }
       const wanted = limit + 1 - rows.length;
       const result = await this.db.send(
         new QueryCommand({
@@ -266,6 +278,8 @@ export type ListedResponse = Answer &
 
 /** DynamoDB reads at most this many items per query call; filtered reads at least the minimum. */
 const LIST_READ_MAX = 1000;
+/** Queries one page may take (at most 20,000 items read) before it answers short, with a cursor. */
+const LIST_QUERIES_MAX = 20;
 const LIST_FILTERED_READ_MIN = 100;
 
 type ResponseRange = { campaignId: string; partition: string; lower?: string; upper?: string };
