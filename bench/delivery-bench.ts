@@ -1,9 +1,13 @@
-import { DEFAULT_DISPATCH, dispatchDueInvitations } from "../functions/delivery/dispatch-due-invitations";
-import type { PurchaseResult } from "../functions/delivery/schedule-purchases";
-import { createSendHandler } from "../functions/delivery/sqs-send-handler";
-import type { DeliveryMessage, WorkQueue } from "../functions/delivery/work-queue";
 import type { Campaign } from "../functions/domain/campaign";
-import type { Invitation } from "../functions/domain/invitation";
+import { systemClock } from "../functions/domain/clock";
+import type { DeliveryMessage, Invitation } from "../functions/domain/invitation";
+import type { PurchaseResult } from "../functions/domain/purchase";
+import { createSendQueueHandler } from "../functions/events/send-queue";
+import {
+  DEFAULT_DISPATCH,
+  dispatchDueInvitations,
+  type WorkQueue,
+} from "../functions/use-cases/dispatch-due-invitations";
 import { SEND_CONCURRENCY_RANGE } from "../lib/config";
 import { LocalWorkQueue } from "../local/delivery-loop";
 import type { LocalStack } from "./local-stack";
@@ -74,7 +78,7 @@ export async function runDeliveryBench(
     if (other) throw new Error(`a purchase was not scheduled: ${JSON.stringify(other)}`);
   };
 
-  // The order system's way per DESIGN.md: one purchase per request; one at a time, as one Lambda
+  // The order system's usual way: one purchase per request; one at a time, as one Lambda
   // instance serves them, so their run time is a fair proxy for the function's duration.
   const single = Math.min(options.singlePurchases, options.invitations);
   let started = performance.now();
@@ -130,7 +134,11 @@ export async function runDeliveryBench(
   await meter.measure("dispatch", async () => {
     for (;;) {
       const begin = performance.now();
-      const queued = await dispatchDueInvitations(stack.stores.invitations, sqs, new Date());
+      const queued = await dispatchDueInvitations({
+        invitations: stack.stores.invitations,
+        queue: sqs,
+        clock: systemClock,
+      });
       meter.invoked("dispatch", performance.now() - begin);
       runs++;
       dispatched += queued;
@@ -141,7 +149,7 @@ export async function runDeliveryBench(
 
   // Send: the send function's handler, `senders` at a time, each taking a batch of 10 from the queue.
   const senders = SEND_CONCURRENCY_RANGE.default;
-  const handler = createSendHandler({ ...stack.stores, mail: stack.mail, publicBaseUrl: stack.baseUrl });
+  const handler = createSendQueueHandler(stack.sendPorts);
   let emails = 0;
   let batchMs = 0;
   let batchMessages = 0;

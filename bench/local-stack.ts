@@ -1,27 +1,17 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { serve } from "@hono/node-server";
-import type { MailSender } from "../functions/mail/mail-sender";
-import { SesMailSender } from "../functions/mail/ses-mail-sender";
-import { ensureTable } from "../functions/store/create-table";
-import { createDocumentClient, createDynamoClient } from "../functions/store/dynamo-client";
-import { createStores, type Stores } from "../functions/store/stores";
-import { type DynamoDbLocal, startDynamoDbLocal } from "../local/dynamodb-local";
-import { closeServer } from "../local/http-server";
-import { createLocalFetch, isSurveyPath } from "../local/local-app";
-import { LocalSetupError } from "../local/local-errors";
-import { freePort } from "../local/ports";
-import { type SesLocal, startSesLocal } from "../local/ses-local";
+import type { Stores } from "../functions/store/stores";
+import type { SendPorts } from "../functions/use-cases/send-invitation";
+import { isSurveyPath } from "../local/local-app";
+import { startLocalRuntime } from "../local/runtime";
 import type { UsageMeter } from "./usage-meter";
 
 /**
- * The local runtime as `npm start` wires it, for the benchmark: in-memory DynamoDB Local with the
- * stack's table, the SES emulator, and the API and survey apps on one origin served by
- * @hono/node-server. Each HTTP request counts as one API Gateway request and one invocation of the
- * function that serves its path (api or survey), timed in this process; every store shares one
- * DynamoDB client with the usage meter's middleware; the mail sender counts what SES accepted.
+ * The local runtime as `npm start` assembles it (local/runtime.ts), for the benchmark: in-memory
+ * DynamoDB Local with the stack's table, the SES emulator, and the API and survey apps on one origin.
+ * Each HTTP request counts as one API Gateway request and one invocation of the function that serves
+ * its path (api or survey), timed in this process; the DynamoDB client carries the usage meter's
+ * middleware; the SES transport counts what SES accepted. Delivery runs only when the bench drives it.
  */
 export type LocalStack = {
   readonly dynamoEndpoint: string;
@@ -32,8 +22,8 @@ export type LocalStack = {
   readonly baseUrl: string;
   readonly sesUrl: string;
   readonly apiKey: string;
-  /** The product's SES sender pointed at the emulator, counting each accepted email. */
-  readonly mail: MailSender;
+  /** What the sender works with: the stores and the product's mailer through the emulator. */
+  readonly sendPorts: SendPorts;
   /** Calls the API with the key; `body` goes as JSON. Throws unless the status is `expect`. */
   api<T>(method: string, path: string, body: unknown, expect: number): Promise<T>;
   /** How many emails the SES emulator holds (`GET /store`). */
@@ -44,51 +34,30 @@ export type LocalStack = {
 export const BENCH_TABLE = "open-nps-bench";
 
 export async function startLocalStack(meter: UsageMeter): Promise<LocalStack> {
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const fn of stops.splice(0).reverse()) await fn().catch(() => undefined);
-  };
-  try {
-    const dynamo: DynamoDbLocal = await startDynamoDbLocal({ port: await freePort() });
-    stops.push(() => dynamo.stop());
-    const client = createDynamoClient({ endpoint: dynamo.endpoint });
-    await ensureTable(client, BENCH_TABLE);
-    meter.attach(client);
-    const db = createDocumentClient(client);
-    const stores = createStores(db, BENCH_TABLE);
-    const { apiKey } = await stores.apiKeys.create("benchmark");
-
-    const ses = await startSes();
-    stops.push(() => ses.stop());
-    // The emulator's URL names localhost; it listens on 127.0.0.1 only.
-    const sesUrl = `http://127.0.0.1:${new URL(ses.url).port}`;
-    const sender = new SesMailSender({ fromAddress: "surveys@example.com", endpoint: sesUrl });
-    const mail: MailSender = {
+  const runtime = await startLocalRuntime({
+    tableName: BENCH_TABLE,
+    deliveryIntervalMs: null,
+    onDynamoClient: (client) => meter.attach(client),
+    wrapTransport: (ses) => ({
       send: async (email) => {
-        const id = await sender.send(email);
+        const id = await ses.send(email);
         meter.count("sesMessages");
         return id;
       },
-    };
-
-    const app = createLocalFetch(stores);
-    const counted = async (request: Request): Promise<Response> => {
+    }),
+    wrapFetch: (app) => async (request) => {
       const fn = isSurveyPath(new URL(request.url).pathname) ? "survey" : "api";
       const started = performance.now();
       const response = await app(request);
       meter.invoked(fn, performance.now() - started);
       meter.count("apiRequests");
       return response;
-    };
-    const { server, baseUrl } = await new Promise<{ server: Server; baseUrl: string }>((resolve) => {
-      const started = serve({ fetch: counted, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
-        resolve({ server: started as Server, baseUrl: `http://127.0.0.1:${info.port}` }),
-      );
-    });
-    stops.push(() => closeServer(server));
-
+    },
+  });
+  try {
+    const { apiKey } = await runtime.stores.apiKeys.create("benchmark", new Date());
     const api = async <T>(method: string, path: string, body: unknown, expect: number): Promise<T> => {
-      const response = await fetch(`${baseUrl}${path}`, {
+      const response = await fetch(`${runtime.baseUrl}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${apiKey}`,
@@ -105,39 +74,19 @@ export async function startLocalStack(meter: UsageMeter): Promise<LocalStack> {
       }
       return (text ? JSON.parse(text) : null) as T;
     };
-
     return {
-      dynamoEndpoint: dynamo.endpoint,
-      tableName: BENCH_TABLE,
-      client,
-      db,
-      stores,
-      baseUrl,
-      sesUrl,
+      ...runtime,
       apiKey,
-      mail,
       api,
       sesStoreCount: async () => {
-        const response = await fetch(`${sesUrl}/store`);
+        const response = await fetch(`${runtime.sesUrl}/store`);
         if (!response.ok) throw new Error(`SES emulator GET /store answered ${response.status}`);
         const { emails } = (await response.json()) as { emails: unknown[] };
         return emails.length;
       },
-      stop,
     };
   } catch (error) {
-    await stop();
+    await runtime.stop();
     throw error;
-  }
-}
-
-/** The SES emulator on a free port; a port taken between choosing and binding gets another try. */
-async function startSes(): Promise<SesLocal> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startSesLocal({ port: await freePort() });
-    } catch (error) {
-      if (!(error instanceof LocalSetupError) || attempt >= 3) throw error;
-    }
   }
 }

@@ -1,8 +1,14 @@
 import type { Campaign } from "../functions/domain/campaign";
-import { answerCounters, type Counters, combineCounters, emptyCounters } from "../functions/domain/counters";
+import {
+  type AggregateTarget,
+  answerCounters,
+  type Counters,
+  combineCounters,
+  emptyCounters,
+  targetsFor,
+} from "../functions/domain/counters";
 import { newToken } from "../functions/domain/tokens";
 import { responseKey, responseListing } from "../functions/store/keys";
-import { type AggregateTarget, targetsFor } from "../functions/store/results-store";
 import { putInBulk } from "../test/support/bulk-write";
 import { REGIONS } from "./delivery-bench";
 import { answerOf } from "./ingestion-bench";
@@ -18,7 +24,7 @@ import type { UsageMeter } from "./usage-meter";
  * with the summed counters. Then `GET /v1/campaigns/{id}/results?from&to&segment=region` is called
  * alternately for both over HTTP, and its reads counted: read units and items read by the usage meter
  * (every read of the call: API key, campaign, aggregate queries) and by ResultsStore.consumedReadUnits
- * (the aggregate queries alone), with the call's latency. DESIGN.md: the ratio must be ~1.
+ * (the aggregate queries alone), with the call's latency. The ratio must be ~1: reads do not grow with answers.
  */
 export type ResultsSide = {
   readonly answers: number;

@@ -1,14 +1,14 @@
 import type { SQSRecord } from "aws-lambda";
-import { dispatchDueInvitations } from "../functions/delivery/dispatch-due-invitations";
-import type { SendDependencies } from "../functions/delivery/send-due-invitation";
-import { createSendHandler } from "../functions/delivery/sqs-send-handler";
-import type { DeliveryMessage, WorkQueue } from "../functions/delivery/work-queue";
+import type { DeliveryMessage } from "../functions/domain/invitation";
+import { createSendQueueHandler } from "../functions/events/send-queue";
+import { type DispatchPorts, dispatchDueInvitations } from "../functions/use-cases/dispatch-due-invitations";
+import type { SendPorts } from "../functions/use-cases/send-invitation";
 
 /**
  * The local stand-in for SQS: messages in memory, a receive count per message, and a dead-letter list
  * once a message has failed `maxReceiveCount` times, as the queue on AWS is configured.
  */
-export class LocalWorkQueue implements WorkQueue {
+export class LocalWorkQueue {
   private readonly ready: { id: string; body: string; receiveCount: number }[] = [];
   readonly deadLetters: { id: string; body: string; receiveCount: number }[] = [];
   private nextId = 0;
@@ -30,7 +30,7 @@ export class LocalWorkQueue implements WorkQueue {
 
   /** Delivers up to `batchSize` messages to `handler` and settles them as SQS would. */
   async deliver(
-    handler: ReturnType<typeof createSendHandler>,
+    handler: ReturnType<typeof createSendQueueHandler>,
     batchSize = 10,
   ): Promise<{ delivered: number; failed: number }> {
     const batch = this.ready.splice(0, batchSize);
@@ -51,34 +51,37 @@ export class LocalWorkQueue implements WorkQueue {
 export type DeliveryLoop = { stop(): Promise<void>; runOnce(): Promise<void> };
 
 /**
- * The dispatch → send path of AWS, driven in-process: every `intervalMs` the dispatcher queues what is
- * due and the sender's own handler drains the queue, through the same code the Lambda functions run.
+ * The dispatch → send path of AWS, driven in-process: every `intervalMs` (never, when null) the
+ * dispatcher queues what is due and the sender's own handler drains the queue, through the same code
+ * the Lambda functions run.
  */
 export function startDeliveryLoop(
-  deps: SendDependencies,
-  options: { intervalMs?: number; queue?: LocalWorkQueue; onError?: (error: unknown) => void } = {},
+  ports: { readonly send: SendPorts; readonly dispatch: Omit<DispatchPorts, "queue"> },
+  options: { intervalMs: number | null; queue: LocalWorkQueue; onError?: (error: unknown) => void },
 ): DeliveryLoop {
-  const queue = options.queue ?? new LocalWorkQueue();
-  const handler = createSendHandler(deps);
-  const clock = deps.clock ?? (() => new Date());
+  const { queue } = options;
+  const handler = createSendQueueHandler(ports.send);
   let current: Promise<void> = Promise.resolve();
   let busy = false;
   let stopped = false;
 
   const runOnce = async () => {
-    await dispatchDueInvitations(deps.invitations, queue, clock());
+    await dispatchDueInvitations({ ...ports.dispatch, queue });
     while (queue.size > 0 && !stopped) await queue.deliver(handler);
   };
   // One pass at a time: a tick that finds the previous pass still running skips.
-  const timer = setInterval(() => {
-    if (busy || stopped) return;
-    busy = true;
-    current = runOnce()
-      .catch((error: unknown) => (options.onError ?? console.error)(error))
-      .finally(() => {
-        busy = false;
-      });
-  }, options.intervalMs ?? 1_000);
+  const timer =
+    options.intervalMs === null
+      ? undefined
+      : setInterval(() => {
+          if (busy || stopped) return;
+          busy = true;
+          current = runOnce()
+            .catch((error: unknown) => (options.onError ?? console.error)(error))
+            .finally(() => {
+              busy = false;
+            });
+        }, options.intervalMs);
   return {
     runOnce: async () => {
       await current;

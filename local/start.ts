@@ -1,19 +1,9 @@
 // `npm start`: the whole product on one machine with no AWS account — DynamoDB Local, the SES emulator
 // and the same Hono apps the Lambda functions run, on one origin. Ctrl-C stops all of it.
 import { mkdirSync } from "node:fs";
-import type { Server } from "node:http";
 import { join, relative } from "node:path";
-import { createAdaptorServer } from "@hono/node-server";
-import { readEnvironment, sendEnvironment } from "../functions/config";
-import { SesMailSender } from "../functions/mail/ses-mail-sender";
-import { ensureTable } from "../functions/store/create-table";
-import { createDocumentClient, createDynamoClient } from "../functions/store/dynamo-client";
-import { createStores } from "../functions/store/stores";
-import { startDeliveryLoop } from "./delivery-loop";
-import { startDynamoDbLocal } from "./dynamodb-local";
-import { closeServer, listenLocally } from "./http-server";
+import { readEnvironment, sendEnvironment } from "../functions/platform/environment";
 import { ensureLocalApiKey, type LocalApiKey } from "./local-api-key";
-import { createLocalFetch } from "./local-app";
 import {
   LOCAL_TABLE_NAME,
   localDirectory,
@@ -23,10 +13,9 @@ import {
 } from "./local-config";
 import { LocalSetupError } from "./local-errors";
 import { assertPortFree } from "./ports";
-import { startSesLocal } from "./ses-local";
+import { type LocalRuntime, startLocalRuntime } from "./runtime";
 
-/** What is running, in start order; stopped in reverse (HTTP server, SES emulator, DynamoDB Local). */
-const running: { name: string; stop: () => Promise<void> }[] = [];
+let runtime: LocalRuntime | undefined;
 let stopRequested = false;
 let stopped: Promise<void> | undefined;
 let startup: Promise<void> = Promise.resolve();
@@ -43,14 +32,34 @@ async function start(): Promise<void> {
   }
   const directory = localDirectory();
   mkdirSync(directory, { recursive: true });
-  console.log("Starting DynamoDB Local, the SES emulator and the API…");
-
-  const dynamo = await startDynamoDbLocal({
-    port: ports.DYNAMODB_PORT,
-    dataDirectory: join(directory, "dynamodb"),
+  // The configuration the send function reads on AWS, checked the same way.
+  const env = readEnvironment(sendEnvironment, {
+    TABLE_NAME: LOCAL_TABLE_NAME,
+    PUBLIC_BASE_URL: `http://localhost:${ports.PORT}`,
+    SENDER_ADDRESS: process.env.SENDER_ADDRESS ?? "surveys@example.com",
   });
-  running.push({ name: "DynamoDB Local", stop: dynamo.stop });
-  void dynamo.exited.then(({ code, signal }) => {
+  console.log("Starting DynamoDB Local, the SES emulator and the API…");
+  const keyFile = join(directory, "api-key");
+  let localKey: LocalApiKey | undefined;
+
+  runtime = await startLocalRuntime({
+    dynamoPort: ports.DYNAMODB_PORT,
+    dataDirectory: join(directory, "dynamodb"),
+    tableName: env.TABLE_NAME,
+    sesPort: ports.SES_PORT,
+    senderAddress: env.SENDER_ADDRESS,
+    port: ports.PORT,
+    publicBaseUrl: () => env.PUBLIC_BASE_URL,
+    retentionDays: env.RETENTION_DAYS,
+    beforeServing: async (stores, clock) => {
+      localKey = await ensureLocalApiKey(stores.apiKeys, keyFile, clock());
+    },
+    // The dispatch → send path, every second, through the handler code the Lambda functions run.
+    deliveryIntervalMs: 1_000,
+    onDeliveryError: (error) =>
+      console.error(`delivery: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  void runtime.dynamoExited.then(({ code, signal }) => {
     if (stopRequested) return;
     // Ctrl-C in a terminal reaches Java too (the JVM exits 130 on SIGINT, 143 on SIGTERM): that is a stop.
     if (signal === "SIGINT" || signal === "SIGTERM" || code === 130 || code === 143) return shutdown(0);
@@ -61,53 +70,13 @@ async function start(): Promise<void> {
   });
   if (stopRequested) return;
 
-  // The configuration the Lambda functions read, pointed at the local services.
-  process.env.TABLE_NAME = LOCAL_TABLE_NAME;
-  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-  process.env.PUBLIC_BASE_URL = `http://localhost:${ports.PORT}`;
-  process.env.SENDER_ADDRESS ??= "surveys@example.com";
-  process.env.SES_ENDPOINT = `http://127.0.0.1:${ports.SES_PORT}`;
-  const env = readEnvironment(sendEnvironment);
-  const client = createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
-  await ensureTable(client, env.TABLE_NAME);
-  const stores = createStores(createDocumentClient(client), env.TABLE_NAME, {
-    retentionDays: env.RETENTION_DAYS,
-  });
-  const keyFile = join(directory, "api-key");
-  const localKey = await ensureLocalApiKey(stores.apiKeys, keyFile);
-  if (stopRequested) return;
-
-  const ses = await startSesLocal({ port: ports.SES_PORT });
-  running.push({ name: "SES emulator", stop: ses.stop });
-  if (stopRequested) return;
-
-  const server = createAdaptorServer({ fetch: createLocalFetch(stores) }) as Server;
-  await listenLocally(server, ports.PORT, PORT_SETTINGS.PORT.service, "PORT");
-  running.push({ name: "HTTP server", stop: () => closeServer(server) });
-  if (stopRequested) return;
-
-  // The dispatch → send path, driven in-process every second through the same handler code the
-  // Lambda functions run, sending through the SES emulator.
-  const delivery = startDeliveryLoop(
-    {
-      ...stores,
-      publicBaseUrl: env.PUBLIC_BASE_URL,
-      mail: new SesMailSender({ fromAddress: env.SENDER_ADDRESS, endpoint: env.SES_ENDPOINT }),
-    },
-    {
-      onError: (error) =>
-        console.error(`delivery: ${error instanceof Error ? error.message : String(error)}`),
-    },
-  );
-  running.push({ name: "delivery loop", stop: delivery.stop });
-
   printBanner({
-    appUrl: `http://localhost:${ports.PORT}`,
-    sesUrl: ses.url,
-    dynamoEndpoint: dynamo.endpoint,
+    appUrl: env.PUBLIC_BASE_URL,
+    sesUrl: `http://localhost:${ports.SES_PORT}`,
+    dynamoEndpoint: runtime.dynamoEndpoint,
     directory,
     keyFile,
-    localKey,
+    localKey: localKey as LocalApiKey,
   });
 }
 
@@ -169,15 +138,9 @@ function shown(path: string): string {
 }
 
 function stopAll(): Promise<void> {
-  stopped ??= (async () => {
-    for (const service of running.reverse()) {
-      await service.stop().catch((error: unknown) => {
-        console.error(
-          `error: could not stop ${service.name}: ${error instanceof Error ? error.message : error}`,
-        );
-      });
-    }
-  })();
+  stopped ??= (runtime?.stop() ?? Promise.resolve()).catch((error: unknown) => {
+    console.error(`error: could not stop everything: ${error instanceof Error ? error.message : error}`);
+  });
   return stopped;
 }
 

@@ -9,6 +9,9 @@ export type Answer = {
   comment: string | null;
 };
 
+/** What recording an answer did: the first answer, an edit, or the same answer again. */
+export type RecordOutcome = "created" | "updated" | "unchanged";
+
 export const MAX_COMMENT_LENGTH = 5000;
 /** Links answer 410 this long after the email was sent. */
 export const ANSWER_WINDOW_DAYS = 30;
@@ -16,12 +19,13 @@ export const ANSWER_WINDOW_DAYS = 30;
 /**
  * Reads an answer from a posted form or JSON body (fields `score`, `csat`, `comment`, `attr.<key>`;
  * JSON may also nest `attributes: {key: n}`), checked against what the campaign asks. Numbers may come
- * as strings, as forms send them; an empty optional field counts as not answered.
+ * as strings, as forms send them; an empty optional field counts as not answered. A Checked result,
+ * whose failure also carries the valid part (`partial`) so a form can be shown again as it was sent.
  */
 export function parseAnswer(
   body: Record<string, unknown>,
   campaign: Pick<CampaignSettings, "csat" | "attributes">,
-): { ok: true; answer: Answer } | { ok: false; answer: Partial<Answer>; errors: ErrorDetail[] } {
+): { ok: true; value: Answer } | { ok: false; issues: ErrorDetail[]; partial: Partial<Answer> } {
   const errors: ErrorDetail[] = [];
   const known = new Set(["score", "csat", "comment", "attributes"]);
   const attributeKeys = new Set(campaign.attributes.map((a) => a.key));
@@ -86,8 +90,8 @@ export function parseAnswer(
     attributes,
     comment,
   };
-  if (errors.length > 0 || typeof score !== "number") return { ok: false, answer: partial, errors };
-  return { ok: true, answer: { ...partial, score } };
+  if (errors.length > 0 || typeof score !== "number") return { ok: false, issues: errors, partial };
+  return { ok: true, value: { ...partial, score } };
 }
 
 /** A whole number in range, null when absent or empty, undefined when present but wrong. */

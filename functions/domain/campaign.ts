@@ -1,6 +1,8 @@
+import type { ErrorDetail } from "./errors";
+import { type Checked, valid } from "./validation";
 import * as z from "./zod";
 
-/** Campaign fields as ../shared/API.md defines them: these schemas validate requests and produce the OpenAPI document. */
+/** Campaign fields: these schemas validate requests and produce the OpenAPI document. */
 
 export const LOCALES = ["en", "zh-Hant", "zh-Hans"] as const;
 export const CAMPAIGN_STATUSES = ["active", "paused", "archived"] as const;
@@ -139,6 +141,17 @@ export const campaignSchema = z.strictObject({
   updatedAt: z.iso.datetime(),
 });
 
+/** The query of the campaign listing: a page size and the cursor of the previous page. */
+export const campaignListQuerySchema = z.strictObject({
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,3}$/, "must be a whole number from 1 to 100")),
+      z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(100))),
+    ),
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+});
+
 export const CAMPAIGN_DEFAULTS = {
   status: "active",
   locale: "en",
@@ -169,16 +182,16 @@ export function applyCampaignUpdate(current: CampaignSettings, update: CampaignU
   return { ...current, ...stripUndefined(update) };
 }
 
-/** Rules that involve more than one field, as [field, message] pairs; empty when the settings hold. */
-export function campaignRuleViolations(settings: CampaignSettings): { field: string; message: string }[] {
-  const violations: { field: string; message: string }[] = [];
+/** The settings, checked against the rules that involve more than one field. */
+export function checkCampaignRules(settings: CampaignSettings): Checked<CampaignSettings> {
+  const violations: ErrorDetail[] = [];
   if (settings.followUpDays !== null && settings.followUpDays <= settings.delayDays) {
     violations.push({
       field: "followUpDays",
       message: `must be more than delayDays (${settings.delayDays}): the follow-up comes after the first survey`,
     });
   }
-  return violations;
+  return violations.length === 0 ? valid(settings) : { ok: false, issues: violations };
 }
 
 function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -61,6 +61,21 @@ export function isZero(counters: Counters): boolean {
   );
 }
 
+/** The dimension of the campaign-wide counts; "*" is not a valid property name, so it cannot clash. */
+export const OVERALL = "*";
+
+/** One set of counters: the campaign × dimension (a segmentBy property, or OVERALL) × UTC day × value. */
+export type AggregateTarget = { dimension: string; day: string; value: string };
+export type AggregateRow = AggregateTarget & { counters: Counters };
+
+/** The counters one event moves: the campaign overall, and each segment property's value. */
+export function targetsFor(day: string, segments: Record<string, string>): AggregateTarget[] {
+  return [
+    { dimension: OVERALL, day, value: OVERALL },
+    ...Object.entries(segments).map(([dimension, value]) => ({ dimension, day, value })),
+  ];
+}
+
 /** Segment values are normalized so a key cannot be abused: trimmed, case-folded, bounded. */
 export const MAX_SEGMENT_VALUE_LENGTH = 100;
 /** Per campaign and property, values beyond this many distinct ones are counted as OTHER_SEGMENT. */

@@ -1,7 +1,7 @@
 /**
  * The one error hierarchy. Anything the caller did wrong is an AppError with a status and a machine
- * code; functions/http/error-response.ts turns it into the API's error body. Any other thrown value is
- * a fault of ours: logged and answered with a generic 500.
+ * code; http/error-response.ts maps it to HTTP for every app (each app only chooses how to render it:
+ * a JSON body, a localized page). Any other thrown value is a fault of ours: logged, answered 500.
  */
 export type ErrorDetail = { field: string; message: string };
 
@@ -59,8 +59,43 @@ export class UnsupportedMediaTypeError extends AppError {
   }
 }
 
+export class LinkExpiredError extends AppError {
+  constructor(
+    answerWindowDays: number,
+    /** What the expired page shows: the link's brand, in its language. */
+    readonly page: { readonly locale: string; readonly brandName: string },
+  ) {
+    super(
+      410,
+      "link_expired",
+      `This survey link was open for ${answerWindowDays} days after it was sent and has closed.`,
+    );
+  }
+}
+
 export class ThrottledError extends AppError {
   constructor(message = "Too many requests right now; retry after a short wait.") {
     super(429, "throttled", message);
   }
+}
+
+/**
+ * The database refused for lack of capacity right now: throttling that outlasted the client's
+ * retries, or a transaction still conflicting with others after its retries. Nothing was written, and
+ * the same request will succeed shortly. The store adapter turns its client's errors into this.
+ */
+export class CapacityExceededError extends ThrottledError {
+  constructor(
+    /** True for a transaction cancelled by conflicting ones; false for throttling. */
+    readonly conflict: boolean,
+    cause: unknown,
+  ) {
+    super();
+    this.cause = cause;
+  }
+}
+
+/** The mail provider refused this message for good (bad address, unverified sender): retrying cannot help. */
+export class MailRejectedError extends Error {
+  override name = "MailRejectedError";
 }

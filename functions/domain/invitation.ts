@@ -38,6 +38,30 @@ export type Invitation = {
   segments: Record<string, string> | null;
 };
 
+/** One survey email before rendering: the mail adapter renders it (HTML, text, headers) and sends it. */
+export type InvitationEmail = {
+  readonly to: string;
+  readonly locale: Locale;
+  readonly brandName: string;
+  readonly senderName: string;
+  /** Campaign's custom subject; null = localized default. */
+  readonly subject: string | null;
+  /** Campaign's custom intro line; null = localized default. May contain newlines (render as line breaks). */
+  readonly intro: string | null;
+  readonly recipientName: string | null;
+  readonly isReminder: boolean;
+  /** Absolute URL of the survey page for this invitation, without query; score links append ?score=N. */
+  readonly surveyUrl: string;
+  /** Absolute URL of the unsubscribe page (/u/{token}). */
+  readonly unsubscribeUrl: string;
+};
+
+/** A due action found in the due index; `dueKey` is where it sits, which a claim must still find. */
+export type DueEntry = { token: string; action: DueAction; dueKey: string };
+
+/** A unit of delivery work: one due action of one invitation (a queue message carries it). */
+export type DeliveryMessage = { readonly token: string; readonly action: DueAction };
+
 /** What the record of a person says, read just before sending. */
 export type Recipient = {
   suppressed: boolean;

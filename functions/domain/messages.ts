@@ -68,6 +68,9 @@ export type Messages = {
   /** 413: the posted answer is over the size limit. */
   readonly tooLargeTitle: string;
   readonly tooLargeBody: string;
+  /** 400 / 415: something other than the page's own form was posted. */
+  readonly notAFormTitle: string;
+  readonly notAFormBody: string;
   /** GET /u/{token}: confirm page. */
   readonly unsubscribeTitle: string;
   readonly unsubscribeBody: string;
@@ -149,6 +152,8 @@ const messages = {
     busyBody: "Your answer has not been recorded yet. Please go back and send it again in a moment.",
     tooLargeTitle: "Too large",
     tooLargeBody: "The answer is too long to send.",
+    notAFormTitle: "Please answer on the survey page",
+    notAFormBody: "We could not read what was sent. Please open the link from the email and answer there.",
     unsubscribeTitle: "Unsubscribe from survey emails",
     unsubscribeBody: "Press the button below and we won't send you any more survey emails.",
     unsubscribeButton: "Unsubscribe",
@@ -201,6 +206,8 @@ const messages = {
     busyBody: "您的回答尚未記錄。請返回上一頁，稍後再送出一次。",
     tooLargeTitle: "內容過長",
     tooLargeBody: "您的回覆太長，無法送出。",
+    notAFormTitle: "請在問卷頁面上作答",
+    notAFormBody: "我們無法讀取送出的內容。請開啟信中的連結，在問卷頁面上作答。",
     unsubscribeTitle: "取消訂閱問卷信",
     unsubscribeBody: "按下方按鈕後，我們就不會再寄問卷信給您。",
     unsubscribeButton: "取消訂閱",
@@ -252,6 +259,8 @@ const messages = {
     busyBody: "您的回答尚未记录。请返回上一页，稍后再提交一次。",
     tooLargeTitle: "内容过长",
     tooLargeBody: "您的回答太长，无法提交。",
+    notAFormTitle: "请在问卷页面上作答",
+    notAFormBody: "我们无法读取提交的内容。请打开邮件中的链接，在问卷页面上作答。",
     unsubscribeTitle: "退订调查邮件",
     unsubscribeBody: "点击下方按钮后，我们将不再向您发送调查邮件。",
     unsubscribeButton: "确认退订",

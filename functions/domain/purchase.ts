@@ -1,7 +1,8 @@
 import { type CampaignSettings, type Locale, localeSchema, PROPERTY_NAME, SINGLE_LINE } from "./campaign";
+import { type Checked, check, invalidWith, valid } from "./validation";
 import * as z from "./zod";
 
-/** A purchase as the order system posts it (../shared/API.md, Purchases). */
+/** A purchase as the order system posts it. */
 
 const DAY_MS = 86_400_000;
 /** Older purchases are refused: a back-fill of last year's orders should not mail every customer at once. */
@@ -40,6 +41,23 @@ export const purchaseBatchSchema = z.strictObject({
   purchases: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_BATCH)),
 });
 
+/** What became of one posted purchase. */
+export const PURCHASE_STATUSES = ["scheduled", "duplicate", "suppressed", "throttled", "invalid"] as const;
+export type PurchaseStatus = (typeof PURCHASE_STATUSES)[number];
+export type PurchaseResult = {
+  orderId: string | null;
+  status: PurchaseStatus;
+  /** With `scheduled`: when the first survey goes out. */
+  sendAt?: string;
+  /** With `invalid`: each offending field and why. */
+  error?: string;
+};
+
+/** What recording one valid purchase did. */
+export type PurchaseOutcome =
+  | { status: "scheduled"; sendAt: string; tokens: string[] }
+  | { status: "duplicate" | "suppressed" | "throttled" };
+
 export type Purchase = {
   orderId: string;
   email: string;
@@ -52,23 +70,32 @@ export type Purchase = {
 /** Addresses are compared case-insensitively: suppression and throttling must not be dodged by case. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
-/** Fills defaults and normalizes; the error is a field-level message when purchasedAt is out of range. */
-export function toPurchase(input: PurchaseInput, now: Date): Purchase | { field: string; message: string } {
+/** One posted purchase checked and normalized, or every issue with it. */
+export function parsePurchase(item: unknown, now: Date): Checked<Purchase> {
+  const parsed = check(purchaseSchema, item);
+  return parsed.ok ? toPurchase(parsed.value, now) : parsed;
+}
+
+/** Fills defaults and normalizes; refuses a purchasedAt out of range. */
+export function toPurchase(input: PurchaseInput, now: Date): Checked<Purchase> {
   const purchasedAt = input.purchasedAt ? new Date(input.purchasedAt) : now;
   if (purchasedAt.getTime() > now.getTime() + DAY_MS) {
-    return { field: "purchasedAt", message: "must not be more than a day in the future" };
+    return invalidWith({ field: "purchasedAt", message: "must not be more than a day in the future" });
   }
   if (purchasedAt.getTime() < now.getTime() - MAX_PURCHASE_AGE_DAYS * DAY_MS) {
-    return { field: "purchasedAt", message: `must be within the last ${MAX_PURCHASE_AGE_DAYS} days` };
+    return invalidWith({
+      field: "purchasedAt",
+      message: `must be within the last ${MAX_PURCHASE_AGE_DAYS} days`,
+    });
   }
-  return {
+  return valid({
     orderId: input.orderId,
     email: normalizeEmail(input.email),
     name: input.name ? input.name : null,
     locale: input.locale ?? null,
     purchasedAt: purchasedAt.toISOString(),
     properties: input.properties ?? {},
-  };
+  });
 }
 
 export type InvitationKind = "initial" | "followUp";

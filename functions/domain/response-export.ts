@@ -3,11 +3,73 @@ import { stringify } from "csv-stringify/sync";
 import type { Answer } from "./answer";
 import type { CampaignSettings } from "./campaign";
 import type { Invitation } from "./invitation";
+import * as z from "./zod";
 
 /**
  * How responses leave the service: the JSON item of `GET …/responses` and the rows of its CSV export.
  * Pure: no I/O, the same input always gives the same output.
  */
+
+/** Rows of a responses page unless `limit` says otherwise, and the most it may ask for. */
+export const RESPONSES_DEFAULT_LIMIT = 100;
+export const RESPONSES_MAX_LIMIT = 1000;
+
+const day = z.iso.date("must be a date YYYY-MM-DD (a UTC day)");
+const score = z.pipe(
+  z.string().check(z.regex(/^(?:10|\d)$/, "must be a whole number from 0 to 10")),
+  z.pipe(z.transform(Number), z.int().check(z.gte(0), z.lte(10))),
+);
+
+/** The query of a responses listing or export: days of the first answer, scores, page size, cursor. */
+export const responsesQuerySchema = z
+  .strictObject({
+    from: z.optional(day),
+    to: z.optional(day),
+    minScore: z.optional(score),
+    maxScore: z.optional(score),
+    limit: z.optional(
+      z.pipe(
+        z.string().check(z.regex(/^\d{1,4}$/, `must be a whole number from 1 to ${RESPONSES_MAX_LIMIT}`)),
+        z.pipe(
+          z.transform(Number),
+          z
+            .int()
+            .check(
+              z.gte(1, `must be a whole number from 1 to ${RESPONSES_MAX_LIMIT}`),
+              z.lte(RESPONSES_MAX_LIMIT, `must be a whole number from 1 to ${RESPONSES_MAX_LIMIT}`),
+            ),
+        ),
+      ),
+    ),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  })
+  .check(
+    // Compared only when both sides parsed: a malformed value is reported once, as malformed.
+    z.refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+      message: "must not be after to",
+      path: ["from"],
+      when: (payload) => parsed(payload.issues, "from", "to"),
+    }),
+    z.refine((q) => q.minScore === undefined || q.maxScore === undefined || q.minScore <= q.maxScore, {
+      message: "must not be more than maxScore",
+      path: ["minScore"],
+      when: (payload) => parsed(payload.issues, "minScore", "maxScore"),
+    }),
+  );
+
+function parsed(issues: readonly z.core.$ZodRawIssue[], ...fields: string[]): boolean {
+  return !issues.some((issue) => fields.includes(String(issue.path?.[0])));
+}
+
+export type ResponsesQuery = z.infer<typeof responsesQuerySchema>;
+
+/** What a listing keeps: UTC days of the first answer (`YYYY-MM-DD`, inclusive) and a score range. */
+export type ResponseFilter = {
+  from?: string | undefined;
+  to?: string | undefined;
+  minScore?: number | undefined;
+  maxScore?: number | undefined;
+};
 
 /** A recorded response with the purchase it is about, as the response store lists it. */
 export type ExportableResponse = Answer &

@@ -1,15 +1,14 @@
 import { PROPERTY_NAME } from "./campaign";
 import { type Counters, combineCounters, emptyCounters, isZero } from "./counters";
-import { describeIssues } from "./describe-issues";
-import type { ErrorDetail } from "./errors";
+import { type Checked, check, invalidWith, valid } from "./validation";
 import * as z from "./zod";
 
 /**
- * The figures of ../shared/API.md "Results", derived from additive Counters only: a results call sums
+ * The figures of a results call, derived from additive Counters only: a results call sums
  * per-day aggregates and never reads raw responses, so its cost does not grow with the answers.
  */
 
-/** One block of result figures, exactly the `Stats` of API.md. */
+/** One block of result figures: the `Stats` of the OpenAPI document. */
 export type Stats = {
   sent: number;
   /** Answers counted (the histogram of `scores` sums to this). */
@@ -74,7 +73,7 @@ function roundRatio(numerator: number, denominator: number, decimals: number): n
 
 const sum = (values: readonly number[]): number => values.reduce((total, n) => total + n, 0);
 
-/** Every figure of API.md's Stats from one set of counters. */
+/** Every figure of Stats from one set of counters. */
 export function statsOf(counters: Counters): Stats {
   const scores = Array.from({ length: 11 }, (_, score) => counters.scores[score] ?? 0);
   const detractors = sum(scores.slice(0, 7));
@@ -231,26 +230,24 @@ export type ResultsQuery = { from: string; to: string; segment: string | null; i
 
 /**
  * Validates a results query (as the query-string record) and fills its defaults: `to` is today (UTC),
- * `from` is 29 days before `to` (the last 30 days, both ends included). Returns the error details
- * instead when the query is invalid: every unknown parameter and malformed value; once those are
- * fine, `from` after `to` or a range longer than MAX_RANGE_DAYS (reported on `from`).
+ * `from` is 29 days before `to` (the last 30 days, both ends included). Invalid: every unknown
+ * parameter and malformed value; once those are fine, `from` after `to` or a range longer than
+ * MAX_RANGE_DAYS (reported on `from`).
  */
-export function resolveResultsQuery(query: unknown, now: Date): ResultsQuery | ErrorDetail[] {
-  const parsed = resultsQuerySchema.safeParse(query);
-  if (!parsed.success) return describeIssues(parsed.error.issues);
-  const to = parsed.data.to ?? now.toISOString().slice(0, 10);
-  const from = parsed.data.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  if (from > to) return [{ field: "from", message: `must not be after to (${to})` }];
+export function resolveResultsQuery(query: unknown, now: Date): Checked<ResultsQuery> {
+  const parsed = check(resultsQuerySchema, query);
+  if (!parsed.ok) return parsed;
+  const to = parsed.value.to ?? now.toISOString().slice(0, 10);
+  const from = parsed.value.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  if (from > to) return invalidWith({ field: "from", message: `must not be after to (${to})` });
   const days = (mustParseDay(to) - mustParseDay(from)) / DAY_MS + 1;
   if (days > MAX_RANGE_DAYS) {
-    return [
-      {
-        field: "from",
-        message: `the range from..to must span at most ${MAX_RANGE_DAYS} days (this one spans ${days})`,
-      },
-    ];
+    return invalidWith({
+      field: "from",
+      message: `the range from..to must span at most ${MAX_RANGE_DAYS} days (this one spans ${days})`,
+    });
   }
-  return { from, to, segment: parsed.data.segment ?? null, interval: parsed.data.interval };
+  return valid({ from, to, segment: parsed.value.segment ?? null, interval: parsed.value.interval });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Lambda entry for the marketer API: configuration and clients at cold start, then the Hono app.
 import { handle } from "hono/aws-lambda";
-import { readEnvironment, tableEnvironment } from "../config";
 import { createApiApp } from "../http/api-app";
+import { readEnvironment, tableEnvironment } from "../platform/environment";
 import { createDocumentClient } from "../store/dynamo-client";
 import { createStores } from "../store/stores";
 

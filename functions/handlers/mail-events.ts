@@ -1,6 +1,7 @@
 // Lambda entry for SES events: bounces and complaints published to SNS by the configuration set.
-import { readEnvironment, tableEnvironment } from "../config";
-import { createMailEventsHandler } from "../delivery/record-mail-events";
+import { systemClock } from "../domain/clock";
+import { createSesNotificationHandler } from "../events/ses-notifications";
+import { readEnvironment, tableEnvironment } from "../platform/environment";
 import { createDocumentClient } from "../store/dynamo-client";
 import { createStores } from "../store/stores";
 
@@ -10,4 +11,4 @@ const { invitations } = createStores(
   env.TABLE_NAME,
 );
 
-export const handler = createMailEventsHandler({ invitations });
+export const handler = createSesNotificationHandler({ invitations, clock: systemClock });

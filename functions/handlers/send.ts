@@ -1,7 +1,9 @@
 // Lambda entry for the sender: SQS batches of due invitations → SES.
-import { readEnvironment, sendEnvironment } from "../config";
-import { createSendHandler } from "../delivery/sqs-send-handler";
+import { systemClock } from "../domain/clock";
+import { createSendQueueHandler } from "../events/send-queue";
+import { InvitationMailer } from "../mail/invitation-mailer";
 import { SesMailSender } from "../mail/ses-mail-sender";
+import { readEnvironment, sendEnvironment } from "../platform/environment";
 import { createDocumentClient } from "../store/dynamo-client";
 import { createStores } from "../store/stores";
 
@@ -12,13 +14,16 @@ const stores = createStores(
   { retentionDays: env.RETENTION_DAYS },
 );
 
-export const handler = createSendHandler({
+export const handler = createSendQueueHandler({
   ...stores,
   publicBaseUrl: env.PUBLIC_BASE_URL,
-  mail: new SesMailSender({
-    fromAddress: env.SENDER_ADDRESS,
-    configurationSetName: env.CONFIGURATION_SET_NAME,
-    endpoint: env.SES_ENDPOINT,
-    region: env.AWS_REGION,
-  }),
+  mail: new InvitationMailer(
+    new SesMailSender({
+      fromAddress: env.SENDER_ADDRESS,
+      configurationSetName: env.CONFIGURATION_SET_NAME,
+      endpoint: env.SES_ENDPOINT,
+      region: env.AWS_REGION,
+    }),
+  ),
+  clock: systemClock,
 });

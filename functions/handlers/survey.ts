@@ -1,7 +1,7 @@
 // Lambda entry for the public survey and unsubscribe pages.
 import { handle } from "hono/aws-lambda";
-import { readEnvironment, tableEnvironment } from "../config";
 import { createSurveyApp } from "../http/survey-app";
+import { readEnvironment, tableEnvironment } from "../platform/environment";
 import { createDocumentClient } from "../store/dynamo-client";
 import { createStores } from "../store/stores";
 

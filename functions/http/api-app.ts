@@ -1,67 +1,53 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { schedulePurchases } from "../delivery/schedule-purchases";
+import { type Clock, systemClock } from "../domain/clock";
+import { NotFoundError, PayloadTooLargeError } from "../domain/errors";
+import type { PurchaseStatus } from "../domain/purchase";
+import { countMetric, flushMetrics } from "../platform/metrics";
+import { type AuthenticatePorts, authenticate } from "../use-cases/authenticate";
+import { type ExportOptions, exportResponses } from "../use-cases/export-responses";
+import type { ResponseListPorts } from "../use-cases/list-responses";
+import { listResponses } from "../use-cases/list-responses";
 import {
-  applyCampaignUpdate,
-  campaignCreateSchema,
-  campaignRuleViolations,
-  campaignSettingsFromCreate,
-  campaignUpdateSchema,
-} from "../domain/campaign";
-import {
-  ConflictError,
-  NotFoundError,
-  PayloadTooLargeError,
-  UnauthorizedError,
-  ValidationError,
-} from "../domain/errors";
-import { CAMPAIGN_ID_PATTERN } from "../domain/ids";
-import { purchaseBatchSchema } from "../domain/purchase";
-import * as z from "../domain/zod";
-import { countMetric, flushMetrics } from "../metrics";
-import type { ApiKeyStore } from "../store/api-key-store";
-import type { CampaignStore } from "../store/campaign-store";
-import type { InvitationStore } from "../store/invitation-store";
-import type { PurchaseStore } from "../store/purchase-store";
-import type { ResponseStore } from "../store/response-store";
-import type { ResultsStore } from "../store/results-store";
-import { errorResponse } from "./error-response";
+  type CampaignPorts,
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  updateCampaign,
+} from "../use-cases/manage-campaigns";
+import { type ReadResultsPorts, readResults } from "../use-cases/read-results";
+import { type SchedulePurchasesPorts, schedulePurchases } from "../use-cases/schedule-purchases";
+import { respondWithCsv, wantsCsv } from "./csv-response";
+import { jsonErrorResponse } from "./error-response";
 import { openApiDocument } from "./openapi";
-import { registerResponseRoutes } from "./responses-routes";
-import { registerResultsRoutes } from "./results-routes";
-import { parseWith, readJsonBody } from "./validation";
+import { readJsonBody } from "./request-body";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export type ApiDependencies = {
-  readonly campaigns: CampaignStore;
-  readonly apiKeys: ApiKeyStore;
-  readonly purchases: PurchaseStore;
-  readonly invitations: InvitationStore;
-  readonly responses: ResponseStore;
-  readonly results: ResultsStore;
-  readonly clock?: () => Date;
+/** What the marketer API works with: the stores (or fakes) behind its use cases. */
+export type ApiDependencies = Omit<
+  AuthenticatePorts & CampaignPorts & SchedulePurchasesPorts & ReadResultsPorts & ResponseListPorts,
+  "clock"
+> & {
+  readonly clock?: Clock;
+  /** How the CSV export is cut (defaults suit Lambda); tests lower them to get several parts. */
+  readonly export?: ExportOptions;
 };
 
-export const listQuerySchema = z.strictObject({
-  limit: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,3}$/, "must be a whole number from 1 to 100")),
-      z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(100))),
-    ),
-  ),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
-
-/** The marketer API (`/v1`, bearer API key). The same app runs in Lambda and in the local runtime. */
+/**
+ * The marketer API (`/v1`, bearer API key). Each route parses the request, calls one use case and
+ * renders its result as JSON; errors are rendered by the one mapper. The same app runs in Lambda and
+ * in the local runtime.
+ */
 export function createApiApp(deps: ApiDependencies): Hono {
+  const ports = { ...deps, clock: deps.clock ?? systemClock };
   const app = new Hono();
-  app.onError(errorResponse);
+  app.onError(jsonErrorResponse);
   app.use("*", async (_c, next) => {
     await next();
     flushMetrics();
   });
-  app.notFound((c) => errorResponse(new NotFoundError(`No route ${c.req.method} ${c.req.path}.`), c));
+  app.notFound((c) => jsonErrorResponse(new NotFoundError(`No route ${c.req.method} ${c.req.path}.`), c));
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/v1/openapi.json", (c) => c.json(openApiDocument()));
@@ -76,82 +62,44 @@ export function createApiApp(deps: ApiDependencies): Hono {
     }),
   );
   app.use("/v1/*", async (c, next) => {
-    const match = /^Bearer ([^\s]+)$/.exec(c.req.header("authorization") ?? "");
-    if (!match?.[1] || !(await deps.apiKeys.verify(match[1]))) throw new UnauthorizedError();
+    await authenticate(ports, /^Bearer ([^\s]+)$/.exec(c.req.header("authorization") ?? "")?.[1]);
     await next();
   });
 
-  const loadCampaign = async (id: string) => {
-    const found = CAMPAIGN_ID_PATTERN.test(id) ? await deps.campaigns.getVersioned(id) : undefined;
-    if (!found) throw new NotFoundError(`No campaign has the id '${id.slice(0, 64)}'.`);
-    return found;
-  };
-
-  app.post("/v1/campaigns", async (c) => {
-    const input = parseWith(campaignCreateSchema, await readJsonBody(c), "campaign");
-    const settings = campaignSettingsFromCreate(input);
-    rejectRuleViolations(settings);
-    return c.json(await deps.campaigns.create(settings), 201);
-  });
-
-  app.get("/v1/campaigns", async (c) => {
-    const query = parseWith(listQuerySchema, c.req.query(), "query");
-    return c.json(await deps.campaigns.list(query.limit ?? 25, query.cursor));
-  });
-
-  app.get("/v1/campaigns/:campaignId", async (c) => {
-    const { campaign } = await loadCampaign(c.req.param("campaignId"));
-    return c.json(campaign);
-  });
-
-  app.patch("/v1/campaigns/:campaignId", async (c) => {
-    const { campaign, version } = await loadCampaign(c.req.param("campaignId"));
-    const update = parseWith(campaignUpdateSchema, await readJsonBody(c), "campaign update");
-    const settings = applyCampaignUpdate(campaign, update);
-    rejectRuleViolations(settings);
-    if (Object.keys(update).length === 0) return c.json(campaign);
-    return c.json(await deps.campaigns.update(campaign, version, settings));
-  });
+  app.post("/v1/campaigns", async (c) => c.json(await createCampaign(ports, await readJsonBody(c)), 201));
+  app.get("/v1/campaigns", async (c) => c.json(await listCampaigns(ports, c.req.query())));
+  app.get("/v1/campaigns/:campaignId", async (c) =>
+    c.json(await getCampaign(ports, c.req.param("campaignId"))),
+  );
+  app.patch("/v1/campaigns/:campaignId", async (c) =>
+    c.json(await updateCampaign(ports, c.req.param("campaignId"), () => readJsonBody(c))),
+  );
 
   app.post("/v1/campaigns/:campaignId/purchases", async (c) => {
-    const { campaign } = await loadCampaign(c.req.param("campaignId"));
-    const body = await readJsonBody(c);
-    // One purchase, or a batch under `purchases`; items are then validated one by one.
-    const items =
-      typeof body === "object" && body !== null && !Array.isArray(body) && "purchases" in body
-        ? parseWith(purchaseBatchSchema, body, "purchase batch").purchases
-        : [body];
-    if (campaign.status === "archived") {
-      throw new ConflictError(
-        "The campaign is archived: reactivate it (PATCH status) before posting purchases.",
-      );
-    }
-    const now = (deps.clock ?? (() => new Date()))();
-    const results = await schedulePurchases(deps, campaign, items, now);
+    const results = await schedulePurchases(ports, c.req.param("campaignId"), () => readJsonBody(c));
     for (const [status, metric] of Object.entries(PURCHASE_METRICS)) {
       countMetric(metric, results.filter((r) => r.status === status).length);
     }
     return c.json({ results }, 202);
   });
 
-  registerResultsRoutes(app, {
-    results: deps.results,
-    loadCampaign,
-    ...(deps.clock ? { clock: deps.clock } : {}),
+  app.get("/v1/campaigns/:campaignId/results", async (c) =>
+    c.json(await readResults(ports, c.req.param("campaignId"), c.req.query())),
+  );
+
+  app.get("/v1/campaigns/:campaignId/responses", async (c) => {
+    const csv = wantsCsv(c);
+    const result = csv
+      ? await exportResponses(ports, c.req.param("campaignId"), c.req.query(), deps.export)
+      : await listResponses(ports, c.req.param("campaignId"), c.req.query());
+    c.header("Cache-Control", "no-store");
+    c.header("Vary", "Accept");
+    return "body" in result
+      ? respondWithCsv(c, `responses-${result.campaign.id}.csv`, result)
+      : c.json(result);
   });
-  registerResponseRoutes(app, { responses: deps.responses, loadCampaign });
 
   return app;
-}
-
-function rejectRuleViolations(settings: Parameters<typeof campaignRuleViolations>[0]): void {
-  const violations = campaignRuleViolations(settings);
-  if (violations.length > 0) {
-    throw new ValidationError(
-      `The campaign is not valid: ${violations.map((v) => v.field).join(", ")}.`,
-      violations,
-    );
-  }
 }
 
 const PURCHASE_METRICS = {
@@ -160,4 +108,4 @@ const PURCHASE_METRICS = {
   suppressed: "PurchasesSuppressed",
   throttled: "PurchasesThrottled",
   invalid: "PurchasesInvalid",
-} as const;
+} as const satisfies Record<PurchaseStatus, string>;

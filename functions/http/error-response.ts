@@ -1,8 +1,21 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError, ThrottledError } from "../domain/errors";
-import { describeError, log } from "../log";
-import { isCapacityExceeded } from "../store/transactions";
+import { AppError, type ErrorDetail } from "../domain/errors";
+import { describeError, log } from "../platform/log";
+
+/** The error body every app answers with (the survey pages to JSON callers too). */
+export type ErrorBody = {
+  error: { code: string; message: string; details?: readonly ErrorDetail[] };
+};
+
+/** An error as HTTP: what every app answers, whatever it renders it as. */
+export type HttpError = {
+  readonly status: 400 | 401 | 404 | 409 | 410 | 413 | 415 | 429 | 500;
+  readonly body: ErrorBody;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The AppError behind it; undefined for a fault of ours (500). */
+  readonly cause: AppError | undefined;
+};
 
 /** The body of every 500: it says nothing of the fault, which only the log holds. */
 export const INTERNAL_ERROR_BODY = {
@@ -12,36 +25,6 @@ export const INTERNAL_ERROR_BODY = {
 /** What a 429 asks the caller to wait, in seconds. */
 export const RETRY_AFTER_SECONDS = 1;
 
-/**
- * The one place where errors become HTTP: an AppError answers with its status and the API's error
- * body; anything else is our fault, is logged, and answers a generic 500 that leaks nothing.
- */
-export function errorResponse(error: unknown, c: Context): Response {
-  // Our own AppErrors (ThrottledError included) first: a capacity error of DynamoDB becomes one.
-  if (!(error instanceof AppError) && isCapacityError(error)) return errorResponse(new ThrottledError(), c);
-  if (error instanceof AppError) {
-    return c.json(
-      {
-        error: {
-          code: error.code,
-          message: error.message,
-          ...(error.details ? { details: error.details } : {}),
-        },
-      },
-      error.status,
-      EXTRA_HEADERS[error.status],
-    );
-  }
-  if (error instanceof HTTPException && error.status < 500) {
-    return c.json(
-      { error: { code: "bad_request", message: error.message || "The request is not valid." } },
-      error.status,
-    );
-  }
-  log("error", "unhandled error", { error: describeError(error) });
-  return c.json(INTERNAL_ERROR_BODY, 500);
-}
-
 const EXTRA_HEADERS: Partial<Record<number, Record<string, string>>> = {
   401: { "WWW-Authenticate": 'Bearer realm="api"' },
   // The unread rest of an oversize body is still on the wire: the connection cannot be reused.
@@ -50,11 +33,30 @@ const EXTRA_HEADERS: Partial<Record<number, Record<string, string>>> = {
 };
 
 /**
- * DynamoDB throttling that outlasted the SDK's retries, a transaction still conflicting after
- * sendTransaction's, or our own ThrottledError (e.g. an answer overtaken by other submissions too
- * often): nothing was written and the same request will succeed shortly, so the caller gets 429 with
- * Retry-After, not a 500.
+ * The one place where errors become HTTP, for every app: an AppError (a capacity error of the table
+ * included: nothing was written, retry shortly) answers with its status and code; a 4xx raised by
+ * the HTTP framework is a 400; anything else is our fault, is logged, and answers a 500 that leaks
+ * nothing.
  */
-export function isCapacityError(error: unknown): boolean {
-  return error instanceof ThrottledError || isCapacityExceeded(error);
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof AppError) {
+    const { status, code, message, details } = error;
+    return {
+      status,
+      body: { error: { code, message, ...(details ? { details } : {}) } },
+      headers: EXTRA_HEADERS[status] ?? {},
+      cause: error,
+    };
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return toHttpError(new AppError(400, "bad_request", error.message || "The request is not valid."));
+  }
+  log("error", "unhandled error", { error: describeError(error) });
+  return { status: 500, body: INTERNAL_ERROR_BODY, headers: {}, cause: undefined };
+}
+
+/** The rendering of the API: the error body as JSON. */
+export function jsonErrorResponse(error: unknown, c: Context): Response {
+  const mapped = toHttpError(error);
+  return c.json(mapped.body, mapped.status, mapped.headers);
 }

@@ -2,7 +2,7 @@ import { campaignCreateSchema, campaignSchema, campaignUpdateSchema } from "../d
 import { MAX_BATCH, purchaseSchema } from "../domain/purchase";
 import * as z from "../domain/zod";
 import { errorResponses } from "./openapi-errors";
-import { responsesOpenApiPaths } from "./responses-routes";
+import { responsesOpenApiPaths } from "./responses-openapi";
 
 /**
  * The OpenAPI 3.1 document, built from the same zod schemas that validate requests, so the two cannot

@@ -1,4 +1,4 @@
-/** The port the delivery code sends through; SES in production, the SES emulator locally. */
+/** A rendered email and the transport it leaves by: SES in production, the SES emulator locally. */
 export type OutgoingEmail = {
   fromName: string;
   to: string;
@@ -11,11 +11,6 @@ export type OutgoingEmail = {
 export interface MailSender {
   /** Resolves with the provider's message id; throws MailRejectedError when retrying cannot help. */
   send(email: OutgoingEmail): Promise<string>;
-}
-
-/** The provider refused this message for good (bad address, unverified sender): do not retry it. */
-export class MailRejectedError extends Error {
-  override name = "MailRejectedError";
 }
 
 /**

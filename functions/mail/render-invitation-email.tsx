@@ -1,24 +1,12 @@
 import type { FC } from "hono/jsx";
 import type { Locale } from "../domain/campaign";
+import type { InvitationEmail as InvitationEmailData } from "../domain/invitation";
 import { type Messages, messagesFor } from "../domain/messages";
 
 /** Renders the survey invitation (and reminder) email: subject, HTML and text parts, unsubscribe headers. */
 
-export type InvitationEmailInput = {
-  locale: Locale;
-  brandName: string;
-  senderName: string;
-  /** Campaign's custom subject; null = localized default. */
-  subject: string | null;
-  /** Campaign's custom intro line; null = localized default. May contain newlines (render as line breaks). */
-  intro: string | null;
-  recipientName: string | null;
-  isReminder: boolean;
-  /** Absolute URL of the survey page for this invitation, without query; score links append ?score=N. */
-  surveyUrl: string;
-  /** Absolute URL of the unsubscribe page (/u/{token}). */
-  unsubscribeUrl: string;
-};
+/** What the renderer needs: the invitation email without its address. */
+export type InvitationEmailInput = Omit<InvitationEmailData, "to">;
 
 export type RenderedEmail = {
   subject: string;

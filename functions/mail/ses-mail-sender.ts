@@ -1,5 +1,6 @@
 import { SESv2Client, type SESv2ClientConfig, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import { formatFromAddress, MailRejectedError, type MailSender, type OutgoingEmail } from "./mail-sender";
+import { MailRejectedError } from "../domain/errors";
+import { formatFromAddress, type MailSender, type OutgoingEmail } from "./mail-sender";
 
 /**
  * Errors about this one message, after which it can never succeed: it is given up, and the others go
@@ -24,7 +25,7 @@ export type SesMailSenderOptions = {
 
 /**
  * Sends through SES v2 `SendEmail` with simple content and custom headers: SES builds the MIME, and
- * the List-Unsubscribe headers travel as headers (see DESIGN.md). Retries of throttling use the SDK's
+ * the List-Unsubscribe headers travel as headers. Retries of throttling use the SDK's
  * adaptive mode (backoff with jitter plus a client-side rate limiter); what is still failing after that
  * goes back to the queue.
  */

@@ -1,13 +1,8 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { issueApiKey, parseApiKey, secretMatches } from "../domain/api-key";
-import { API_KEYS_PARTITION, apiKeyKey, apiKeyListing } from "./keys";
+import { API_KEYS_PARTITION, apiKeyKey, apiKeyListing, LISTING_INDEX } from "./keys";
+import { queryAll } from "./paged-query";
 
 export type ApiKeyRecord = { id: string; name: string; createdAt: string; revokedAt: string | null };
 
@@ -18,7 +13,7 @@ export class ApiKeyStore {
     private readonly tableName: string,
   ) {}
 
-  async create(name: string, now = new Date()): Promise<{ record: ApiKeyRecord; apiKey: string }> {
+  async create(name: string, now: Date): Promise<{ record: ApiKeyRecord; apiKey: string }> {
     const issued = issueApiKey();
     const record: ApiKeyRecord = { id: issued.id, name, createdAt: now.toISOString(), revokedAt: null };
     await this.db.send(
@@ -52,7 +47,7 @@ export class ApiKeyStore {
   }
 
   /** Revokes a key; false when no key has that id. Revoking twice keeps the first revocation time. */
-  async revoke(id: string, now = new Date()): Promise<boolean> {
+  async revoke(id: string, now: Date): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -71,22 +66,13 @@ export class ApiKeyStore {
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    const records: ApiKeyRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :partition",
-          ExpressionAttributeValues: { ":partition": API_KEYS_PARTITION },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      records.push(...(page.Items ?? []).map(toRecord));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: LISTING_INDEX,
+      KeyConditionExpression: "gsi1pk = :partition",
+      ExpressionAttributeValues: { ":partition": API_KEYS_PARTITION },
+    });
+    return items.map(toRecord);
   }
 }
 

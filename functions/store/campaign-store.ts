@@ -4,7 +4,13 @@ import type { Campaign, CampaignSettings } from "../domain/campaign";
 import { ConflictError } from "../domain/errors";
 import { newCampaignId } from "../domain/ids";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { CAMPAIGNS_PARTITION, campaignKey, campaignListing, listingCursorAttributes } from "./keys";
+import {
+  CAMPAIGNS_PARTITION,
+  campaignKey,
+  campaignListing,
+  LISTING_INDEX,
+  listingCursorAttributes,
+} from "./keys";
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -15,7 +21,7 @@ export class CampaignStore {
     private readonly tableName: string,
   ) {}
 
-  async create(settings: CampaignSettings, now = new Date()): Promise<Campaign> {
+  async create(settings: CampaignSettings, now: Date): Promise<Campaign> {
     const id = newCampaignId();
     const createdAt = now.toISOString();
     const campaign: Campaign = { id, ...settings, createdAt, updatedAt: createdAt };
@@ -51,12 +57,7 @@ export class CampaignStore {
    * Replaces the settings if nobody changed the campaign since `version` was read; a concurrent
    * change answers 409 rather than silently losing one of the two edits.
    */
-  async update(
-    current: Campaign,
-    version: number,
-    settings: CampaignSettings,
-    now = new Date(),
-  ): Promise<Campaign> {
+  async update(current: Campaign, version: number, settings: CampaignSettings, now: Date): Promise<Campaign> {
     const updated: Campaign = { ...current, ...settings, updatedAt: now.toISOString() };
     try {
       await this.db.send(
@@ -90,7 +91,7 @@ export class CampaignStore {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: "gsi1",
+        IndexName: LISTING_INDEX,
         KeyConditionExpression: "gsi1pk = :partition",
         ExpressionAttributeValues: { ":partition": CAMPAIGNS_PARTITION },
         ScanIndexForward: false,

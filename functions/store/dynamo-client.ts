@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { translateCapacityError } from "./transactions";
 
 export type DynamoConnection = {
   /** Set for DynamoDB Local; unset on AWS, where the SDK finds the regional endpoint. */
@@ -17,10 +18,25 @@ export function createDynamoClient(connection: DynamoConnection = {}): DynamoDBC
   });
 }
 
-/** One document client per process: reused across Lambda invocations for connection reuse. */
+/**
+ * One document client per process: reused across Lambda invocations for connection reuse. Its errors
+ * leave it translated (translateCapacityError), after the SDK's own retries, so nothing above the store
+ * needs to know DynamoDB's exception names.
+ */
 export function createDocumentClient(
   connection: DynamoConnection | DynamoDBClient = {},
 ): DynamoDBDocumentClient {
   const client = connection instanceof DynamoDBClient ? connection : createDynamoClient(connection);
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  db.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        throw translateCapacityError(error);
+      }
+    },
+    { step: "initialize", name: "translateCapacityErrors", override: true },
+  );
+  return db;
 }

@@ -10,10 +10,11 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { emptyCounters } from "../domain/counters";
-import type { DueAction, Invitation, Recipient, SkipReason } from "../domain/invitation";
+import { emptyCounters, targetsFor } from "../domain/counters";
+import type { DueAction, DueEntry, Invitation, Recipient, SkipReason } from "../domain/invitation";
 import { purchaseRef } from "../domain/invitation";
 import { contactExpiresAt, DEFAULT_RETENTION_DAYS } from "../domain/retention";
+import { aggregateUpdate } from "./aggregate-items";
 import {
   contactKey,
   DUE_PARTITION,
@@ -21,12 +22,11 @@ import {
   dueUpTo,
   emailPartition,
   invitationKey,
+  LISTING_INDEX,
   suppressionKey,
 } from "./keys";
-import { aggregateUpdate, targetsFor } from "./results-store";
-import { sendTransaction } from "./transactions";
+import { failedConditions, sendTransaction } from "./transactions";
 
-export type DueEntry = { token: string; action: DueAction; dueKey: string };
 export type SuppressionReason = "unsubscribed" | "bounced" | "complained";
 
 const INVITATION_FIELDS = [
@@ -92,7 +92,7 @@ export class InvitationStore {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: "gsi1",
+        IndexName: LISTING_INDEX,
         KeyConditionExpression: "gsi1pk = :due AND gsi1sk <= :upTo",
         ExpressionAttributeValues: { ":due": DUE_PARTITION, ":upTo": dueUpTo(now.toISOString()) },
         ProjectionExpression: "#token, nextAction, gsi1sk",
@@ -182,68 +182,75 @@ export class InvitationStore {
   /**
    * Marks the first email sent: the invitation leaves the due index (or waits there for its reminder),
    * the person's last-surveyed time moves, and the campaign's "sent" counts (overall and per segment,
-   * on the day sent) go up, in one transaction: the count can neither be lost nor doubled.
+   * on the day sent) go up, in one transaction: the count can neither be lost nor doubled. False when
+   * the invitation was marked already (an earlier attempt got there first).
    */
   async markSent(
     invitation: Invitation,
     sentAt: Date,
     reminderDueAt: string | null,
     segments: Record<string, string>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const at = sentAt.toISOString();
     const sent = { ...emptyCounters(), sent: 1 };
     const counts = targetsFor(at.slice(0, 10), segments).flatMap(
       (target) => aggregateUpdate(this.tableName, invitation.campaignId, target, sent) ?? [],
     );
-    await sendTransaction(
-      this.db,
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: invitationKey(invitation.token),
-              UpdateExpression: reminderDueAt
-                ? "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey REMOVE sendingUntil, dispatchAttempts"
-                : "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk, dispatchAttempts",
-              ConditionExpression: "#status = :scheduled AND nextAction = :send",
-              ExpressionAttributeNames: { "#status": "status", "#segments": "segments" },
-              ExpressionAttributeValues: {
-                ":sent": "sent",
-                ":scheduled": "scheduled",
-                ":send": "send",
-                ":at": at,
-                ":segments": segments,
-                ...(reminderDueAt
-                  ? {
-                      ":remind": "remind",
-                      ":due": reminderDueAt,
-                      ":duePartition": DUE_PARTITION,
-                      ":dueKey": dueListing(reminderDueAt, invitation.token).gsi1sk,
-                    }
-                  : { ":none": null }),
+    try {
+      await sendTransaction(
+        this.db,
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: invitationKey(invitation.token),
+                UpdateExpression: reminderDueAt
+                  ? "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey REMOVE sendingUntil, dispatchAttempts"
+                  : "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk, dispatchAttempts",
+                ConditionExpression: "#status = :scheduled AND nextAction = :send",
+                ExpressionAttributeNames: { "#status": "status", "#segments": "segments" },
+                ExpressionAttributeValues: {
+                  ":sent": "sent",
+                  ":scheduled": "scheduled",
+                  ":send": "send",
+                  ":at": at,
+                  ":segments": segments,
+                  ...(reminderDueAt
+                    ? {
+                        ":remind": "remind",
+                        ":due": reminderDueAt,
+                        ":duePartition": DUE_PARTITION,
+                        ":dueKey": dueListing(reminderDueAt, invitation.token).gsi1sk,
+                      }
+                    : { ":none": null }),
+                },
               },
             },
-          },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: contactKey(invitation.email),
-              UpdateExpression:
-                "SET lastSentAt = :at, lastSentPurchase = :purchase, #type = :contact, expiresAt = :expiresAt",
-              ExpressionAttributeNames: { "#type": "type" },
-              ExpressionAttributeValues: {
-                ":at": at,
-                ":purchase": purchaseRef(invitation),
-                ":contact": "contact",
-                ":expiresAt": contactExpiresAt(at, this.retentionDays),
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: contactKey(invitation.email),
+                UpdateExpression:
+                  "SET lastSentAt = :at, lastSentPurchase = :purchase, #type = :contact, expiresAt = :expiresAt",
+                ExpressionAttributeNames: { "#type": "type" },
+                ExpressionAttributeValues: {
+                  ":at": at,
+                  ":purchase": purchaseRef(invitation),
+                  ":contact": "contact",
+                  ":expiresAt": contactExpiresAt(at, this.retentionDays),
+                },
               },
             },
-          },
-          ...counts,
-        ],
-      }),
-    );
+            ...counts,
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (failedConditions(error)?.includes(0)) return false;
+      throw error;
+    }
   }
 
   async markReminderSent(token: string, sentAt: Date): Promise<void> {
@@ -367,6 +374,6 @@ export class InvitationStore {
   }
 }
 
-export function toInvitation(item: Record<string, unknown>): Invitation {
+function toInvitation(item: Record<string, unknown>): Invitation {
   return Object.fromEntries(INVITATION_FIELDS.map((field) => [field, item[field] ?? null])) as Invitation;
 }

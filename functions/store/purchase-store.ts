@@ -1,20 +1,17 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Invitation } from "../domain/invitation";
-import { type PlannedInvitation, type Purchase, throttleWindow } from "../domain/purchase";
+import {
+  type PlannedInvitation,
+  type Purchase,
+  type PurchaseOutcome,
+  throttleWindow,
+} from "../domain/purchase";
 import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { newToken } from "../domain/tokens";
-import { campaignKey, contactKey, dueListing, invitationKey, PURCHASE_PREFIX, purchaseKey } from "./keys";
+import { contactKey, dueListing, invitationKey, purchaseKey, purchasesOf } from "./keys";
+import { beginsWith, queryAll } from "./paged-query";
 import { failedConditions, sendTransaction } from "./transactions";
-
-export type PurchaseOutcome =
-  | { status: "scheduled"; sendAt: string; tokens: string[] }
-  | { status: "duplicate" | "suppressed" | "throttled" };
 
 /**
  * Records a purchase and the invitations it causes in one transaction, so a purchase is either fully
@@ -116,23 +113,12 @@ export class PurchaseStore {
 
   /** The invitation tokens of every purchase of a campaign (for reconciliation). */
   async tokensOf(campaignId: string): Promise<string[]> {
-    const tokens: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": campaignKey(campaignId).pk, ":prefix": PURCHASE_PREFIX },
-          ProjectionExpression: "tokens",
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        if (Array.isArray(item.tokens)) tokens.push(...(item.tokens as string[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return tokens;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      ...beginsWith(purchasesOf(campaignId)),
+      ProjectionExpression: "tokens",
+    });
+    return items.flatMap((item) => (Array.isArray(item.tokens) ? (item.tokens as string[]) : []));
   }
 
   /** A purchase that causes no survey is still recorded, so posting it again answers `duplicate`. */

@@ -4,21 +4,32 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { type Answer, answersEqual } from "../domain/answer";
-import { answerCounters, type Counters, combineCounters, emptyCounters } from "../domain/counters";
+import { type Answer, answersEqual, type RecordOutcome } from "../domain/answer";
+import {
+  type AggregateTarget,
+  answerCounters,
+  type Counters,
+  combineCounters,
+  emptyCounters,
+  targetsFor,
+} from "../domain/counters";
 import { ThrottledError, ValidationError } from "../domain/errors";
 import type { Invitation } from "../domain/invitation";
 import { DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { isToken } from "../domain/tokens";
+import { aggregateUpdate } from "./aggregate-items";
 import { decodeCursor, encodeCursor } from "./cursor";
 import {
   invitationKey,
+  LISTING_INDEX,
   listingCursorAttributes,
   responseKey,
   responseListing,
+  responseListingRange,
+  responseOfListing,
   responsesPartition,
 } from "./keys";
-import { type AggregateTarget, aggregateUpdate, targetsFor } from "./results-store";
+import { queryAll } from "./paged-query";
 import { failedConditions, sendTransaction } from "./transactions";
 
 export type StoredResponse = Answer & {
@@ -29,7 +40,6 @@ export type StoredResponse = Answer & {
   updatedAt: string;
   version: number;
 };
-export type RecordOutcome = "created" | "updated" | "unchanged";
 
 /**
  * Survey answers, one per invitation. The first answer is a conditional put, so a double-clicked or
@@ -87,22 +97,13 @@ export class ResponseStore {
 
   /** Every stored answer of a campaign, as recorded (for reconciliation). */
   async allOf(campaignId: string): Promise<StoredResponse[]> {
-    const responses: StoredResponse[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :partition",
-          ExpressionAttributeValues: { ":partition": responsesPartition(campaignId) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      responses.push(...(page.Items ?? []).map(toResponse));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return responses;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: LISTING_INDEX,
+      KeyConditionExpression: "gsi1pk = :partition",
+      ExpressionAttributeValues: { ":partition": responsesPartition(campaignId) },
+    });
+    return items.map(toResponse);
   }
 
   /**
@@ -140,7 +141,7 @@ export class ResponseStore {
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: "gsi1",
+          IndexName: LISTING_INDEX,
           ...responseQuery(range, filter),
           ScanIndexForward: false,
           // Filtered reads skip rows, so they read ahead a little to save round trips.
@@ -284,21 +285,9 @@ const LIST_FILTERED_READ_MIN = 100;
 
 type ResponseRange = { campaignId: string; partition: string; lower?: string; upper?: string };
 
-/** The listing's gsi1 partition and sort-key bounds for the days from..to. */
+/** The listing's partition and sort-key bounds for the days from..to. */
 function responseRange(campaignId: string, filter: ResponseFilter): ResponseRange {
-  const { gsi1pk: partition } = responseListing(campaignId, "", "");
-  return {
-    campaignId,
-    partition,
-    // "<day>T00:00:00.000Z#" sorts before every entry of that day; "…#~" after each of the last day's
-    // ("~" follows every base64url character of a token).
-    ...(filter.from === undefined
-      ? {}
-      : { lower: responseListing(campaignId, `${filter.from}T00:00:00.000Z`, "").gsi1sk }),
-    ...(filter.to === undefined
-      ? {}
-      : { upper: responseListing(campaignId, `${filter.to}T23:59:59.999Z`, "~").gsi1sk }),
-  };
+  return { campaignId, ...responseListingRange(campaignId, filter) };
 }
 
 function responseQuery(range: ResponseRange, filter: ResponseFilter) {
@@ -340,8 +329,7 @@ function decodeResponseCursor(
   const key = decodeCursor(cursor, listingCursorAttributes, { gsi1pk: range.partition });
   if (!key) return undefined;
   const sortKey = key.gsi1sk ?? "";
-  const token = sortKey.slice(sortKey.lastIndexOf("#") + 1);
-  const createdAt = sortKey.slice(0, sortKey.lastIndexOf("#"));
+  const { createdAt, token } = responseOfListing(sortKey);
   const own = responseKey(token);
   const valid =
     isToken(token) &&

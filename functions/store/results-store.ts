@@ -1,79 +1,17 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
-import {
+  type AggregateRow,
+  type AggregateTarget,
   type Counters,
-  emptyCounters,
-  isZero,
   MAX_SEGMENT_VALUES,
   NO_SEGMENT,
   normalizeSegmentValue,
   OTHER_SEGMENT,
 } from "../domain/counters";
-import {
-  AGGREGATE_PREFIX,
-  aggregateKey,
-  aggregateRange,
-  OVERALL,
-  resultsPartition,
-  segmentValuesKey,
-} from "./keys";
-
-/** One aggregate item a count goes to: the campaign × dimension × UTC day × segment value. */
-export type AggregateTarget = { dimension: string; day: string; value: string };
-export type AggregateRow = AggregateTarget & { counters: Counters };
-
-/** The aggregates one event counts in: the campaign overall, and each segment property's value. */
-export function targetsFor(day: string, segments: Record<string, string>): AggregateTarget[] {
-  return [
-    { dimension: OVERALL, day, value: OVERALL },
-    ...Object.entries(segments).map(([dimension, value]) => ({ dimension, day, value })),
-  ];
-}
-
-/**
- * The transaction item that adds `delta` to one aggregate (ADD is commutative, so concurrent answers
- * never lose a count, and a negative delta undoes an edited answer's old contribution).
- */
-export function aggregateUpdate(
-  tableName: string,
-  campaignId: string,
-  target: AggregateTarget,
-  delta: Counters,
-): NonNullable<TransactWriteCommandInput["TransactItems"]>[number] | undefined {
-  if (isZero(delta)) return undefined;
-  const names: Record<string, string> = { "#type": "type" };
-  const values: Record<string, unknown> = { ":type": "aggregate" };
-  const adds: string[] = [];
-  const add = (attribute: string, amount: number) => {
-    if (amount === 0) return;
-    const i = adds.length;
-    names[`#a${i}`] = attribute;
-    values[`:a${i}`] = amount;
-    adds.push(`#a${i} :a${i}`);
-  };
-  add("sent", delta.sent);
-  add("responses", delta.responses);
-  for (const [score, n] of delta.scores.entries()) add(`s${score}`, n);
-  for (const [index, n] of delta.csat.entries()) add(`c${index + 1}`, n);
-  for (const [key, { sum, count }] of Object.entries(delta.attributes)) {
-    add(`a_${key}_sum`, sum);
-    add(`a_${key}_n`, count);
-  }
-  return {
-    Update: {
-      TableName: tableName,
-      Key: aggregateKey(campaignId, target.dimension, target.day, target.value),
-      UpdateExpression: `SET #type = :type ADD ${adds.join(", ")}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
-}
+import { aggregateUpdate, toAggregateRow } from "./aggregate-items";
+import { aggregateRange, aggregatesOf, resultsPartition, segmentValuesKey } from "./keys";
+import { beginsWith, queryAll } from "./paged-query";
 
 /** Result aggregates: segment value resolution (with its cardinality cap) and range reads. */
 export class ResultsStore {
@@ -148,22 +86,12 @@ export class ResultsStore {
 
   /** Every aggregate of a campaign, all dimensions and days (for reconciliation). */
   async readAll(campaignId: string): Promise<AggregateRow[]> {
-    const rows: AggregateRow[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": resultsPartition(campaignId), ":prefix": AGGREGATE_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      rows.push(...(page.Items ?? []).map(toRow));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return rows;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      ...beginsWith(aggregatesOf(campaignId)),
+      ConsistentRead: true,
+    });
+    return items.map(toAggregateRow);
   }
 
   /** Adds `delta` to one aggregate outside any transaction: reconciliation's repair. */
@@ -176,42 +104,23 @@ export class ResultsStore {
   /** Every aggregate of one dimension for the days from..to: one Query, paged. */
   async readRange(campaignId: string, dimension: string, from: string, to: string): Promise<AggregateRow[]> {
     const range = aggregateRange(dimension, from, to);
-    const rows: AggregateRow[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-          ExpressionAttributeValues: {
-            ":pk": resultsPartition(campaignId),
-            ":from": range.from,
-            ":to": range.to,
-          },
-          ConsistentRead: true,
-          ReturnConsumedCapacity: "TOTAL",
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      this.consumedReadUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
-      rows.push(...(page.Items ?? []).map(toRow));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return rows;
+    const items = await queryAll(
+      this.db,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: {
+          ":pk": resultsPartition(campaignId),
+          ":from": range.from,
+          ":to": range.to,
+        },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: "TOTAL",
+      },
+      (page) => {
+        this.consumedReadUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
+      },
+    );
+    return items.map(toAggregateRow);
   }
-}
-
-export function toRow(item: Record<string, unknown>): AggregateRow {
-  const [, dimension = "", day = "", ...value] = String(item.sk).split("#");
-  const counters = emptyCounters();
-  const num = (name: string) => (typeof item[name] === "number" ? (item[name] as number) : 0);
-  counters.sent = num("sent");
-  counters.responses = num("responses");
-  counters.scores = counters.scores.map((_, score) => num(`s${score}`));
-  counters.csat = counters.csat.map((_, index) => num(`c${index + 1}`));
-  for (const name of Object.keys(item)) {
-    const match = /^a_(.+)_sum$/.exec(name);
-    if (match?.[1]) counters.attributes[match[1]] = { sum: num(name), count: num(`a_${match[1]}_n`) };
-  }
-  return { dimension, day, value: value.join("#"), counters };
 }

@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { CapacityExceededError } from "../domain/errors";
 
 /**
  * Which items of a cancelled transaction failed their condition, by position. DynamoDB reports one
@@ -30,13 +31,19 @@ const THROTTLING_ERRORS = new Set([
 ]);
 
 /**
- * DynamoDB refused for lack of capacity right now: throttling that outlasted the SDK's retries, or a
- * transaction still conflicting after sendTransaction's. Nothing was written; the same request will
- * succeed shortly.
+ * DynamoDB's error as the rest of the code knows it: throttling that outlasted the SDK's retries, or a
+ * transaction cancelled only by conflicting ones, becomes a CapacityExceededError (a 429 to a caller:
+ * nothing was written); anything else is returned as it is.
  */
-export function isCapacityExceeded(error: unknown): boolean {
-  return (error instanceof Error && THROTTLING_ERRORS.has(error.name)) || isTransactionConflict(error);
+export function translateCapacityError(error: unknown): unknown {
+  if (error instanceof Error && THROTTLING_ERRORS.has(error.name))
+    return new CapacityExceededError(false, error);
+  if (isTransactionConflict(error)) return new CapacityExceededError(true, error);
+  return error;
 }
+
+const isConflict = (error: unknown): boolean =>
+  isTransactionConflict(error) || (error instanceof CapacityExceededError && error.conflict);
 
 const CONFLICT_ATTEMPTS = 8;
 
@@ -55,7 +62,7 @@ export async function sendTransaction(
       await db.send(command);
       return;
     } catch (error) {
-      if (!isTransactionConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
     }
   }

@@ -3,7 +3,7 @@ import type { CfnResource } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { describe, expect, it } from "vitest";
-import { sendEnvironment } from "../../functions/config";
+import { sendEnvironment } from "../../functions/platform/environment";
 import { tableDefinition } from "../../functions/store/table-definition";
 import type { NpsStackProps } from "../../lib/nps-stack";
 import { buildStack, SYNTH, synthTemplate } from "./stack-fixture";

@@ -6,7 +6,7 @@ import { expectHelp, expectUsageError, runCli } from "../support/cli";
 import { createTestTable, type TestTable } from "../support/dynamo";
 
 /** `npm run apikey -- ...args`. */
-const apikey = (args: string[], env: Record<string, string> = {}) => runCli("local/apikey-cli.ts", args, env);
+const apikey = (args: string[], env: Record<string, string> = {}) => runCli("cli/apikey.ts", args, env);
 
 describe("npm run apikey", () => {
   let table: TestTable;

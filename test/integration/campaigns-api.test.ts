@@ -14,7 +14,7 @@ let apiKey: string;
 beforeAll(async () => {
   table = await createTestTable();
   apiKeys = new ApiKeyStore(table.db, table.tableName);
-  apiKey = (await apiKeys.create("test")).apiKey;
+  apiKey = (await apiKeys.create("test", new Date())).apiKey;
   server = await startServer(createApiApp({ ...createStores(table.db, table.tableName), apiKeys }));
 });
 
@@ -65,15 +65,15 @@ describe("authentication", () => {
   });
 
   it("answers 401 for a right id with a wrong secret", async () => {
-    const other = await apiKeys.create("other");
+    const other = await apiKeys.create("other", new Date());
     const forged = `${other.apiKey.slice(0, -4)}AAAA`;
     expect((await call("GET", "/v1/campaigns", { key: forged })).status).toBe(401);
   });
 
   it("stops accepting a key once it is revoked", async () => {
-    const { record, apiKey: revocable } = await apiKeys.create("revocable");
+    const { record, apiKey: revocable } = await apiKeys.create("revocable", new Date());
     expect((await call("GET", "/v1/campaigns", { key: revocable })).status).toBe(200);
-    expect(await apiKeys.revoke(record.id)).toBe(true);
+    expect(await apiKeys.revoke(record.id, new Date())).toBe(true);
     expect((await call("GET", "/v1/campaigns", { key: revocable })).status).toBe(401);
   });
 
@@ -154,7 +154,7 @@ describe("campaigns", () => {
   it("lists campaigns newest first with a cursor that walks every page once", async () => {
     const own = await createTestTable();
     const ownKeys = new ApiKeyStore(own.db, own.tableName);
-    const key = (await ownKeys.create("lister")).apiKey;
+    const key = (await ownKeys.create("lister", new Date())).apiKey;
     const ownServer = await startServer(
       createApiApp({ ...createStores(own.db, own.tableName), apiKeys: ownKeys }),
     );
@@ -315,10 +315,15 @@ describe("concurrent updates", () => {
     const created = await createCampaign();
     const read = await campaigns.getVersioned(created.id);
     if (!read) throw new Error("campaign not found");
-    const first = await campaigns.update(read.campaign, read.version, { ...read.campaign, name: "first" });
+    const first = await campaigns.update(
+      read.campaign,
+      read.version,
+      { ...read.campaign, name: "first" },
+      new Date(),
+    );
     expect(first.name).toBe("first");
     await expect(
-      campaigns.update(read.campaign, read.version, { ...read.campaign, name: "second" }),
+      campaigns.update(read.campaign, read.version, { ...read.campaign, name: "second" }, new Date()),
     ).rejects.toBeInstanceOf(ConflictError);
     expect((await call("GET", `/v1/campaigns/${created.id}`)).body.name).toBe("first");
   });

@@ -1,9 +1,10 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createMailEventsHandler } from "../../functions/delivery/record-mail-events";
-import type { PurchaseResult } from "../../functions/delivery/schedule-purchases";
+import { CapacityExceededError } from "../../functions/domain/errors";
 import { PAUSED_RECHECK_MINUTES } from "../../functions/domain/invitation";
 import { messagesFor } from "../../functions/domain/messages";
+import type { PurchaseResult } from "../../functions/domain/purchase";
+import { createSesNotificationHandler } from "../../functions/events/ses-notifications";
 import type { InvitationStore } from "../../functions/store/invitation-store";
 import { LocalWorkQueue } from "../../local/delivery-loop";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
@@ -349,7 +350,7 @@ describe("purchases become emails", () => {
   });
 
   it("suppresses permanently bounced and complaining addresses from SES events", async () => {
-    const handler = createMailEventsHandler({ invitations: h.stores.invitations });
+    const handler = createSesNotificationHandler({ invitations: h.stores.invitations, clock: h.clock });
     const message = (body: unknown) => ({ Sns: { Message: JSON.stringify(body) } }) as never;
     const repeatBounce = message({
       eventType: "Bounce",
@@ -511,15 +512,19 @@ describe("faults", () => {
     let conflicts = 0;
     const h = await startDeliveryHarness({
       // The first two marks meet transactions that keep conflicting past sendTransaction's retries.
-      wrapSendDependencies: (deps) => {
+      wrapSendPorts: (deps) => {
         const markSent: InvitationStore["markSent"] = async (...args) => {
           if (conflicts < 2) {
             conflicts++;
-            throw new TransactionCanceledException({
-              message: "Transaction cancelled",
-              $metadata: {},
-              CancellationReasons: [{ Code: "TransactionConflict" }, { Code: "None" }],
-            });
+            // As the store reports it (its client translates DynamoDB's exception).
+            throw new CapacityExceededError(
+              true,
+              new TransactionCanceledException({
+                message: "Transaction cancelled",
+                $metadata: {},
+                CancellationReasons: [{ Code: "TransactionConflict" }, { Code: "None" }],
+              }),
+            );
           }
           return deps.invitations.markSent(...args);
         };

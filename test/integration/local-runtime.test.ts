@@ -23,7 +23,7 @@ describe("createLocalFetch: one origin for both apps", () => {
     table = await createTestTable();
     const stores = createStores(table.db, table.tableName);
     fetchLocal = createLocalFetch(stores);
-    apiKey = (await stores.apiKeys.create("test")).apiKey;
+    apiKey = (await stores.apiKeys.create("test", new Date())).apiKey;
   });
   afterAll(async () => table.drop());
 

@@ -1,16 +1,16 @@
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
-import { type Counters, emptyCounters } from "../../functions/domain/counters";
+import { type Counters, emptyCounters, OVERALL } from "../../functions/domain/counters";
 import type { Stats } from "../../functions/domain/results";
 import { firstFullyRetainedDay } from "../../functions/domain/retention";
-import { type Reconciliation, reconcileCampaign } from "../../functions/results/reconcile-campaign";
-import { aggregateKey, OVERALL } from "../../functions/store/keys";
+import { aggregateKey } from "../../functions/store/keys";
+import { type Reconciliation, reconcileCampaign } from "../../functions/use-cases/reconcile-campaign";
 import { type CliResult, expectHelp, expectUsageError, runCli } from "../support/cli";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 
 /** `npm run reconcile -- ...args`. */
-const reconcileCli = (args: string[]): Promise<CliResult> => runCli("local/reconcile-cli.ts", args);
+const reconcileCli = (args: string[]): Promise<CliResult> => runCli("cli/reconcile.ts", args);
 
 /**
  * Reconciliation (functions/results/reconcile-campaign.ts and `npm run reconcile`): answers made through

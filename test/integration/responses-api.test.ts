@@ -2,17 +2,14 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import { type ResponseItem, responseId } from "../../functions/domain/response-export";
 import { newToken } from "../../functions/domain/tokens";
-import { errorResponse } from "../../functions/http/error-response";
-import {
-  type ResponseRouteDependencies,
-  registerResponseRoutes,
-} from "../../functions/http/responses-routes";
+import { createApiApp } from "../../functions/http/api-app";
 import { responseKey, responseListing } from "../../functions/store/keys";
+import type { ResponseListPorts } from "../../functions/use-cases/list-responses";
 import { closeServer } from "../../local/http-server";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 
@@ -170,23 +167,19 @@ describe("responses API", () => {
   afterAll(async () => h?.close());
 
   /**
-   * The routes alone on a server of their own, over `responses`, exporting `EXPORT_PAGE_SIZE` rows a
-   * read, in CSV parts of at most `maxExportPartBytes` (default: the product's).
+   * The API on a server of its own over `responses`, exporting `EXPORT_PAGE_SIZE` rows a read, in CSV
+   * parts of at most `maxPartBytes` (default: the product's).
    */
-  const bareServer = async (
-    responses: ResponseRouteDependencies["responses"],
-    maxExportPartBytes?: number,
-  ) => {
-    const app = new Hono();
-    app.onError(errorResponse);
-    registerResponseRoutes(app, {
+  const bareServer = async (responses: ResponseListPorts["responses"], maxPartBytes?: number) => {
+    const app = createApiApp({
+      ...h.stores,
       responses,
-      loadCampaign: async () => ({ campaign }),
-      exportPageSize: EXPORT_PAGE_SIZE,
-      ...(maxExportPartBytes === undefined ? {} : { maxExportPartBytes }),
+      export: { pageSize: EXPORT_PAGE_SIZE, ...(maxPartBytes === undefined ? {} : { maxPartBytes }) },
     });
     return await serveApp(app);
   };
+  const csvFrom = (url: string) =>
+    fetch(url, { headers: { accept: "text/csv", authorization: `Bearer ${h.apiKey}` } });
 
   const newestFirst = (rows: readonly Answered[]) =>
     [...rows].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((r) => r.orderId);
@@ -528,15 +521,13 @@ describe("responses API", () => {
     it("reads page after page of the store into one file when the export fits in one part", async () => {
       let reads = 0;
       const { server, baseUrl: bare } = await bareServer({
-        list: async (...args) => {
+        list: async (...args: Parameters<ResponseListPorts["responses"]["list"]>) => {
           reads++;
           return h.stores.responses.list(...args);
         },
       });
       try {
-        const paged = await fetch(`${bare}/v1/campaigns/${campaign.id}/responses`, {
-          headers: { accept: "text/csv" },
-        });
+        const paged = await csvFrom(`${bare}/v1/campaigns/${campaign.id}/responses`);
         const whole = await get(`/v1/campaigns/${campaign.id}/responses`, { accept: "text/csv" });
         expect(paged.headers.get("link")).toBeNull();
         expect(new Uint8Array(await paged.arrayBuffer())).toEqual(whole.bytes);
@@ -557,7 +548,7 @@ describe("responses API", () => {
         let parts = 0;
         let next: string | null = `/v1/campaigns/${campaign.id}/responses?minScore=1`;
         while (next !== null) {
-          const part = await fetch(`${bare}${next}`, { headers: { accept: "text/csv" } });
+          const part = await csvFrom(`${bare}${next}`);
           expect(part.status).toBe(200);
           const text = Buffer.from(await part.arrayBuffer()).toString("utf8");
           expect(text.startsWith("\uFEFF")).toBe(true);
@@ -582,15 +573,13 @@ describe("responses API", () => {
     it("answers an error, never a 200 that looks complete, when a later page fails", async () => {
       let reads = 0;
       const { server, baseUrl: bare } = await bareServer({
-        list: async (...args) => {
+        list: async (...args: Parameters<ResponseListPorts["responses"]["list"]>) => {
           if (++reads === 3) throw new Error("DynamoDB went away");
           return h.stores.responses.list(...args);
         },
       });
       try {
-        const response = await fetch(`${bare}/v1/campaigns/${campaign.id}/responses`, {
-          headers: { accept: "text/csv" },
-        });
+        const response = await csvFrom(`${bare}/v1/campaigns/${campaign.id}/responses`);
         expect(response.status).toBe(500);
         expect(response.headers.get("content-type")).toContain("application/json");
         expect(reads).toBe(3);

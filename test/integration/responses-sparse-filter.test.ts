@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newToken } from "../../functions/domain/tokens";
-import { csvExportPart } from "../../functions/http/responses-routes";
 import { responseKey, responseListing } from "../../functions/store/keys";
 import { ResponseStore } from "../../functions/store/response-store";
+import { csvExportPart } from "../../functions/use-cases/export-responses";
 import { putInBulk } from "../support/bulk-write";
 import { createTestTable, type TestTable } from "../support/dynamo";
 

@@ -4,7 +4,7 @@ import type { Stats } from "../../functions/domain/results";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 
 /**
- * GET /v1/campaigns/{id}/results (API.md "Results") through the harness's real HTTP server over DynamoDB
+ * GET /v1/campaigns/{id}/results through the harness's real HTTP server over DynamoDB
  * Local, with answers made the way customers make them: purchases posted to the API, emails sent
  * through the SES emulator, forms posted to the emailed survey links at times a manual clock sets.
  * Every expected figure below is worked out by hand from the table of customers.

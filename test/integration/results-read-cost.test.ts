@@ -7,25 +7,25 @@ import {
   type Counters,
   combineCounters,
   emptyCounters,
+  OVERALL,
+  targetsFor,
 } from "../../functions/domain/counters";
 import type { Stats } from "../../functions/domain/results";
 import { newToken } from "../../functions/domain/tokens";
 import { createDynamoClient } from "../../functions/store/dynamo-client";
 import {
   aggregateRange,
-  OVERALL,
   responseKey,
   responseListing,
   responsesPartition,
   resultsPartition,
 } from "../../functions/store/keys";
-import { targetsFor } from "../../functions/store/results-store";
 import { putInBulk } from "../support/bulk-write";
 import { type DeliveryHarness, startDeliveryHarness } from "../support/delivery-harness";
 
 /**
  * The issue's "done when": a results call costs the same DynamoDB reads for 100 answers as for 100,000
- * answers in the same date range (DESIGN.md "Exact aggregates": a results call reads O(days × segment
+ * answers in the same date range (a results call reads O(days × segment
  * values) aggregates, never the raw responses).
  *
  * Two campaigns with the same segmentBy, answered on the same days in the same regions: A has 100

@@ -33,7 +33,7 @@ let apiKey: string;
 beforeAll(async () => {
   table = await createTestTable();
   stores = createStores(table.db, table.tableName);
-  ({ apiKey } = await stores.apiKeys.create("server errors"));
+  ({ apiKey } = await stores.apiKeys.create("server errors", new Date()));
   const broken = <T extends object>(store: T): T =>
     new Proxy(store, {
       get: (target, property, receiver) => {

@@ -9,7 +9,7 @@ import { type DeliveryHarness, startDeliveryHarness } from "../support/delivery-
 
 /** `npm run smoke -- ...args`; NPS_API_KEY only when `env` sets it. */
 const smoke = (args: string[], env: Record<string, string> = {}) =>
-  runCli("local/smoke-cli.ts", args, env, ["NPS_API_KEY"]);
+  runCli("cli/smoke.ts", args, env, ["NPS_API_KEY"]);
 
 const lines = (text: string) => text.trimEnd().split("\n");
 

@@ -10,7 +10,7 @@ import {
 } from "../../functions/domain/counters";
 import type { PurchaseInput } from "../../functions/domain/purchase";
 import { type Stats, statsOf } from "../../functions/domain/results";
-import { reconcileCampaign } from "../../functions/results/reconcile-campaign";
+import { reconcileCampaign } from "../../functions/use-cases/reconcile-campaign";
 import type { DeliveryHarness } from "../support/delivery-harness";
 import { type ReliabilityRecord, StatusTally } from "../support/reliability-summary";
 

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it, vi } from "vitest";
-import type { SendDependencies } from "../../functions/delivery/send-due-invitation";
-import { reconcileCampaign } from "../../functions/results/reconcile-campaign";
 import type { InvitationStore } from "../../functions/store/invitation-store";
+import { reconcileCampaign } from "../../functions/use-cases/reconcile-campaign";
+import type { SendPorts } from "../../functions/use-cases/send-invitation";
 import { manualClock, startDeliveryHarness } from "../support/delivery-harness";
 import { sesRejection, sesThrottling, startFaultProxy } from "../support/fault-proxy";
 import { recordReliability, StatusTally } from "../support/reliability-summary";
@@ -51,7 +51,7 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
 
     // The sender dies once per "crash" invitation after SES accepted its email and before marking it.
     const crashed = new Set<string>();
-    const dieBeforeMarking = (deps: SendDependencies): SendDependencies => {
+    const dieBeforeMarking = (deps: SendPorts): SendPorts => {
       const markSent: InvitationStore["markSent"] = async (invitation, ...rest) => {
         if (invitation.email.startsWith("crash-") && !crashed.has(invitation.token)) {
           crashed.add(invitation.token);
@@ -70,7 +70,7 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
       clock: clock.now,
       sesEndpoint: proxy.url,
       sesMaxAttempts: 2,
-      wrapSendDependencies: dieBeforeMarking,
+      wrapSendPorts: dieBeforeMarking,
     });
     proxy.target.url = h.sesUrl;
     const statuses = new StatusTally();

@@ -8,7 +8,7 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
 /**
- * Runs one of the operator CLIs (`local/<name>-cli.ts`) as `npm run <name> -- ...args` would, without
+ * Runs one of the operator CLIs (`cli/<name>.ts`) as `npm run <name> -- ...args` would, without
  * npm in between. `env` is added to this process's environment; `withoutEnv` names variables to drop
  * from it (e.g. a key the test must not inherit).
  */

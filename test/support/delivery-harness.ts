@@ -1,26 +1,21 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
-import type { PurchaseResult } from "../../functions/delivery/schedule-purchases";
-import type { SendDependencies } from "../../functions/delivery/send-due-invitation";
+import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
 import type { Campaign, CampaignCreate } from "../../functions/domain/campaign";
-import type { PurchaseInput } from "../../functions/domain/purchase";
+import type { Clock } from "../../functions/domain/clock";
+import type { PurchaseInput, PurchaseResult } from "../../functions/domain/purchase";
 import type { MailSender, OutgoingEmail } from "../../functions/mail/mail-sender";
-import { SesMailSender } from "../../functions/mail/ses-mail-sender";
-import { createStores, type Stores } from "../../functions/store/stores";
-import { type DeliveryLoop, LocalWorkQueue, startDeliveryLoop } from "../../local/delivery-loop";
-import { closeServer } from "../../local/http-server";
-import { createLocalFetch } from "../../local/local-app";
-import { LocalSetupError } from "../../local/local-errors";
-import { freePort } from "../../local/ports";
-import { type SesLocal, startSesLocal } from "../../local/ses-local";
-import { createTestTable, type TestTable } from "./dynamo";
+import type { Stores } from "../../functions/store/stores";
+import type { SendPorts } from "../../functions/use-cases/send-invitation";
+import type { LocalWorkQueue } from "../../local/delivery-loop";
+import { startLocalRuntime } from "../../local/runtime";
+import type { TestTable } from "./dynamo";
 
 /**
- * The whole delivery path of the product, in the test process, as `npm start` wires it: a fresh table on
- * the run's DynamoDB Local, the SES emulator, the API and the customer pages on one origin
- * (`createLocalFetch`), and the dispatch → send loop with the Lambda handlers' code. Nothing runs on a
- * timer: a test calls `deliver()` to run one dispatch-and-send pass, so what is sent is deterministic.
+ * The whole delivery path of the product, in the test process, assembled as `npm start` assembles it
+ * (local/runtime.ts): a fresh table on the run's DynamoDB Local, the SES emulator, the API and the
+ * customer pages on one origin, and the dispatch → send loop with the Lambda handlers' code. Nothing
+ * runs on a timer: a test calls `deliver()` to run one dispatch-and-send pass, so what is sent is
+ * deterministic.
  *
  * ```ts
  * const h = await startDeliveryHarness();
@@ -39,7 +34,7 @@ import { createTestTable, type TestTable } from "./dynamo";
 
 export type DeliveryHarnessOptions = {
   /** "Now" for the API, the customer pages and delivery. Default: the real time. */
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
   /** The From address of the emails. Default `surveys@example.com`. */
   readonly senderAddress?: string;
   /**
@@ -53,7 +48,7 @@ export type DeliveryHarnessOptions = {
   readonly sesMaxAttempts?: number;
   /** The send queue (SQS stand-in); pass one to set its `maxReceiveCount`. Exposed as `queue` either way. */
   readonly queue?: LocalWorkQueue;
-  /** How long a send lock holds (SendDependencies.sendLockMs). Default: the product's 10 minutes. */
+  /** How long a send lock holds (SendPorts.sendLockMs). Default: the product's 10 minutes. */
   readonly sendLockMs?: number;
   /**
    * Where every store (API, pages, delivery) reaches DynamoDB: a fault-injecting proxy in front of the
@@ -61,7 +56,7 @@ export type DeliveryHarnessOptions = {
    */
   readonly dynamoEndpoint?: string;
   /** Wraps what the sender works with, e.g. to make it die between sending an email and marking it sent. */
-  readonly wrapSendDependencies?: (deps: SendDependencies) => SendDependencies;
+  readonly wrapSendPorts?: (ports: SendPorts) => SendPorts;
 };
 
 /** A response of the API, parsed: `body` is the JSON body (null when empty or not JSON, then see `text`). */
@@ -117,7 +112,7 @@ export type DeliveryHarness = {
   /** The send queue: `deadLetters` holds messages that failed `maxReceiveCount` times. */
   readonly queue: LocalWorkQueue;
   /** The clock everything reads. */
-  readonly clock: () => Date;
+  readonly clock: Clock;
   /** Calls the API with the key; `body` is sent as JSON. Never throws for an HTTP status. */
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
   /** `POST /v1/campaigns`; `name` and `brandName` default to "Test campaign" and "Acme". Throws unless 201. */
@@ -170,57 +165,42 @@ type StoredEmail = {
 };
 
 export async function startDeliveryHarness(options: DeliveryHarnessOptions = {}): Promise<DeliveryHarness> {
-  const clock = options.clock ?? (() => new Date());
-  // Undone in reverse if a later step fails, and by close().
-  const cleanups: (() => Promise<void>)[] = [];
-  const undo = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  };
-
+  const dynamoEndpoint = options.dynamoEndpoint ?? inject("dynamoEndpoint");
+  // The emulator keeps one inbox per process: the harness remembers which messages are its own.
+  const sentIds: string[] = [];
+  const runtime = await startLocalRuntime({
+    dynamoEndpoint,
+    tableName: `test-${randomBytes(6).toString("hex")}`,
+    dropTableOnStop: true,
+    deliveryIntervalMs: null,
+    onDeliveryError: () => undefined,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.senderAddress ? { senderAddress: options.senderAddress } : {}),
+    ...(options.sesEndpoint ? { sesEndpoint: options.sesEndpoint } : {}),
+    ...(options.sesMaxAttempts === undefined ? {} : { sesMaxAttempts: options.sesMaxAttempts }),
+    ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.sendLockMs === undefined ? {} : { sendLockMs: options.sendLockMs }),
+    ...(options.wrapSendPorts ? { wrapSendPorts: options.wrapSendPorts } : {}),
+    wrapTransport: (ses) => {
+      const recording: MailSender = {
+        send: async (email: OutgoingEmail) => {
+          const id = await ses.send(email);
+          sentIds.push(id);
+          return id;
+        },
+      };
+      return options.wrapMail ? options.wrapMail(recording) : recording;
+    },
+  });
   try {
-    const table = await createTestTable(options.dynamoEndpoint);
-    cleanups.push(() => table.drop());
-    const stores = createStores(table.db, table.tableName);
-    const { apiKey } = await stores.apiKeys.create("delivery harness");
-
-    const ses = await startSes();
-    cleanups.push(() => ses.stop());
-    // The emulator's URL names localhost, but it listens on 127.0.0.1 only.
-    const sesUrl = `http://127.0.0.1:${new URL(ses.url).port}`;
-
-    // The apps read `clock` from their dependencies; createLocalFetch hands its argument to both.
-    const appDeps: Stores & { clock: () => Date } = { ...stores, clock };
-    const { server, baseUrl } = await serveFetch(createLocalFetch(appDeps));
-    cleanups.push(() => closeServer(server));
-
-    // The emulator keeps one inbox per process: the harness remembers which messages are its own.
-    const sentIds: string[] = [];
-    const sesSender = new SesMailSender({
-      fromAddress: options.senderAddress ?? "surveys@example.com",
-      endpoint: options.sesEndpoint ?? sesUrl,
-      ...(options.sesMaxAttempts === undefined ? {} : { maxAttempts: options.sesMaxAttempts }),
-    });
-    const recording: MailSender = {
-      send: async (email: OutgoingEmail) => {
-        const id = await sesSender.send(email);
-        sentIds.push(id);
-        return id;
-      },
+    const { stores, baseUrl, sesUrl } = runtime;
+    const { apiKey } = await stores.apiKeys.create("delivery harness", new Date());
+    const table: TestTable = {
+      db: runtime.db,
+      tableName: runtime.tableName,
+      endpoint: dynamoEndpoint,
+      drop: runtime.stop,
     };
-    const queue = options.queue ?? new LocalWorkQueue();
-    const sendDependencies: SendDependencies = {
-      ...stores,
-      mail: options.wrapMail ? options.wrapMail(recording) : recording,
-      publicBaseUrl: baseUrl,
-      clock,
-      ...(options.sendLockMs === undefined ? {} : { sendLockMs: options.sendLockMs }),
-    };
-    const loop: DeliveryLoop = startDeliveryLoop(
-      options.wrapSendDependencies ? options.wrapSendDependencies(sendDependencies) : sendDependencies,
-      // Never on its own: tests call deliver().
-      { intervalMs: 2 ** 31 - 1, queue, onError: () => undefined },
-    );
-    cleanups.push(() => loop.stop());
 
     const api = async <T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> => {
       const headers: Record<string, string> = {
@@ -249,15 +229,14 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
       }
     };
 
-    let closed: Promise<void> | undefined;
     return {
       baseUrl,
       sesUrl,
       stores,
       table,
       apiKey,
-      queue,
-      clock,
+      queue: runtime.queue,
+      clock: runtime.clock,
       api,
       createCampaign: async (fields = {}) => {
         const response = await api<Campaign>("POST", "/v1/campaigns", {
@@ -274,7 +253,7 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
         expectStatus(`POST ${path}`, response, 202);
         return response.body.results;
       },
-      deliver: () => loop.runOnce(),
+      deliver: runtime.deliver,
       inbox: async (filter = {}) => {
         const response = await fetch(`${sesUrl}/store`);
         if (!response.ok) throw new Error(`SES emulator GET /store answered ${response.status}`);
@@ -287,37 +266,12 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
           .filter((email) => filter.to === undefined || email.to.includes(filter.to));
       },
       linksIn,
-      close: () => {
-        closed ??= undo();
-        return closed;
-      },
+      close: runtime.stop,
     };
   } catch (error) {
-    await undo();
+    await runtime.stop();
     throw error;
   }
-}
-
-/** The SES emulator on a free port; a port taken between choosing and binding gets another try. */
-async function startSes(): Promise<SesLocal> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startSesLocal({ port: await freePort() });
-    } catch (error) {
-      if (!(error instanceof LocalSetupError) || attempt >= 3) throw error;
-    }
-  }
-}
-
-/** Serves a fetch function on a free loopback port. */
-async function serveFetch(
-  fetch: (request: Request) => Response | Promise<Response>,
-): Promise<{ server: Server; baseUrl: string }> {
-  return await new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
-      resolve({ server: server as Server, baseUrl: `http://127.0.0.1:${info.port}` });
-    });
-  });
 }
 
 function toInboxEmail(email: StoredEmail): InboxEmail {

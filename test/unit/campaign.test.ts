@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   applyCampaignUpdate,
   campaignCreateSchema,
-  campaignRuleViolations,
   campaignSettingsFromCreate,
   campaignUpdateSchema,
+  checkCampaignRules,
 } from "../../functions/domain/campaign";
 
 describe("campaign defaults", () => {
-  it("fills every default of API.md and defaults senderName to the brand", () => {
+  it("fills every documented default and defaults senderName to the brand", () => {
     const input = campaignCreateSchema.parse({ name: "Autumn", brandName: "Acme" });
     expect(campaignSettingsFromCreate(input)).toEqual({
       name: "Autumn",
@@ -52,10 +52,11 @@ describe("campaign rules", () => {
   const base = campaignSettingsFromCreate(campaignCreateSchema.parse({ name: "n", brandName: "b" }));
 
   it("wants the follow-up after the first survey", () => {
-    expect(campaignRuleViolations({ ...base, delayDays: 7, followUpDays: 7 })).toEqual([
-      { field: "followUpDays", message: expect.stringContaining("more than delayDays") },
-    ]);
-    expect(campaignRuleViolations({ ...base, delayDays: 7, followUpDays: 90 })).toEqual([]);
+    expect(checkCampaignRules({ ...base, delayDays: 7, followUpDays: 7 })).toEqual({
+      ok: false,
+      issues: [{ field: "followUpDays", message: expect.stringContaining("more than delayDays") }],
+    });
+    expect(checkCampaignRules({ ...base, delayDays: 7, followUpDays: 90 })).toMatchObject({ ok: true });
   });
 
   it("applies an update over the current settings, leaving the rest", () => {

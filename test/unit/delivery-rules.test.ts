@@ -60,22 +60,31 @@ describe("toPurchase", () => {
 
   it("normalizes the email and defaults purchasedAt to now", () => {
     expect(parse({})).toMatchObject({
-      email: "a@example.com",
-      purchasedAt: now.toISOString(),
-      name: null,
-      properties: {},
+      ok: true,
+      value: {
+        email: "a@example.com",
+        purchasedAt: now.toISOString(),
+        name: null,
+        properties: {},
+      },
     });
   });
 
   it("accepts offsets and stores UTC", () => {
     expect(parse({ purchasedAt: "2026-11-20T20:00:00+08:00" })).toMatchObject({
-      purchasedAt: "2026-11-20T12:00:00.000Z",
+      value: { purchasedAt: "2026-11-20T12:00:00.000Z" },
     });
   });
 
   it("refuses purchases far in the future or older than a year", () => {
-    expect(parse({ purchasedAt: "2026-11-23T12:00:00Z" })).toMatchObject({ field: "purchasedAt" });
-    expect(parse({ purchasedAt: "2025-11-01T00:00:00Z" })).toMatchObject({ field: "purchasedAt" });
+    expect(parse({ purchasedAt: "2026-11-23T12:00:00Z" })).toMatchObject({
+      ok: false,
+      issues: [{ field: "purchasedAt" }],
+    });
+    expect(parse({ purchasedAt: "2025-11-01T00:00:00Z" })).toMatchObject({
+      ok: false,
+      issues: [{ field: "purchasedAt" }],
+    });
   });
 
   it.each([
@@ -172,18 +181,18 @@ describe("parseAnswer", () => {
       parseAnswer({ score: "9", csat: "4", "attr.delivery": "5", comment: " Great " }, campaign),
     ).toEqual({
       ok: true,
-      answer: { score: 9, csat: 4, attributes: { delivery: 5 }, comment: "Great" },
+      value: { score: 9, csat: 4, attributes: { delivery: 5 }, comment: "Great" },
     });
     expect(parseAnswer({ score: 0, attributes: { delivery: 1 } }, campaign)).toEqual({
       ok: true,
-      answer: { score: 0, csat: null, attributes: { delivery: 1 }, comment: null },
+      value: { score: 0, csat: null, attributes: { delivery: 1 }, comment: null },
     });
   });
 
   it("treats empty optional fields as unanswered", () => {
     expect(parseAnswer({ score: "10", csat: "", "attr.delivery": "", comment: "" }, campaign)).toMatchObject({
       ok: true,
-      answer: { score: 10, csat: null, attributes: {}, comment: null },
+      value: { score: 10, csat: null, attributes: {}, comment: null },
     });
   });
 
@@ -201,7 +210,7 @@ describe("parseAnswer", () => {
   ])("refuses %j naming %s", (body, field) => {
     const result = parseAnswer(body as Record<string, unknown>, campaign);
     expect(result.ok).toBe(false);
-    expect(result.ok ? [] : result.errors.map((e) => e.field)).toContain(field);
+    expect(result.ok ? [] : result.issues.map((e) => e.field)).toContain(field);
   });
 
   it("refuses CSAT when the campaign does not ask it", () => {

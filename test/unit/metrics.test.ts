@@ -16,7 +16,7 @@ describe("business metrics", () => {
       lines.push(String(chunk));
       return true;
     });
-    const { countMetric, flushMetrics } = await import("../../functions/metrics");
+    const { countMetric, flushMetrics } = await import("../../functions/platform/metrics");
     countMetric("EmailsSent");
     countMetric("EmailsSent");
     countMetric("SendsFailed");
@@ -46,7 +46,7 @@ describe("business metrics", () => {
   it("emits nothing when switched off, as in the tests and the local runtime", async () => {
     vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
     const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    const { countMetric, flushMetrics } = await import("../../functions/metrics");
+    const { countMetric, flushMetrics } = await import("../../functions/platform/metrics");
     countMetric("AnswersRecorded");
     flushMetrics();
     expect(write).not.toHaveBeenCalled();

@@ -243,9 +243,14 @@ describe("periods", () => {
 
 describe("resolveResultsQuery", () => {
   const now = new Date("2026-03-15T23:59:59.999Z");
+  /** The query when valid, else its issues. */
+  const resolve = (query: unknown, at: Date) => {
+    const checked = resolveResultsQuery(query, at);
+    return checked.ok ? checked.value : checked.issues;
+  };
 
   it("defaults to the last 30 days, today included, by day", () => {
-    expect(resolveResultsQuery({}, now)).toEqual({
+    expect(resolve({}, now)).toEqual({
       from: "2026-02-14",
       to: "2026-03-15",
       segment: null,
@@ -255,14 +260,14 @@ describe("resolveResultsQuery", () => {
   });
 
   it("defaults from to 29 days before a given to", () => {
-    expect(resolveResultsQuery({ to: "2026-01-10" }, now)).toMatchObject({
+    expect(resolve({ to: "2026-01-10" }, now)).toMatchObject({
       from: "2025-12-12",
       to: "2026-01-10",
     });
   });
 
   it("defaults to to today when only from is given", () => {
-    expect(resolveResultsQuery({ from: "2026-03-01" }, now)).toMatchObject({
+    expect(resolve({ from: "2026-03-01" }, now)).toMatchObject({
       from: "2026-03-01",
       to: "2026-03-15",
     });
@@ -270,18 +275,15 @@ describe("resolveResultsQuery", () => {
 
   it("keeps what the caller set", () => {
     expect(
-      resolveResultsQuery(
-        { from: "2025-03-15", to: "2026-03-15", segment: "region.code_2-x", interval: "month" },
-        now,
-      ),
+      resolve({ from: "2025-03-15", to: "2026-03-15", segment: "region.code_2-x", interval: "month" }, now),
     ).toEqual({ from: "2025-03-15", to: "2026-03-15", segment: "region.code_2-x", interval: "month" });
   });
 
   it("allows a range of exactly 366 days, and one day", () => {
-    expect(resolveResultsQuery({ from: "2028-01-01", to: "2028-12-31" }, now)).toMatchObject({
+    expect(resolve({ from: "2028-01-01", to: "2028-12-31" }, now)).toMatchObject({
       from: "2028-01-01",
     });
-    expect(resolveResultsQuery({ from: "2026-03-15", to: "2026-03-15" }, now)).toMatchObject({
+    expect(resolve({ from: "2026-03-15", to: "2026-03-15" }, now)).toMatchObject({
       from: "2026-03-15",
     });
   });
@@ -304,13 +306,13 @@ describe("resolveResultsQuery", () => {
   ];
   for (const [name, query, field, message] of invalid) {
     it(`refuses ${name}, naming the field`, () => {
-      const result = resolveResultsQuery(query, now);
+      const result = resolve(query, now);
       expect(result).toEqual([{ field, message: expect.stringMatching(message) }]);
     });
   }
 
   it("names every malformed parameter at once", () => {
-    const result = resolveResultsQuery({ from: "x", interval: "year", limit: "10" }, now);
+    const result = resolve({ from: "x", interval: "year", limit: "10" }, now);
     expect(Array.isArray(result) ? result.map((d) => d.field).sort() : result).toEqual([
       "from",
       "interval",
@@ -319,7 +321,7 @@ describe("resolveResultsQuery", () => {
   });
 
   it("accepts a segment of exactly 64 characters", () => {
-    expect(resolveResultsQuery({ segment: "a".repeat(64) }, now)).toMatchObject({ segment: "a".repeat(64) });
+    expect(resolve({ segment: "a".repeat(64) }, now)).toMatchObject({ segment: "a".repeat(64) });
   });
 });
 

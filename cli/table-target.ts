@@ -1,6 +1,6 @@
 import { ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
-import { LOCAL_TABLE_NAME, localDynamoEndpoint } from "./local-config";
-import { LocalSetupError } from "./local-errors";
+import { LOCAL_TABLE_NAME, localDynamoEndpoint } from "../local/local-config";
+import { UsageError } from "./command-line";
 
 /**
  * What the operator CLIs (apikey, reconcile) work on: the local runtime's DynamoDB Local by default,
@@ -29,9 +29,6 @@ Options:
   --region <region>  the deployed table's region (default: AWS_REGION or your AWS profile's region)
   --endpoint <url>   a DynamoDB Local endpoint (default: http://127.0.0.1:$DYNAMODB_PORT, port 8000)
   -h, --help         show this help`;
-
-/** Bad command line: usage goes to stderr and the exit code is 2. */
-export class UsageError extends Error {}
 
 export function resolveTarget(values: { table?: string; region?: string; endpoint?: string }): Target {
   if (values.region !== undefined && values.table === undefined) {
@@ -75,18 +72,4 @@ function hasCode(error: unknown, code: string, depth = 0): boolean {
   if (candidate.code === code) return true;
   if (hasCode(candidate.cause, code, depth + 1)) return true;
   return Array.isArray(candidate.errors) && candidate.errors.some((inner) => hasCode(inner, code, depth + 1));
-}
-
-/** Runs a CLI's main and sets the exit code; a LocalSetupError prints as one line. */
-export function runCli(main: (args: string[]) => Promise<number>): void {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error instanceof LocalSetupError ? `error: ${error.message}` : error);
-      process.exitCode = 1;
-    },
-  );
 }

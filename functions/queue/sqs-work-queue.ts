@@ -1,8 +1,8 @@
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { DeliveryMessage, WorkQueue } from "./work-queue";
+import type { DeliveryMessage } from "../domain/invitation";
 
 /** The send queue on AWS. A batch entry SQS refuses throws: its claim expires and it is dispatched again. */
-export class SqsWorkQueue implements WorkQueue {
+export class SqsWorkQueue {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,

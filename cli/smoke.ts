@@ -5,8 +5,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isDeepStrictEqual, parseArgs } from "node:util";
-import { localDirectory, portFromEnv } from "./local-config";
-import { LocalSetupError } from "./local-errors";
+import { localDirectory, portFromEnv } from "../local/local-config";
+import { LocalSetupError } from "../local/local-errors";
+import { oneLine, runCommand, UsageError } from "./command-line";
 
 const DEFAULT_EMAIL = "smoke-test@example.com";
 const MAX_WAIT_SECONDS = 600;
@@ -38,9 +39,6 @@ Options:
                      sends nothing more: a survey not yet sent by then is never sent, so on AWS pass
                      --keep to receive the email at the test address (and archive it yourself later)
   -h, --help         show this help`;
-
-/** Bad command line: usage goes to stderr and the exit code is 2. */
-class UsageError extends Error {}
 
 type Options = {
   /** Base URL without a trailing slash. */
@@ -195,7 +193,7 @@ class SmokeRun {
     } catch (error) {
       this.report.failed++;
       if (error instanceof Unreachable) this.aborted = true;
-      const reason = error instanceof CheckFailed ? error.message : describe(error);
+      const reason = error instanceof CheckFailed ? error.message : oneLine(error);
       this.out(`✗ ${label()}: ${reason}`);
       return undefined;
     }
@@ -246,7 +244,7 @@ class SmokeRun {
       this.options.local && code === "ECONNREFUSED"
         ? ": start the local runtime with 'npm start' (same PORT) first"
         : "";
-    return new Unreachable(`cannot reach ${origin} (${code ?? describe(error)})${hint}`);
+    return new Unreachable(`cannot reach ${origin} (${code ?? oneLine(error)})${hint}`);
   }
 
   /** Throws unless the reply has `status`; the reason names what came instead. */
@@ -555,48 +553,18 @@ function errorCode(error: unknown, depth = 0): string | undefined {
     : undefined;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error
-    ? (`${error.name}: ${error.message}`.split("\n")[0] ?? error.name)
-    : String(error);
-}
-
 function shown(path: string): string {
   const fromHere = relative(process.cwd(), path);
   return fromHere && !fromHere.startsWith("..") ? fromHere : path;
 }
 
-async function main(args: string[]): Promise<number> {
-  let options: Options | "help";
-  try {
-    options = parseCommandLine(args, process.env);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`error: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof LocalSetupError) {
-      console.error(`error: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
-  if (options === "help") {
-    console.log(USAGE);
-    return 0;
-  }
-  // Nothing the API answers should echo the key, but a line that did would never show it.
-  const key = options.key;
-  const report = await smoke(options, (line) => console.log(line.split(key).join("[api key]")));
-  return report.failed > 0 ? 1 : 0;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+runCommand({
+  usage: USAGE,
+  parse: (args) => parseCommandLine(args, process.env),
+  run: async (options) => {
+    // Nothing the API answers should echo the key, but a line that did would never show it.
+    const key = options.key;
+    const report = await smoke(options, (line) => console.log(line.split(key).join("[api key]")));
+    return report.failed > 0 ? 1 : 0;
   },
-  (error: unknown) => {
-    console.error(`error: ${describe(error)}`);
-    process.exitCode = 1;
-  },
-);
+});

@@ -8,17 +8,11 @@ import {
   firstFullyRetainedDay,
   RETENTION_DAYS_RANGE,
 } from "../functions/domain/retention";
-import { type Reconciliation, reconcileCampaign } from "../functions/results/reconcile-campaign";
 import { createDocumentClient } from "../functions/store/dynamo-client";
 import { createStores } from "../functions/store/stores";
-import {
-  explainTableError,
-  resolveTarget,
-  runCli,
-  TARGET_OPTIONS,
-  TARGET_USAGE,
-  UsageError,
-} from "./table-target";
+import { type Reconciliation, reconcileCampaign } from "../functions/use-cases/reconcile-campaign";
+import { runCommand, UsageError } from "./command-line";
+import { explainTableError, resolveTarget, TARGET_OPTIONS, TARGET_USAGE, type Target } from "./table-target";
 
 const USAGE = `Usage:
   npm run reconcile -- <campaignId>         recount the campaign's aggregates and report differences
@@ -34,44 +28,43 @@ ${TARGET_USAGE}
                      all still kept are compared, so expired records never read as differences
   --json             print the whole report as JSON`;
 
-async function main(args: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>["values"];
-  let campaignId: string;
+type Reconcile = { campaignId: string; fix: boolean; json: boolean; retentionDays: number; target: Target };
+
+function parseCommandLine(args: string[]): Reconcile | "help" {
+  let parsed: ReturnType<typeof parse>;
   try {
-    const parsed = parse(args);
-    values = parsed.values;
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const [id, ...extra] = parsed.positionals;
-    if (!id) throw new UsageError("Missing the campaign id, e.g. 'npm run reconcile -- cmp_…'.");
-    if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(" ")}`);
-    if (!CAMPAIGN_ID_PATTERN.test(id))
-      throw new UsageError(`'${id.slice(0, 64)}' is not a campaign id (cmp_…).`);
-    campaignId = id;
+    parsed = parse(args);
   } catch (error) {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    return 2;
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  let target: ReturnType<typeof resolveTarget>;
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  const [id, ...extra] = positionals;
+  if (!id) throw new UsageError("Missing the campaign id, e.g. 'npm run reconcile -- cmp_…'.");
+  if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(" ")}`);
+  if (!CAMPAIGN_ID_PATTERN.test(id))
+    throw new UsageError(`'${id.slice(0, 64)}' is not a campaign id (cmp_…).`);
   let retentionDays = DEFAULT_RETENTION_DAYS;
-  try {
-    if (values["retention-days"] !== undefined) {
-      const { min, max } = RETENTION_DAYS_RANGE;
-      const days = Number(values["retention-days"]);
-      if (!/^\d{1,5}$/.test(values["retention-days"]) || days < min || days > max) {
-        throw new UsageError(
-          `--retention-days must be a whole number of days from ${min} to ${max}, as the stack's retentionDays.`,
-        );
-      }
-      retentionDays = Number(values["retention-days"]);
+  if (values["retention-days"] !== undefined) {
+    const { min, max } = RETENTION_DAYS_RANGE;
+    const days = Number(values["retention-days"]);
+    if (!/^\d{1,5}$/.test(values["retention-days"]) || days < min || days > max) {
+      throw new UsageError(
+        `--retention-days must be a whole number of days from ${min} to ${max}, as the stack's retentionDays.`,
+      );
     }
-    target = resolveTarget(values);
-  } catch (error) {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    return 2;
+    retentionDays = days;
   }
+  return {
+    campaignId: id,
+    fix: values.fix === true,
+    json: values.json === true,
+    retentionDays,
+    target: resolveTarget(values),
+  };
+}
+
+async function reconcile({ campaignId, fix, json, retentionDays, target }: Reconcile): Promise<number> {
   const stores = createStores(
     createDocumentClient({ endpoint: target.endpoint, region: target.region }),
     target.tableName,
@@ -82,10 +75,10 @@ async function main(args: string[]): Promise<number> {
       return 1;
     }
     const report = await reconcileCampaign(stores, campaignId, {
-      fix: values.fix === true,
+      fix,
       since: firstFullyRetainedDay(new Date(), retentionDays),
     });
-    if (values.json) console.log(JSON.stringify(report, null, 2));
+    if (json) console.log(JSON.stringify(report, null, 2));
     else printReport(report);
     return report.differences.length === 0 || report.repaired ? 0 : 3;
   } catch (error) {
@@ -147,4 +140,4 @@ function changedFields(stored: Counters, recounted: Counters): string[] {
   return changes;
 }
 
-runCli(main);
+runCommand({ usage: USAGE, parse: parseCommandLine, run: reconcile });

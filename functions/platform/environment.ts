@@ -1,5 +1,5 @@
-import * as z from "./domain/zod";
-import { parseWith } from "./http/validation";
+import { check } from "../domain/validation";
+import * as z from "../domain/zod";
 
 /**
  * Lambda configuration, read once at cold start. A missing or malformed variable fails the cold start
@@ -38,12 +38,9 @@ export const dispatchEnvironment = z.object({
 });
 
 export function readEnvironment<T>(schema: z.ZodMiniType<T>, env: NodeJS.ProcessEnv = process.env): T {
-  try {
-    return parseWith(schema, env, "Lambda environment");
-  } catch (error) {
-    const details = (error as { details?: { field: string; message: string }[] }).details ?? [];
-    throw new Error(
-      `Invalid configuration: ${details.map((d) => `${d.field} ${d.message}`).join("; ") || String(error)}`,
-    );
-  }
+  const checked = check(schema, env);
+  if (checked.ok) return checked.value;
+  throw new Error(
+    `Invalid configuration: ${checked.issues.map((d) => `${d.field} ${d.message}`).join("; ")}`,
+  );
 }

@@ -1,20 +1,20 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { log } from "../log";
-import { type BusinessMetric, countMetric, flushMetrics } from "../metrics";
-import { type SendDependencies, type SendOutcome, sendDueInvitation } from "./send-due-invitation";
-import { parseDeliveryMessage } from "./work-queue";
+import { log } from "../platform/log";
+import { type BusinessMetric, countMetric, flushMetrics } from "../platform/metrics";
+import { type SendOutcome, type SendPorts, sendInvitation } from "../use-cases/send-invitation";
+import { parseDeliveryMessage } from "./delivery-message";
 
 /**
  * The sender's SQS batch handler: each message is one due action. A message that fails is reported
  * alone (partial batch response), so the queue retries just it and, past its receive limit, moves it to
  * the dead-letter queue; the others of the batch are done.
  */
-export function createSendHandler(deps: SendDependencies) {
+export function createSendQueueHandler(ports: SendPorts) {
   return async (event: Pick<SQSEvent, "Records">): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
     for (const record of event.Records) {
       try {
-        const outcome = await sendDueInvitation(deps, parseDeliveryMessage(record.body));
+        const outcome = await sendInvitation(ports, parseDeliveryMessage(record.body));
         const metric = OUTCOME_METRICS[outcome];
         if (metric) countMetric(metric);
         log("info", "delivery message handled", { messageId: record.messageId, outcome });

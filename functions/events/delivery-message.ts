@@ -1,13 +1,7 @@
-import type { DueAction } from "../domain/invitation";
+import type { DeliveryMessage } from "../domain/invitation";
 import { isToken } from "../domain/tokens";
+import { check } from "../domain/validation";
 import * as z from "../domain/zod";
-
-/** A unit of delivery work: one due action of one invitation. SQS carries it on AWS. */
-export type DeliveryMessage = { token: string; action: DueAction };
-
-export interface WorkQueue {
-  enqueue(messages: DeliveryMessage[]): Promise<void>;
-}
 
 const deliveryMessageSchema = z.strictObject({
   token: z.string().check(z.refine(isToken, "must be an invitation token")),
@@ -22,10 +16,8 @@ export function parseDeliveryMessage(body: string): DeliveryMessage {
   } catch {
     throw new Error("delivery message is not JSON");
   }
-  const result = deliveryMessageSchema.safeParse(parsed);
-  if (!result.success)
-    throw new Error(
-      `delivery message is malformed: ${result.error.issues.map((i) => i.path.join(".")).join(", ")}`,
-    );
-  return result.data;
+  const result = check(deliveryMessageSchema, parsed);
+  if (!result.ok)
+    throw new Error(`delivery message is malformed: ${result.issues.map((i) => i.field).join(", ")}`);
+  return result.value;
 }

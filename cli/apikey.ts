@@ -3,15 +3,8 @@
 import { parseArgs } from "node:util";
 import { type ApiKeyRecord, ApiKeyStore } from "../functions/store/api-key-store";
 import { createDocumentClient } from "../functions/store/dynamo-client";
-import {
-  explainTableError,
-  resolveTarget,
-  runCli,
-  TARGET_OPTIONS,
-  TARGET_USAGE,
-  type Target,
-  UsageError,
-} from "./table-target";
+import { runCommand, UsageError } from "./command-line";
+import { explainTableError, resolveTarget, TARGET_OPTIONS, TARGET_USAGE, type Target } from "./table-target";
 
 const USAGE = `Usage:
   npm run apikey -- create <name>   create a key; it is printed once and only its hash is stored
@@ -73,7 +66,7 @@ function parse(args: string[]) {
 async function run(command: Command, store: ApiKeyStore): Promise<number> {
   switch (command.action) {
     case "create": {
-      const { record, apiKey } = await store.create(command.name);
+      const { record, apiKey } = await store.create(command.name, new Date());
       // Only the key goes to stdout, so that `$(npm run -s apikey -- create x)` captures just the key.
       console.error(`Created API key '${record.name}' (id ${record.id}):`);
       console.log(apiKey);
@@ -85,7 +78,7 @@ async function run(command: Command, store: ApiKeyStore): Promise<number> {
       return 0;
     }
     case "revoke": {
-      if (!(await store.revoke(command.id))) {
+      if (!(await store.revoke(command.id, new Date()))) {
         console.error(`error: no API key has the id '${printable(command.id.slice(0, 64))}' (see 'list').`);
         return 1;
       }
@@ -125,30 +118,19 @@ function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, "?");
 }
 
-async function main(args: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`error: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (parsed === "help") {
-    console.log(USAGE);
-    return 0;
-  }
-  const { command, target } = parsed;
-  const store = new ApiKeyStore(
-    createDocumentClient({ endpoint: target.endpoint, region: target.region }),
-    target.tableName,
-  );
-  try {
-    return await run(command, store);
-  } catch (error) {
-    console.error(`error: ${explainTableError(error, target)}`);
-    return 1;
-  }
-}
-
-runCli(main);
+runCommand({
+  usage: USAGE,
+  parse: parseCommandLine,
+  run: async ({ command, target }) => {
+    const store = new ApiKeyStore(
+      createDocumentClient({ endpoint: target.endpoint, region: target.region }),
+      target.tableName,
+    );
+    try {
+      return await run(command, store);
+    } catch (error) {
+      console.error(`error: ${explainTableError(error, target)}`);
+      return 1;
+    }
+  },
+});

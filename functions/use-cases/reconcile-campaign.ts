@@ -1,6 +1,25 @@
-import { answerCounters, type Counters, combineCounters, emptyCounters, isZero } from "../domain/counters";
-import { type AggregateTarget, targetsFor } from "../store/results-store";
-import type { Stores } from "../store/stores";
+import type { Answer } from "../domain/answer";
+import {
+  type AggregateRow,
+  type AggregateTarget,
+  answerCounters,
+  type Counters,
+  combineCounters,
+  emptyCounters,
+  isZero,
+  targetsFor,
+} from "../domain/counters";
+import type { Invitation } from "../domain/invitation";
+
+export type ReconcilePorts = {
+  readonly purchases: { tokensOf(campaignId: string): Promise<string[]> };
+  readonly invitations: { getMany(tokens: readonly string[]): Promise<Invitation[]> };
+  readonly responses: { allOf(campaignId: string): Promise<(Answer & { countedIn: AggregateTarget[] })[]> };
+  readonly results: {
+    readAll(campaignId: string): Promise<AggregateRow[]>;
+    add(campaignId: string, target: AggregateTarget, delta: Counters): Promise<void>;
+  };
+};
 
 export type AggregateDifference = AggregateTarget & { stored: Counters; recounted: Counters };
 export type Reconciliation = {
@@ -23,7 +42,7 @@ export type Reconciliation = {
  * recount would show as differences (and a fix computed from them would be off by those answers).
  */
 export async function reconcileCampaign(
-  stores: Pick<Stores, "purchases" | "invitations" | "responses" | "results">,
+  ports: ReconcilePorts,
   campaignId: string,
   options: {
     fix?: boolean;
@@ -41,7 +60,7 @@ export async function reconcileCampaign(
     recount.set(key, entry);
   };
 
-  const invitations = await stores.invitations.getMany(await stores.purchases.tokensOf(campaignId));
+  const invitations = await ports.invitations.getMany(await ports.purchases.tokensOf(campaignId));
   let invitationsSent = 0;
   for (const invitation of invitations) {
     if (invitation.sentAt === null) continue;
@@ -50,13 +69,13 @@ export async function reconcileCampaign(
       count(target, { ...emptyCounters(), sent: 1 });
     }
   }
-  const responses = await stores.responses.allOf(campaignId);
+  const responses = await ports.responses.allOf(campaignId);
   for (const response of responses) {
     for (const target of response.countedIn) count(target, answerCounters(response));
   }
 
   const stored = new Map(
-    (await stores.results.readAll(campaignId))
+    (await ports.results.readAll(campaignId))
       .filter((row) => row.day >= since)
       .map((row) => [keyOf(row), row]),
   );
@@ -79,7 +98,7 @@ export async function reconcileCampaign(
   }
   if (options.fix) {
     for (const difference of differences) {
-      await stores.results.add(
+      await ports.results.add(
         campaignId,
         difference,
         combineCounters(difference.recounted, difference.stored, -1),

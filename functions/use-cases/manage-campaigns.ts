@@ -1,0 +1,64 @@
+import {
+  applyCampaignUpdate,
+  type Campaign,
+  type CampaignSettings,
+  campaignCreateSchema,
+  campaignListQuerySchema,
+  campaignSettingsFromCreate,
+  campaignUpdateSchema,
+  checkCampaignRules,
+} from "../domain/campaign";
+import type { Clock } from "../domain/clock";
+import { orThrow, parseWith } from "../domain/validation";
+import { type CampaignLookupPorts, loadCampaign } from "./load-campaign";
+
+export type CampaignPorts = CampaignLookupPorts & {
+  readonly campaigns: {
+    create(settings: CampaignSettings, now: Date): Promise<Campaign>;
+    update(current: Campaign, version: number, settings: CampaignSettings, now: Date): Promise<Campaign>;
+    list(
+      limit: number,
+      cursor: string | undefined,
+    ): Promise<{ items: Campaign[]; nextCursor: string | null }>;
+  };
+  readonly clock: Clock;
+};
+
+export const CAMPAIGNS_DEFAULT_LIMIT = 25;
+
+/** A new campaign from a create request: every field checked, every default filled. */
+export async function createCampaign(ports: CampaignPorts, body: unknown): Promise<Campaign> {
+  const input = parseWith(campaignCreateSchema, body, "campaign");
+  const settings = orThrow(checkCampaignRules(campaignSettingsFromCreate(input)), "campaign");
+  return await ports.campaigns.create(settings, ports.clock());
+}
+
+export async function getCampaign(ports: CampaignLookupPorts, id: string): Promise<Campaign> {
+  return (await loadCampaign(ports, id)).campaign;
+}
+
+/** Newest first, a page at a time. */
+export async function listCampaigns(
+  ports: CampaignPorts,
+  query: unknown,
+): Promise<{ items: Campaign[]; nextCursor: string | null }> {
+  const { limit, cursor } = parseWith(campaignListQuerySchema, query, "query");
+  return await ports.campaigns.list(limit ?? CAMPAIGNS_DEFAULT_LIMIT, cursor);
+}
+
+/**
+ * Changes settings or the status; the body is read once the campaign is known. The version read here
+ * guards the write: a change made meanwhile by
+ * another request answers 409 instead of being silently lost.
+ */
+export async function updateCampaign(
+  ports: CampaignPorts,
+  id: string,
+  readBody: () => Promise<unknown>,
+): Promise<Campaign> {
+  const { campaign, version } = await loadCampaign(ports, id);
+  const update = parseWith(campaignUpdateSchema, await readBody(), "campaign update");
+  const settings = orThrow(checkCampaignRules(applyCampaignUpdate(campaign, update)), "campaign");
+  if (Object.keys(update).length === 0) return campaign;
+  return await ports.campaigns.update(campaign, version, settings, ports.clock());
+}

@@ -1,0 +1,61 @@
+import type { Clock } from "../domain/clock";
+import { type AggregateRow, OVERALL } from "../domain/counters";
+import { type Interval, resolveResultsQuery, type Stats, segmentsOf, summarize } from "../domain/results";
+import { invalid, orThrow } from "../domain/validation";
+import { type CampaignLookupPorts, loadCampaign } from "./load-campaign";
+
+export type ReadResultsPorts = CampaignLookupPorts & {
+  readonly results: {
+    readRange(campaignId: string, dimension: string, from: string, to: string): Promise<AggregateRow[]>;
+  };
+  readonly clock: Clock;
+};
+
+export type Results = {
+  campaignId: string;
+  from: string;
+  to: string;
+  interval: Interval;
+  segment?: string;
+  overall: Stats;
+  segments?: ({ value: string } & Stats)[];
+  trend: ({ period: string } & Stats)[];
+};
+
+/**
+ * NPS, CSAT and attribute figures for a date range, overall, per value of one segment property, and as
+ * a trend. Reads the day aggregates only: one range query for the campaign and one for the segment,
+ * O(days × values) items whatever the number of answers.
+ */
+export async function readResults(
+  ports: ReadResultsPorts,
+  campaignId: string,
+  query: unknown,
+): Promise<Results> {
+  const { campaign } = await loadCampaign(ports, campaignId);
+  const resolved = orThrow(resolveResultsQuery(query, ports.clock()), "query");
+  if (resolved.segment !== null && !campaign.segmentBy.includes(resolved.segment)) {
+    throw invalid("query", [
+      {
+        field: "segment",
+        message: `must be one of the campaign's segmentBy properties (${campaign.segmentBy.join(", ") || "none set"})`,
+      },
+    ]);
+  }
+  const { from, to, segment, interval } = resolved;
+  const [overallRows, segmentRows] = await Promise.all([
+    ports.results.readRange(campaign.id, OVERALL, from, to),
+    segment === null ? undefined : ports.results.readRange(campaign.id, segment, from, to),
+  ]);
+  const { overall, trend } = summarize(overallRows, interval, { from, to });
+  return {
+    campaignId: campaign.id,
+    from,
+    to,
+    interval,
+    ...(segment === null ? {} : { segment }),
+    overall,
+    ...(segmentRows ? { segments: segmentsOf(segmentRows) } : {}),
+    trend,
+  };
+}

@@ -1,0 +1,64 @@
+import { type Answer, parseAnswer, type RecordOutcome } from "../domain/answer";
+import { ValidationError } from "../domain/errors";
+import type { Invitation } from "../domain/invitation";
+import { invalid } from "../domain/validation";
+import { type ShowSurveyPorts, type SurveyForm, surveyForm } from "./show-survey";
+import { type LinkRequest, openAnswerableLink, type PageContext } from "./survey-link";
+
+export type RecordAnswerPorts = ShowSurveyPorts & {
+  readonly responses: {
+    record(
+      invitation: Invitation,
+      answer: Answer,
+      segments: Record<string, string>,
+      now: Date,
+    ): Promise<RecordOutcome>;
+  };
+  readonly results: {
+    resolveSegments(
+      campaignId: string,
+      segmentBy: readonly string[],
+      properties: Record<string, string | number | boolean>,
+      known?: Record<string, string>,
+    ): Promise<Record<string, string>>;
+  };
+};
+
+/** An answer that does not fit the survey: a 400 that also carries the form as it was sent, to show again. */
+export class AnswerInvalidError extends ValidationError {
+  constructor(
+    readonly form: SurveyForm,
+    details: ValidationError["details"] & object,
+  ) {
+    super(invalid("answer", details).message, details);
+  }
+}
+
+/**
+ * What happens when a customer answers: the link is opened (404 unknown, 410 past its window), then
+ * the posted fields are read (only for a link that can be answered) and checked against what the campaign asks, the answer is counted under the segment
+ * values fixed when the email was sent, and recorded (or an earlier answer replaced) together with the
+ * result counters it moves, in one transaction.
+ */
+export async function recordAnswer(
+  ports: RecordAnswerPorts,
+  request: LinkRequest & { readonly readFields: () => Promise<Record<string, unknown>> },
+): Promise<{ status: RecordOutcome; answer: Answer; page: PageContext }> {
+  const { invitation, campaign, page } = await openAnswerableLink(ports, request);
+  const fields = await request.readFields();
+  const parsed = parseAnswer(fields, campaign);
+  if (!parsed.ok) {
+    const comment = typeof fields.comment === "string" ? fields.comment : "";
+    const isEdit = (await ports.responses.get(invitation.token)) !== undefined;
+    const form = surveyForm(campaign, page, invitation.token, { answer: parsed.partial, comment, isEdit });
+    throw new AnswerInvalidError(form, parsed.issues);
+  }
+  const segments = await ports.results.resolveSegments(
+    campaign.id,
+    campaign.segmentBy,
+    invitation.properties,
+    invitation.segments ?? {},
+  );
+  const status = await ports.responses.record(invitation, parsed.value, segments, ports.clock());
+  return { status, answer: parsed.value, page };
+}

@@ -1,0 +1,151 @@
+import type { Campaign } from "../domain/campaign";
+import type { Clock } from "../domain/clock";
+import { CapacityExceededError, MailRejectedError } from "../domain/errors";
+import {
+  type DeliveryMessage,
+  type DueAction,
+  decideDelivery,
+  type Invitation,
+  type InvitationEmail,
+  type Recipient,
+  reminderDueAt,
+  type SkipReason,
+} from "../domain/invitation";
+
+export type SendPorts = {
+  readonly campaigns: { get(id: string): Promise<Campaign | undefined> };
+  readonly invitations: {
+    get(token: string): Promise<Invitation | undefined>;
+    recipient(email: string): Promise<Recipient>;
+    drop(token: string, action: DueAction): Promise<void>;
+    skip(token: string, reason: SkipReason, now: Date): Promise<void>;
+    postpone(token: string, action: DueAction, until: string): Promise<void>;
+    lockForSending(token: string, action: DueAction, now: Date, leaseMs: number): Promise<boolean>;
+    releaseSendLock(token: string, action: DueAction): Promise<void>;
+    /** False when an earlier attempt marked it already. */
+    markSent(
+      invitation: Invitation,
+      sentAt: Date,
+      reminderDueAt: string | null,
+      segments: Record<string, string>,
+    ): Promise<boolean>;
+    markReminderSent(token: string, sentAt: Date): Promise<void>;
+  };
+  readonly results: {
+    resolveSegments(
+      campaignId: string,
+      segmentBy: readonly string[],
+      properties: Record<string, string | number | boolean>,
+    ): Promise<Record<string, string>>;
+  };
+  /** Renders and sends a survey email; throws MailRejectedError when retrying cannot help. */
+  readonly mail: { send(email: InvitationEmail): Promise<string> };
+  /** Origin the survey links point at, e.g. https://surveys.acme.com (no trailing slash). */
+  readonly publicBaseUrl: string;
+  /** How long the send lock holds if the sender dies between sending and marking (default 10 minutes). */
+  readonly sendLockMs?: number;
+  readonly clock: Clock;
+};
+
+export type SendOutcome = "sent" | "reminded" | "skipped" | "dropped" | "postponed" | "busy";
+
+/**
+ * Carries out one due action: checks again that it should happen (campaign state, suppression,
+ * throttle window), takes the send lock, sends, and marks it sent. Throws on transient faults, so the
+ * queue retries the message; the conditional writes make every retry safe.
+ */
+export async function sendInvitation(ports: SendPorts, message: DeliveryMessage): Promise<SendOutcome> {
+  const now = ports.clock();
+  const invitation = await ports.invitations.get(message.token);
+  if (!invitation) return "dropped";
+  const campaign = await ports.campaigns.get(invitation.campaignId);
+  if (!campaign) return "dropped";
+
+  const recipient = await ports.invitations.recipient(invitation.email);
+  const decision = decideDelivery(invitation, message.action, campaign, recipient, now);
+  switch (decision.kind) {
+    case "drop":
+      await ports.invitations.drop(invitation.token, message.action);
+      return "dropped";
+    case "skip":
+      await ports.invitations.skip(invitation.token, decision.reason, now);
+      return "skipped";
+    case "postpone":
+      await ports.invitations.postpone(invitation.token, message.action, decision.until);
+      return "postponed";
+    case "send":
+      break;
+  }
+
+  const lockMs = ports.sendLockMs ?? 10 * 60_000;
+  if (!(await ports.invitations.lockForSending(invitation.token, message.action, now, lockMs))) {
+    return "busy";
+  }
+  // Fixed before sending, so a failure here sends nothing; the answer will count in the same segments.
+  const segments =
+    message.action === "send"
+      ? await ports.results.resolveSegments(campaign.id, campaign.segmentBy, invitation.properties)
+      : {};
+  try {
+    await ports.mail.send(invitationEmail(ports, campaign, invitation, message.action === "remind"));
+  } catch (error) {
+    if (error instanceof MailRejectedError) {
+      if (message.action === "send") await ports.invitations.skip(invitation.token, "rejected", now);
+      else await ports.invitations.drop(invitation.token, message.action);
+      return "skipped";
+    }
+    // Nothing was sent: let the queue's retry take the lock again instead of waiting for it to expire.
+    await ports.invitations.releaseSendLock(invitation.token, message.action);
+    throw error;
+  }
+
+  const sentAt = ports.clock();
+  if (message.action === "remind") {
+    await markAfterSending(() => ports.invitations.markReminderSent(invitation.token, sentAt));
+    return "reminded";
+  }
+  const reminder = reminderDueAt(sentAt.toISOString(), campaign.reminderDays);
+  const marked = await markAfterSending(() =>
+    ports.invitations.markSent(invitation, sentAt, reminder, segments),
+  );
+  // Marked already by an earlier attempt: the mail went out twice at worst, and counts once.
+  return marked ? "sent" : "dropped";
+}
+
+const MARK_ATTEMPTS = 4;
+
+/**
+ * Records what was just sent. The email is out and cannot be recalled, so a busy table is waited out
+ * here (up to about 3 s) rather than left to the queue: a message retried later finds its send lock
+ * taken and would wait for the lease, then send the email again.
+ */
+async function markAfterSending<T>(mark: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mark();
+    } catch (error) {
+      if (!(error instanceof CapacityExceededError) || attempt >= MARK_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
+function invitationEmail(
+  ports: Pick<SendPorts, "publicBaseUrl">,
+  campaign: Campaign,
+  invitation: Invitation,
+  isReminder: boolean,
+): InvitationEmail {
+  return {
+    to: invitation.email,
+    locale: invitation.locale ?? campaign.locale,
+    brandName: campaign.brandName,
+    senderName: campaign.senderName,
+    subject: campaign.subject,
+    intro: campaign.intro,
+    recipientName: invitation.name,
+    isReminder,
+    surveyUrl: `${ports.publicBaseUrl}/s/${invitation.token}`,
+    unsubscribeUrl: `${ports.publicBaseUrl}/u/${invitation.token}`,
+  };
+}
