@@ -1,70 +1,10 @@
 /**
- * The stack configuration a client sets at deploy time, validated here. It comes from two places:
- *
- * 1. A client file, selected with `-c client=<name>`: `config/<name>.json`, a JSON object holding any of
- *    the keys below (JSON numbers allowed for the numeric ones). config/example.json shows the format.
- *    One file per client keeps each client's settings reviewed and versioned with the deployment:
- *
- *      npx cdk deploy -c client=acme            # stack Nps-acme-<stage from the file>
- *      npx cdk deploy -c client=globex          # a second client, same account and region
- *
- * 2. CDK context: `-c <key>=<value>` on the command line, or the "context" block of cdk.json (or
- *    cdk.context.json). A context value overrides the client file's, e.g. `-c client=acme -c stage=staging`
- *    deploys a staging copy of acme. Without `client`, context alone configures the stack, as before:
- *
- *      npx cdk deploy -c stage=prod -c senderEmail=surveys@acme.com -c alarmEmail=ops@acme.com
- *
- * Both are validated by the same zod schema; a file may hold only the keys below (a misspelt key is an
- * error, not silently ignored). Keys:
- *
- *   client            (context only: it is the file's name) which client this deployment is for: 1–30
- *                     lowercase letters, digits or hyphens, starting with a letter. It names the stack
- *                     (`Nps-<client>-<stage>`) and tags every resource (`open-nps:client`). Default: none,
- *                     and the stack is `Nps-<stage>`.
- *   stage             name of this deployment: 1–20 lowercase letters, digits or hyphens, starting with a
- *                     letter. It names the stack (`Nps-<stage>` or `Nps-<client>-<stage>`) and tags every
- *                     resource. Default: "dev".
- *   senderEmail       the From address of survey emails, e.g. surveys@acme.com.
- *   senderDomain      the domain verified in SES, e.g. acme.com. With senderDomain alone, the From address
- *                     is surveys@<senderDomain>; with both, senderEmail must be an address at senderDomain.
- *   alarmEmail        where operational alarms are emailed (the address must confirm the subscription).
- *   logRetentionDays  how long logs are kept; one of CloudWatch's values (1, 3, 5, 7, 14, 30, 60, 90, …,
- *                     3653, or 9999 for never expire). Default: 30.
- *   sendConcurrency   how many send functions may run at once, 2–50. Each sends one email at a time, so
- *                     the send rate is about sendConcurrency ÷ the time one send takes (~0.2 s): keep it
- *                     within the account's SES sending quota. Lambda's minimum for an SQS event source's
- *                     maximum concurrency is 2. Default: 2.
- *   retentionDays     how long customer records (purchases, invitations, responses) are kept before
- *                     DynamoDB's TTL deletes them, 180–3650 days. Passed to every function that writes the
- *                     table as RETENTION_DAYS (see lib/nps-stack.ts for the semantics). The minimum keeps
- *                     records for the whole survey cycle (a second touch 90 days after purchase, a
- *                     reminder, time to answer). Default: 730 (two years).
- *   customDomain      a domain name survey links and the API are served on, e.g. surveys.acme.com. Set
- *                     with certificateArn, or not at all. The stack creates the API Gateway custom domain
- *                     and maps it to the API; survey and unsubscribe links in emails then use
- *                     https://<customDomain>. It does NOT manage DNS: after the deploy, create a CNAME
- *                     record <customDomain> → the CustomDomainTarget output (or a Route 53 alias to it)
- *                     in your DNS yourself. Until that record resolves, links in emails do not work.
- *                     Default: none; links use the API's own execute-api address.
- *   certificateArn    the ACM certificate for customDomain (exact name or a matching wildcard), issued
- *                     in the stack's region (API Gateway regional endpoints need a certificate in their
- *                     own region, not us-east-1 unless the stack is there), e.g.
- *                     arn:aws:acm:eu-west-1:123456789012:certificate/<id>. Set with customDomain.
- *
- *   createDomainIdentity  true: create the SES identity for senderDomain in this stack, with Easy DKIM;
- *                     the three DKIM CNAME records to publish are stack outputs (DkimRecord1-3). Default
- *                     false: most clients verify their domain once, outside any one deployment.
- *
- * Any stage other than "dev" must name the sender (senderEmail or senderDomain) and alarmEmail; a
- * missing or invalid value stops synthesis with a message listing every problem.
- *
- * With no context at all (`npx cdk synth` on a fresh clone) the app synthesizes stage "dev" with the
- * placeholder sender surveys@example.com, a reserved domain that can never receive or send mail, and
- * reports a warning on the stack for it (and for the missing alarm email) so nobody ships it unnoticed.
- *
- * Account and region come from the CLI's CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION; when they are unset
- * the stack is environment-agnostic. Several clients (and stages) can share one account and region: no
- * resource has a physical name, and the stack names differ.
+ * The stack configuration a client sets at deploy time (README, "Configuration"): a client file
+ * `config/<client>.json` selected with `-c client=<name>`, overridden key by key by CDK context
+ * (`-c key=value` or cdk.json). Both go through one zod schema, so a misspelt key is an error, and a
+ * stage other than "dev" must name its sender and alarm address. With no context at all the app
+ * synthesizes stage "dev" with a placeholder sender (example.com, which never receives or sends mail)
+ * and warns, so that a fresh clone synthesizes offline.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
