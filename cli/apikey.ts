@@ -1,6 +1,7 @@
 // `npm run apikey -- create <name> | list | revoke <id>`: API keys in the local runtime's DynamoDB Local,
 // or in a deployed table with --table (default AWS credential chain).
 import { parseArgs } from "node:util";
+import { systemClock } from "../functions/domain/clock";
 import { type ApiKeyRecord, ApiKeyStore } from "../functions/store/api-key-store";
 import { createDocumentClient } from "../functions/store/dynamo-client";
 import { runCommand, UsageError } from "./command-line";
@@ -66,7 +67,7 @@ function parse(args: string[]) {
 async function run(command: Command, store: ApiKeyStore): Promise<number> {
   switch (command.action) {
     case "create": {
-      const { record, apiKey } = await store.create(command.name, new Date());
+      const { record, apiKey } = await store.create(command.name, systemClock());
       // Only the key goes to stdout, so that `$(npm run -s apikey -- create x)` captures just the key.
       console.error(`Created API key '${record.name}' (id ${record.id}):`);
       console.log(apiKey);
@@ -78,7 +79,7 @@ async function run(command: Command, store: ApiKeyStore): Promise<number> {
       return 0;
     }
     case "revoke": {
-      if (!(await store.revoke(command.id, new Date()))) {
+      if (!(await store.revoke(command.id, systemClock()))) {
         console.error(`error: no API key has the id '${printable(command.id.slice(0, 64))}' (see 'list').`);
         return 1;
       }

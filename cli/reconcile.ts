@@ -1,6 +1,7 @@
 // `npm run reconcile -- <campaignId> [--fix]`: recounts a campaign's result aggregates from the raw
 // invitations and answers and reports (with --fix, repairs) every difference.
 import { parseArgs } from "node:util";
+import { systemClock } from "../functions/domain/clock";
 import type { Counters } from "../functions/domain/counters";
 import { CAMPAIGN_ID_PATTERN } from "../functions/domain/ids";
 import {
@@ -76,7 +77,7 @@ async function reconcile({ campaignId, fix, json, retentionDays, target }: Recon
     }
     const report = await reconcileCampaign(stores, campaignId, {
       fix,
-      since: firstFullyRetainedDay(new Date(), retentionDays),
+      since: firstFullyRetainedDay(systemClock(), retentionDays),
     });
     if (json) console.log(JSON.stringify(report, null, 2));
     else printReport(report);

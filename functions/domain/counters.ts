@@ -68,6 +68,10 @@ export const OVERALL = "*";
 export type AggregateTarget = { dimension: string; day: string; value: string };
 export type AggregateRow = AggregateTarget & { counters: Counters };
 
+/** One string per target, to collect counts per target in a Map. */
+export const targetId = (target: AggregateTarget): string =>
+  JSON.stringify([target.dimension, target.day, target.value]);
+
 /** The counters one event moves: the campaign overall, and each segment property's value. */
 export function targetsFor(day: string, segments: Record<string, string>): AggregateTarget[] {
   return [

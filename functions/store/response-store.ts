@@ -11,6 +11,7 @@ import {
   type Counters,
   combineCounters,
   emptyCounters,
+  targetId,
   targetsFor,
 } from "../domain/counters";
 import { ThrottledError, ValidationError } from "../domain/errors";
@@ -240,7 +241,7 @@ function countDeltas(
 ): { target: AggregateTarget; delta: Counters }[] {
   const byKey = new Map<string, { target: AggregateTarget; delta: Counters }>();
   const apply = (target: AggregateTarget, counters: Counters, sign: 1 | -1) => {
-    const key = `${target.dimension}#${target.day}#${target.value}`;
+    const key = targetId(target);
     const entry = byKey.get(key) ?? { target, delta: emptyCounters() };
     entry.delta = combineCounters(entry.delta, counters, sign);
     byKey.set(key, entry);

@@ -7,6 +7,7 @@ import {
   combineCounters,
   emptyCounters,
   isZero,
+  targetId,
   targetsFor,
 } from "../domain/counters";
 import type { Invitation } from "../domain/invitation";
@@ -54,7 +55,7 @@ export async function reconcileCampaign(
   const recount = new Map<string, { target: AggregateTarget; counters: Counters }>();
   const count = (target: AggregateTarget, counters: Counters) => {
     if (target.day < since) return;
-    const key = keyOf(target);
+    const key = targetId(target);
     const entry = recount.get(key) ?? { target, counters: emptyCounters() };
     entry.counters = combineCounters(entry.counters, counters);
     recount.set(key, entry);
@@ -77,7 +78,7 @@ export async function reconcileCampaign(
   const stored = new Map(
     (await ports.results.readAll(campaignId))
       .filter((row) => row.day >= since)
-      .map((row) => [keyOf(row), row]),
+      .map((row) => [targetId(row), row]),
   );
   const differences: AggregateDifference[] = [];
   const keys = new Set([...recount.keys(), ...stored.keys()]);
@@ -115,5 +116,3 @@ export async function reconcileCampaign(
     repaired: Boolean(options.fix) && differences.length > 0,
   };
 }
-
-const keyOf = (target: AggregateTarget) => `${target.dimension}#${target.day}#${target.value}`;

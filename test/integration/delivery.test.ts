@@ -246,6 +246,47 @@ describe("purchases become emails", () => {
     expect(await json.json()).toEqual({ error: { code: "not_found", message: "This link is not valid." } });
   });
 
+  it("answers a body it cannot read with a page in the link's language, and the API's codes to JSON callers", async () => {
+    const campaign = await h.createCampaign({ delayDays: 0, locale: "zh-Hant" });
+    await h.postPurchases(campaign.id, [{ orderId: "body-1", email: "body@example.com" }]);
+    await h.deliver();
+    const [email] = await h.inbox({ to: "body@example.com" });
+    if (!email) throw new Error("no email");
+    const { survey, token } = h.linksIn(email);
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(survey, { method: "POST", headers: { "accept-language": "en", ...headers }, body });
+
+    const plain = await post({ "content-type": "text/plain" }, "score=9");
+    expect(plain.status).toBe(415);
+    const plainPage = await plain.text();
+    expect(plainPage).toContain('<html lang="zh-Hant"');
+    expect(plainPage).toContain(messagesFor("zh-Hant").notAFormTitle);
+    const broken = await post({ "content-type": "multipart/form-data; boundary=x" }, "--y\r\nnot a form");
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toContain(messagesFor("zh-Hant").notAFormTitle);
+
+    const json = async (headers: Record<string, string>, body: string) => {
+      const response = await post({ accept: "application/json", ...headers }, body);
+      return {
+        status: response.status,
+        code: ((await response.json()) as { error: { code: string } }).error.code,
+      };
+    };
+    expect(await json({ "content-type": "text/plain" }, "score=9")).toEqual({
+      status: 415,
+      code: "unsupported_media_type",
+    });
+    expect(await json({ "content-type": "application/json" }, "{not json")).toEqual({
+      status: 400,
+      code: "malformed_body",
+    });
+    expect(await json({ "content-type": "application/json" }, "[9]")).toEqual({
+      status: 400,
+      code: "malformed_body",
+    });
+    expect(await h.stores.responses.get(token)).toBeUndefined();
+  });
+
   it("sends no further email to an unsubscribed address, and reports later purchases as suppressed", async () => {
     // Its own harness on a clock it moves: the follow-up falls due 30 days after the purchase.
     const clock = manualClock("2026-09-01T09:00:00.000Z");
