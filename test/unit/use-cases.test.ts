@@ -1,0 +1,303 @@
+import { describe, expect, it } from "vitest";
+import type { Answer, RecordOutcome } from "../../functions/domain/answer";
+import { CAMPAIGN_DEFAULTS, type Campaign } from "../../functions/domain/campaign";
+import {
+  CapacityExceededError,
+  ConflictError,
+  LinkExpiredError,
+  MailRejectedError,
+  NotFoundError,
+} from "../../functions/domain/errors";
+import type {
+  DeliveryMessage,
+  DueEntry,
+  Invitation,
+  InvitationEmail,
+} from "../../functions/domain/invitation";
+import {
+  type DispatchPorts,
+  dispatchDueInvitations,
+} from "../../functions/use-cases/dispatch-due-invitations";
+import {
+  AnswerInvalidError,
+  type RecordAnswerPorts,
+  recordAnswer,
+} from "../../functions/use-cases/record-answer";
+import { type SchedulePurchasesPorts, schedulePurchases } from "../../functions/use-cases/schedule-purchases";
+import { type SendPorts, sendInvitation } from "../../functions/use-cases/send-invitation";
+
+/**
+ * The use cases alone, on in-memory fakes of their ports: the decisions each flow makes, without a
+ * table or a mail server. The same flows run against DynamoDB Local and the SES emulator in
+ * test/integration.
+ */
+
+const NOW = new Date("2026-11-20T12:00:00.000Z");
+const clock = () => NOW;
+const TOKEN = "A".repeat(24);
+
+const campaign: Campaign = {
+  ...CAMPAIGN_DEFAULTS,
+  id: "cmp_AAAAAAAAAAAAAAAA",
+  name: "Autumn",
+  brandName: "Acme",
+  senderName: "Acme",
+  segmentBy: ["region"],
+  attributes: [{ key: "delivery", label: "Delivery" }],
+  reminderDays: 3,
+  createdAt: NOW.toISOString(),
+  updatedAt: NOW.toISOString(),
+};
+
+const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
+  token: TOKEN,
+  campaignId: campaign.id,
+  orderId: "o-1",
+  kind: "initial",
+  email: "ann@example.com",
+  name: "Ann",
+  locale: null,
+  properties: { region: "North" },
+  purchasedAt: NOW.toISOString(),
+  sendAt: NOW.toISOString(),
+  status: "sent",
+  nextAction: null,
+  dueAt: null,
+  sentAt: "2026-11-19T12:00:00.000Z",
+  reminderSentAt: null,
+  answeredAt: null,
+  unsubscribedAt: null,
+  skipReason: null,
+  segments: { region: "north" },
+  ...fields,
+});
+
+describe("recordAnswer", () => {
+  const ports = (found: Invitation | undefined, previous?: Answer) => {
+    const recorded: { answer: Answer; segments: Record<string, string>; now: Date }[] = [];
+    const value: RecordAnswerPorts = {
+      clock,
+      invitations: { get: async () => found },
+      campaigns: { get: async () => campaign },
+      responses: {
+        get: async () => previous,
+        record: async (_invitation, answer, segments, now): Promise<RecordOutcome> => {
+          recorded.push({ answer, segments, now });
+          return previous ? "updated" : "created";
+        },
+      },
+      results: { resolveSegments: async (_id, _by, _properties, known) => ({ ...known }) },
+    };
+    return { value, recorded };
+  };
+  const fields = (body: Record<string, unknown>) => ({ token: TOKEN, readFields: async () => body });
+
+  it("records a valid answer under the segments fixed at sending, at the clock's time", async () => {
+    const { value, recorded } = ports(invitation());
+    const result = await recordAnswer(value, fields({ score: "9", "attr.delivery": "4" }));
+    expect(result).toMatchObject({ status: "created", page: { locale: "en", brandName: "Acme" } });
+    expect(recorded).toEqual([
+      {
+        answer: { score: 9, csat: null, attributes: { delivery: 4 }, comment: null },
+        segments: { region: "north" },
+        now: NOW,
+      },
+    ]);
+  });
+
+  it("treats an unknown link and one whose email is not sent yet alike, and never reads the body", async () => {
+    let read = false;
+    const request = {
+      token: TOKEN,
+      readFields: async () => {
+        read = true;
+        return {};
+      },
+    };
+    await expect(recordAnswer(ports(undefined).value, request)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(recordAnswer(ports(invitation({ sentAt: null })).value, request)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(read).toBe(false);
+  });
+
+  it("closes the link 30 days after sending, telling the page its brand and language", async () => {
+    const old = invitation({ sentAt: "2026-10-01T00:00:00.000Z", locale: "zh-Hant" });
+    const refused = recordAnswer(ports(old).value, fields({ score: "9" }));
+    await expect(refused).rejects.toBeInstanceOf(LinkExpiredError);
+    await expect(refused).rejects.toMatchObject({ page: { locale: "zh-Hant", brandName: "Acme" } });
+  });
+
+  it("refuses an answer that does not fit the survey with the form as sent, and records nothing", async () => {
+    const { value, recorded } = ports(invitation(), { score: 3, csat: null, attributes: {}, comment: null });
+    const refused = recordAnswer(value, fields({ score: "12", "attr.delivery": "5", comment: "late" }));
+    await expect(refused).rejects.toBeInstanceOf(AnswerInvalidError);
+    await expect(refused).rejects.toMatchObject({
+      status: 400,
+      details: [{ field: "score" }],
+      form: {
+        selectedScore: null,
+        attributes: [{ key: "delivery", selected: 5 }],
+        comment: "late",
+        isEdit: true,
+      },
+    });
+    expect(recorded).toEqual([]);
+  });
+});
+
+describe("sendInvitation", () => {
+  const due = invitation({ status: "scheduled", nextAction: "send", sentAt: null, segments: null });
+  const message: DeliveryMessage = { token: TOKEN, action: "send" };
+  const fake = (mail: (email: InvitationEmail) => Promise<string>, markSent: () => Promise<boolean>) => {
+    const calls: string[] = [];
+    const ports: SendPorts = {
+      clock,
+      publicBaseUrl: "https://surveys.example.com",
+      campaigns: { get: async () => campaign },
+      invitations: {
+        get: async () => due,
+        recipient: async () => ({ suppressed: false, lastSentAt: null, lastSentPurchase: null }),
+        drop: async () => void calls.push("drop"),
+        skip: async (_t, reason) => void calls.push(`skip:${reason}`),
+        postpone: async () => void calls.push("postpone"),
+        lockForSending: async () => {
+          calls.push("lock");
+          return true;
+        },
+        releaseSendLock: async () => void calls.push("release"),
+        markSent: async (_i, _at, reminder, segments) => {
+          calls.push(`mark:${reminder}:${JSON.stringify(segments)}`);
+          return await markSent();
+        },
+        markReminderSent: async () => void calls.push("markReminder"),
+      },
+      results: { resolveSegments: async () => ({ region: "north" }) },
+      mail: {
+        send: async (email) => {
+          calls.push(`mail:${email.to}:${email.surveyUrl}`);
+          return await mail(email);
+        },
+      },
+    };
+    return { ports, calls };
+  };
+
+  it("locks, sends with the campaign's links, and marks it sent with its reminder and segments", async () => {
+    const { ports, calls } = fake(
+      async () => "id",
+      async () => true,
+    );
+    expect(await sendInvitation(ports, message)).toBe("sent");
+    expect(calls).toEqual([
+      "lock",
+      `mail:ann@example.com:https://surveys.example.com/s/${TOKEN}`,
+      `mark:2026-11-23T12:00:00.000Z:{"region":"north"}`,
+    ]);
+  });
+
+  it("gives a rejected recipient up, and hands any other send failure back to the queue unlocked", async () => {
+    const rejected = fake(
+      async () => {
+        throw new MailRejectedError("bad address");
+      },
+      async () => true,
+    );
+    expect(await sendInvitation(rejected.ports, message)).toBe("skipped");
+    expect(rejected.calls.at(-1)).toBe("skip:rejected");
+    const failing = fake(
+      async () => {
+        throw new Error("connection reset");
+      },
+      async () => true,
+    );
+    await expect(sendInvitation(failing.ports, message)).rejects.toThrow("connection reset");
+    expect(failing.calls.at(-1)).toBe("release");
+  });
+
+  it("waits out a busy table after sending rather than sending again, and counts a mark made earlier once", async () => {
+    let busy = 2;
+    const retried = fake(
+      async () => "id",
+      async () => {
+        if (busy-- > 0) throw new CapacityExceededError(true, new Error("conflict"));
+        return true;
+      },
+    );
+    expect(await sendInvitation(retried.ports, message)).toBe("sent");
+    expect(retried.calls.filter((c) => c.startsWith("mail:"))).toHaveLength(1);
+    expect(retried.calls.filter((c) => c.startsWith("mark:"))).toHaveLength(3);
+    const already = fake(
+      async () => "id",
+      async () => false,
+    );
+    expect(await sendInvitation(already.ports, message)).toBe("dropped");
+  });
+});
+
+describe("dispatchDueInvitations", () => {
+  it("queues what it claimed, gives up what is exhausted, and leaves what another run took", async () => {
+    const entries: DueEntry[] = ["claimed", "taken", "exhausted"].map((outcome, i) => ({
+      token: `${outcome}`.padEnd(24, String(i)),
+      action: "send",
+      dueKey: `k${i}`,
+    }));
+    const queued: DeliveryMessage[] = [];
+    const skipped: string[] = [];
+    let reads = 0;
+    const ports: DispatchPorts = {
+      clock,
+      queue: { enqueue: async (messages) => void queued.push(...messages) },
+      invitations: {
+        findDue: async () => (reads++ === 0 ? entries : []),
+        claim: async (entry) => entry.token.replace(/\d+$/, "") as "claimed" | "taken" | "exhausted",
+        skip: async (token, reason) => void skipped.push(`${token}:${reason}`),
+        drop: async () => undefined,
+      },
+    };
+    expect(await dispatchDueInvitations(ports)).toBe(1);
+    expect(queued).toEqual([{ token: entries[0]?.token, action: "send" }]);
+    expect(skipped).toEqual([`${entries[2]?.token}:undeliverable`]);
+  });
+});
+
+describe("schedulePurchases", () => {
+  const ports = (status: Campaign["status"]) => {
+    const recorded: string[] = [];
+    const value: SchedulePurchasesPorts = {
+      clock,
+      campaigns: { getVersioned: async () => ({ campaign: { ...campaign, status }, version: 1 }) },
+      invitations: { isSuppressed: async (email) => email === "gone@example.com" },
+      purchases: {
+        record: async (_campaign, purchase, _planned, suppressed) => {
+          recorded.push(purchase.orderId);
+          return suppressed ? { status: "suppressed" } : { status: "scheduled", sendAt: "x", tokens: [] };
+        },
+      },
+    };
+    return { value, recorded };
+  };
+
+  it("answers one result per item, in order: duplicates in the batch and invalid items stand alone", async () => {
+    const { value, recorded } = ports("active");
+    const results = await schedulePurchases(value, campaign.id, async () => ({
+      purchases: [
+        { orderId: "a", email: "ann@example.com" },
+        { orderId: "a", email: "ann@example.com" },
+        { orderId: "b", email: "not an address" },
+        { orderId: "c", email: "gone@example.com" },
+      ],
+    }));
+    expect(results.map((r) => r.status)).toEqual(["scheduled", "duplicate", "invalid", "suppressed"]);
+    expect(results[2]?.error).toMatch(/^email: /);
+    expect(recorded.sort()).toEqual(["a", "c"]);
+  });
+
+  it("takes nothing for an archived campaign", async () => {
+    const { value, recorded } = ports("archived");
+    await expect(
+      schedulePurchases(value, campaign.id, async () => ({ orderId: "a", email: "ann@example.com" })),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(recorded).toEqual([]);
+  });
+});
