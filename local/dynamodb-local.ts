@@ -3,13 +3,14 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { LocalSetupError } from "./local-errors";
 import { waitFor } from "./ports";
 
 /**
  * DynamoDB Local, AWS's own emulator, from the jar shipped inside the amplify-dynamodb-simulator npm
- * package (so `npm ci` is the only download). Used by `npm start` (data on disk) and by the test
- * suite's global setup (in memory).
+ * package (so `npm ci` is the only download), listening on 127.0.0.1 only. Used by `npm start` (data on
+ * disk) and by the test suite's global setup (in memory).
  */
 export type DynamoDbLocal = {
   readonly endpoint: string;
@@ -25,11 +26,17 @@ export function emulatorDirectory(): string {
   return join(dirname(require.resolve("amplify-dynamodb-simulator/package.json")), "emulator");
 }
 
-/** Throws a one-line explanation when Java is missing or older than DynamoDB Local needs. */
+/**
+ * Starts DynamoDB Local's own server bound to 127.0.0.1: its command line cannot say so, and it would
+ * otherwise accept connections from the whole network. A single Java source file, so it needs a JDK.
+ */
+const LOOPBACK_LAUNCHER = fileURLToPath(new URL("./dynamodb-local-on-loopback.java", import.meta.url));
+
+/** Throws a one-line explanation when Java is missing, older than DynamoDB Local needs, or only a JRE. */
 export function assertJava(): void {
   const probe = spawnSync("java", ["-version"], { encoding: "utf8" });
   const howTo =
-    "install a Java runtime 17 or newer (Debian/Ubuntu: 'sudo apt-get install -y openjdk-17-jre-headless'; macOS: 'brew install openjdk@17'; Windows: an Adoptium Temurin 17 installer) and run this again.";
+    "install a Java development kit 17 or newer (Debian/Ubuntu: 'sudo apt-get install -y openjdk-17-jdk-headless'; macOS: 'brew install openjdk@17'; Windows: an Adoptium Temurin 17 JDK installer) and run this again.";
   if (probe.error || probe.status !== 0) {
     throw new LocalSetupError(`DynamoDB Local needs Java, and 'java' was not found on PATH: ${howTo}`);
   }
@@ -38,6 +45,12 @@ export function assertJava(): void {
   if (Number.isFinite(major) && major < MIN_JAVA) {
     throw new LocalSetupError(
       `DynamoDB Local needs Java ${MIN_JAVA}+, and 'java' is version ${major}: ${howTo}`,
+    );
+  }
+  const modules = spawnSync("java", ["--list-modules"], { encoding: "utf8" });
+  if (!/^jdk\.compiler@/m.test(modules.stdout ?? "")) {
+    throw new LocalSetupError(
+      `DynamoDB Local is started on 127.0.0.1 only, which needs a Java development kit, and 'java' is a runtime without its compiler: ${howTo}`,
     );
   }
 }
@@ -57,8 +70,9 @@ export async function startDynamoDbLocal(options: {
     "java",
     [
       `-Djava.library.path=${join(emulator, "DynamoDBLocal_lib")}`,
-      "-jar",
+      "-cp",
       join(emulator, "DynamoDBLocal.jar"),
+      LOOPBACK_LAUNCHER,
       "-port",
       String(options.port),
       "-disableTelemetry",

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -237,6 +237,25 @@ describe("the local runtime's setup errors", { timeout: 60_000 }, () => {
       }
     },
   );
+
+  it("explains in one line that a Java runtime without its compiler is not enough, and exits 1", async () => {
+    const ports = await freePorts();
+    // A `java` that is version 17 but lists no jdk.compiler module, as a JRE-only install does.
+    const bin = join(localDir, "jre-only");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, "java"),
+      '#!/bin/sh\nif [ "$1" = "-version" ]; then echo \'openjdk version "17.0.9" 2023-10-17\' >&2; else echo "java.base@17.0.9"; fi\n',
+      { mode: 0o755 },
+    );
+    const runtime = startRuntime(localDir, ports, { PATH: bin });
+    expect(await runtime.exit).toEqual({ code: 1, signal: null });
+    const lines = runtime.output.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^error: DynamoDB Local is started on 127\.0\.0\.1 only, which needs a Java development kit/,
+    );
+  });
 
   it("explains in one line that Java is missing, and exits 1", async () => {
     const ports = await freePorts();
