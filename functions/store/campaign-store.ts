@@ -2,15 +2,9 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Campaign, CampaignSettings } from "../domain/campaign";
 import { ConflictError } from "../domain/errors";
-import { newCampaignId } from "../domain/ids";
-import { decodeCursor, encodeCursor } from "./cursor";
-import {
-  CAMPAIGNS_PARTITION,
-  campaignKey,
-  campaignListing,
-  LISTING_INDEX,
-  listingCursorAttributes,
-} from "./keys";
+import { CAMPAIGN_ID_PATTERN, newCampaignId } from "../domain/ids";
+import { decodeCursor, encodeCursor, invalidCursor } from "./cursor";
+import { CAMPAIGNS_PARTITION, campaignKey, campaignListing, campaignOfListing, LISTING_INDEX } from "./keys";
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -85,9 +79,19 @@ export class CampaignStore {
     return updated;
   }
 
-  /** Newest first. */
+  /**
+   * Newest first. The cursor names the last campaign of the previous page (its creation time and id);
+   * one that names no campaign, or names it with another time, is a 400.
+   */
   async list(limit: number, cursor: string | undefined): Promise<Page<Campaign>> {
-    const startKey = decodeCursor(cursor, listingCursorAttributes, { gsi1pk: CAMPAIGNS_PARTITION });
+    const position = decodeCursor(cursor, 2);
+    let startKey: Record<string, string> | undefined;
+    if (position) {
+      const [createdAt = "", id = ""] = position;
+      const named = CAMPAIGN_ID_PATTERN.test(id) ? await this.get(id) : undefined;
+      if (named?.createdAt !== createdAt) throw invalidCursor();
+      startKey = { ...campaignKey(id), ...campaignListing(createdAt, id) };
+    }
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -99,7 +103,11 @@ export class CampaignStore {
         ExclusiveStartKey: startKey,
       }),
     );
-    return { items: (result.Items ?? []).map(toCampaign), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    const last = result.LastEvaluatedKey && campaignOfListing(String(result.LastEvaluatedKey.gsi1sk));
+    return {
+      items: (result.Items ?? []).map(toCampaign),
+      nextCursor: last ? encodeCursor([last.createdAt, last.campaignId]) : null,
+    };
   }
 }
 

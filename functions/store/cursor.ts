@@ -1,41 +1,34 @@
 import { ValidationError } from "../domain/errors";
 
 /**
- * Pagination cursors: a DynamoDB LastEvaluatedKey as base64url JSON. A cursor from outside is checked
- * to hold exactly the expected string attributes, and its partition must be the listing's own, so it
- * can only resume the listing it came from.
+ * Pagination cursors: a position in a listing, as base64url JSON of a few strings (e.g. when the last
+ * row was created and its public id). A cursor names no key attribute and holds no secret (a survey
+ * token never leaves in one); the store turns it back into a start key only after finding the row it
+ * names in the listing it is used with, so anything else is a 400.
  */
-export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | null {
-  return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString("base64url") : null;
+export function encodeCursor(position: readonly string[]): string {
+  return Buffer.from(JSON.stringify(position)).toString("base64url");
 }
 
-export function decodeCursor(
-  cursor: string | undefined,
-  attributes: readonly string[],
-  expected: Record<string, string>,
-): Record<string, string> | undefined {
+/** The position a cursor holds (`length` strings of at most 100 characters), or a 400. */
+export function decodeCursor(cursor: string | undefined, length: number): string[] | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () =>
-    new ValidationError("The cursor is not valid.", [
-      { field: "cursor", message: "is not a cursor this listing returned" },
-    ]);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
-  if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) throw invalid();
-  const entries = Object.entries(decoded);
-  if (entries.length !== attributes.length) throw invalid();
-  const key: Record<string, string> = {};
-  for (const name of attributes) {
-    const value = (decoded as Record<string, unknown>)[name];
-    if (typeof value !== "string" || value.length === 0 || value.length > 1024) throw invalid();
-    key[name] = value;
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== length ||
+    !decoded.every((part) => typeof part === "string" && part.length > 0 && part.length <= 100)
+  ) {
+    throw invalidCursor();
   }
-  for (const [name, value] of Object.entries(expected)) {
-    if (key[name] !== value) throw invalid();
-  }
-  return key;
+  return decoded as string[];
+}
+
+export function invalidCursor(detail = "is not a cursor this listing returned"): ValidationError {
+  return new ValidationError("The cursor is not valid.", [{ field: "cursor", message: detail }]);
 }

@@ -45,6 +45,11 @@ export const campaignListing = (createdAt: string, campaignId: string): ListingK
   gsi1pk: CAMPAIGNS_PARTITION,
   gsi1sk: `${createdAt}#${campaignId}`,
 });
+/** What a campaign's listing sort key says: when it was created, and its id. */
+export function campaignOfListing(gsi1sk: string): { createdAt: string; campaignId: string } {
+  const at = gsi1sk.lastIndexOf("#");
+  return { createdAt: gsi1sk.slice(0, at), campaignId: gsi1sk.slice(at + 1) };
+}
 
 const PURCHASE_PREFIX = "PURCHASE#";
 export const purchaseKey = (campaignId: string, orderId: string): ItemKey => ({
@@ -108,9 +113,6 @@ export const apiKeyListing = (createdAt: string, keyId: string): ListingKey => (
   gsi1pk: API_KEYS_PARTITION,
   gsi1sk: `${createdAt}#${keyId}`,
 });
-
-/** The attributes a listing page's LastEvaluatedKey holds on gsi1: what a cursor may carry. */
-export const listingCursorAttributes = ["pk", "sk", "gsi1pk", "gsi1sk"] as const;
 
 export const resultsPartition = (campaignId: string): string => `RESULTS#${campaignId}`;
 const AGGREGATE_PREFIX = "AGG#";

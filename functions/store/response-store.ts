@@ -14,16 +14,15 @@ import {
   targetId,
   targetsFor,
 } from "../domain/counters";
-import { ThrottledError, ValidationError } from "../domain/errors";
+import { ThrottledError } from "../domain/errors";
 import type { Invitation } from "../domain/invitation";
+import { type ResponseFilter, responseId } from "../domain/response-export";
 import { DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
-import { isToken } from "../domain/tokens";
 import { aggregateUpdate } from "./aggregate-items";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { decodeCursor, encodeCursor, invalidCursor } from "./cursor";
 import {
   invitationKey,
   LISTING_INDEX,
-  listingCursorAttributes,
   responseKey,
   responseListing,
   responseListingRange,
@@ -122,7 +121,7 @@ export class ResponseStore {
     cursor: string | undefined,
   ): Promise<{ items: ListedResponse[]; nextCursor: string | null }> {
     const range = responseRange(campaignId, filter);
-    let startKey = decodeResponseCursor(cursor, range);
+    let startKey = await this.resumeAt(range, cursor);
     const scored = filter.minScore !== undefined || filter.maxScore !== undefined;
     const rows: Record<string, unknown>[] = [];
     let queries = 0;
@@ -131,12 +130,7 @@ export class ResponseStore {
       if (queries++ === LIST_QUERIES_MAX && startKey) {
         // A score filter that matches almost nothing would otherwise read the whole campaign in one
         // request (and outrun Lambda's timeout): answer what was found, and where to go on from.
-        return {
-          items: rows.map(toListedResponse),
-          nextCursor: encodeCursor(
-            Object.fromEntries(listingCursorAttributes.map((a) => [a, startKey?.[a]])),
-          ),
-        };
+        return { items: rows.map(toListedResponse), nextCursor: positionOf(startKey) };
       }
       const wanted = limit + 1 - rows.length;
       const result = await this.db.send(
@@ -157,13 +151,50 @@ export class ResponseStore {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const more = rows.length > limit && last !== undefined;
-    return {
-      items: page.map(toListedResponse),
-      nextCursor: more
-        ? encodeCursor(Object.fromEntries(listingCursorAttributes.map((a) => [a, last[a]])))
-        : null,
-    };
+    return { items: page.map(toListedResponse), nextCursor: more ? positionOf(last) : null };
   }
+
+  /**
+   * The start key a listing cursor stands for. The cursor names a response by when it was first given
+   * and its public id: the response is looked up among those given at that very millisecond in this
+   * campaign's listing, within the requested days; a cursor naming anything else is a 400 (DynamoDB
+   * would refuse a start key outside the key condition with a 500-worthy error).
+   */
+  private async resumeAt(
+    range: ResponseRange,
+    cursor: string | undefined,
+  ): Promise<Record<string, string> | undefined> {
+    const position = decodeCursor(cursor, 2);
+    if (!position) return undefined;
+    const [createdAt = "", id = ""] = position;
+    if (!ISO_INSTANT.test(createdAt)) throw invalidCursor();
+    const prefix = responseListing(range.campaignId, createdAt, "").gsi1sk;
+    if (
+      (range.lower !== undefined && prefix < range.lower) ||
+      (range.upper !== undefined && prefix > range.upper)
+    ) {
+      throw invalidCursor("is not a cursor this listing returned (with these from/to days)");
+    }
+    const sameInstant = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: LISTING_INDEX,
+      KeyConditionExpression: "gsi1pk = :partition AND begins_with(gsi1sk, :prefix)",
+      ExpressionAttributeValues: { ":partition": range.partition, ":prefix": prefix },
+      ProjectionExpression: "#token",
+      ExpressionAttributeNames: { "#token": "token" },
+    });
+    const token = sameInstant.map((item) => String(item.token)).find((t) => responseId(t) === id);
+    if (token === undefined) throw invalidCursor();
+    return { ...responseKey(token), ...responseListing(range.campaignId, createdAt, token) };
+  }
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The cursor after a listed row (or a start key): when it was first answered, and its public id. */
+function positionOf(row: Record<string, unknown>): string {
+  const { createdAt, token } = responseOfListing(String(row.gsi1sk));
+  return encodeCursor([createdAt, responseId(token)]);
 }
 
 /**
@@ -265,9 +296,6 @@ function toResponse(item: Record<string, unknown>): StoredResponse {
   };
 }
 
-/** What `list` filters on: UTC days of the first answer (`YYYY-MM-DD`, inclusive) and a score range. */
-export type ResponseFilter = { from?: string; to?: string; minScore?: number; maxScore?: number };
-
 /** A response as listed: the answer with the purchase it is about. */
 export type ListedResponse = Answer &
   Pick<
@@ -316,35 +344,6 @@ function responseQuery(range: ResponseRange, filter: ResponseFilter) {
       ? { FilterExpression: filters.join(" AND "), ExpressionAttributeNames: { "#score": "score" } }
       : {}),
   };
-}
-
-/**
- * A cursor of this campaign's listing (decodeCursor checks the partition) that also names a real
- * response's key and lies within the requested days: DynamoDB refuses a start key outside the key
- * condition with a 500-worthy error, so a cursor reused with other days must be the caller's 400.
- */
-function decodeResponseCursor(
-  cursor: string | undefined,
-  range: ResponseRange,
-): Record<string, string> | undefined {
-  const key = decodeCursor(cursor, listingCursorAttributes, { gsi1pk: range.partition });
-  if (!key) return undefined;
-  const sortKey = key.gsi1sk ?? "";
-  const { createdAt, token } = responseOfListing(sortKey);
-  const own = responseKey(token);
-  const valid =
-    isToken(token) &&
-    key.pk === own.pk &&
-    key.sk === own.sk &&
-    sortKey === responseListing(range.campaignId, createdAt, token).gsi1sk &&
-    (range.lower === undefined || sortKey >= range.lower) &&
-    (range.upper === undefined || sortKey <= range.upper);
-  if (!valid) {
-    throw new ValidationError("The cursor is not valid.", [
-      { field: "cursor", message: "is not a cursor this listing returned (with these from/to days)" },
-    ]);
-  }
-  return key;
 }
 
 function toListedResponse(item: Record<string, unknown>): ListedResponse {

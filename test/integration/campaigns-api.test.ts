@@ -189,11 +189,21 @@ describe("campaigns", () => {
     }
   });
 
-  it("refuses a forged or foreign cursor", async () => {
-    const forged = Buffer.from(
-      JSON.stringify({ pk: "APIKEY#x", sk: "APIKEY", gsi1pk: "APIKEYS", gsi1sk: "x" }),
-    ).toString("base64url");
-    for (const cursor of ["not-a-cursor", forged]) {
+  it("refuses a forged cursor, and hands out ones that hold no key names", async () => {
+    await createCampaign();
+    await createCampaign();
+    const own = (await call("GET", "/v1/campaigns?limit=1")).body.nextCursor as string;
+    expect(Buffer.from(own, "base64url").toString()).not.toMatch(/CAMPAIGN|gsi1|"pk"|"sk"/);
+    const [createdAt, id] = JSON.parse(Buffer.from(own, "base64url").toString()) as [string, string];
+    const forge = (position: unknown) => Buffer.from(JSON.stringify(position)).toString("base64url");
+    const forged = [
+      forge({ pk: "APIKEY#x", sk: "APIKEY", gsi1pk: "APIKEYS", gsi1sk: "x" }),
+      forge([createdAt, "cmp_AAAAAAAAAAAAAAAA"]),
+      forge(["2020-01-01T00:00:00.000Z", id]),
+      forge([createdAt, "APIKEY#x"]),
+    ];
+    expect((await call("GET", `/v1/campaigns?limit=1&cursor=${own}`)).status).toBe(200);
+    for (const cursor of ["not-a-cursor", ...forged]) {
       const response = await call("GET", `/v1/campaigns?cursor=${cursor}`);
       expect(response.status).toBe(400);
       expect(response.body.error.details[0].field).toBe("cursor");

@@ -348,25 +348,40 @@ describe("responses API", () => {
     expect(parseCsv(csv.text.slice(1))).toHaveLength(1 + 247);
   });
 
+  it("hands out cursors that hold no survey token and no key names", async () => {
+    let cursor: string | null = null;
+    const cursors: string[] = [];
+    do {
+      const page: { body: Page } = await list(campaign.id, `?limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+      cursor = page.body.nextCursor;
+      if (cursor !== null) cursors.push(cursor);
+    } while (cursor !== null);
+    expect(cursors.length).toBeGreaterThan(2);
+    for (const held of cursors) {
+      const text = Buffer.from(held, "base64url").toString("utf8");
+      for (const row of answered) expect(text).not.toContain(row.token);
+      expect(text).not.toMatch(/INVITATION|RESPONSE|gsi1|"pk"|"sk"/);
+    }
+  });
+
   it("refuses a cursor from another campaign, another day range, or forged, naming the cursor", async () => {
     const foreign = (await list(other.id, "?limit=1")).body.nextCursor;
     const own = (await list(campaign.id, "?limit=1")).body.nextCursor;
     expect(foreign).not.toBeNull();
     expect(own).not.toBeNull();
-    const decoded = JSON.parse(Buffer.from(own ?? "", "base64url").toString()) as Record<string, string>;
-    const forge = (changes: Record<string, string>) =>
-      Buffer.from(JSON.stringify({ ...decoded, ...changes })).toString("base64url");
-    const anotherToken = answered[5]?.token ?? "";
+    const [createdAt, id] = JSON.parse(Buffer.from(own ?? "", "base64url").toString()) as [string, string];
+    const forge = (position: unknown) => Buffer.from(JSON.stringify(position)).toString("base64url");
+    const anotherId = responseId(answered[5]?.token ?? "");
 
     const cases: [string, string][] = [
       [`?cursor=${foreign}`, "another campaign's cursor"],
       [`?cursor=${own}&to=2026-03-02`, "a cursor outside the days asked for"],
       ["?cursor=not-a-cursor", "garbage"],
-      [`?cursor=${forge({ pk: `INVITATION#${anotherToken}` })}`, "a key that names another row"],
-      [`?cursor=${forge({ sk: "INVITATION" })}`, "another item type"],
-      [`?cursor=${forge({ gsi1sk: "zzz" })}`, "a made-up sort key"],
-      [`?cursor=${forge({ extra: "1" })}`, "an extra attribute"],
-      [`?cursor=${Buffer.from("[1,2]").toString("base64url")}`, "not an object"],
+      [`?cursor=${forge([createdAt, anotherId])}`, "another response at this one's time"],
+      [`?cursor=${forge(["2026-03-04T10:00:00.000Z", id])}`, "this response at a made-up time"],
+      [`?cursor=${forge([`${createdAt}#x`, id])}`, "a time that is not one"],
+      [`?cursor=${forge([createdAt, id, "extra"])}`, "an extra part"],
+      [`?cursor=${forge({ createdAt, id })}`, "not a list"],
     ];
     for (const [query, what] of cases) {
       const response = await get<ErrorBody>(`/v1/campaigns/${campaign.id}/responses${query}`);
