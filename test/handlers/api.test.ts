@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createStores, type Stores } from "../../functions/store/stores";
+import { createTestTable, type TestTable } from "../support/dynamo";
+import {
+  asHttpEntry,
+  type HttpEntry,
+  type HttpResult,
+  headerOf,
+  httpEvent,
+  invoke,
+  stubLambdaEnvironment,
+} from "../support/lambda";
+
+/** The marketer API's Lambda entry, driven with API Gateway HTTP API (payload 2.0) events. */
+
+let table: TestTable;
+let stores: Stores;
+let apiKey: string;
+let handler: HttpEntry;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  stubLambdaEnvironment(table);
+  stores = createStores(table.db, table.tableName);
+  apiKey = (await stores.apiKeys.create("handler test", new Date())).apiKey;
+  handler = asHttpEntry((await import("../../functions/handlers/api")).handler);
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await table?.drop();
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: assertions read response bodies field by field; expect() checks each value.
+type Json = Record<string, any>;
+
+/** One request through the stack's `/v1/{proxy+}` route (or `route`), answered by the handler. */
+async function call(
+  method: string,
+  target: string,
+  options: { json?: unknown; key?: string | null; route?: string } = {},
+): Promise<HttpResult & { json: Json }> {
+  const key = options.key === undefined ? apiKey : options.key;
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  if (options.json !== undefined) headers["content-type"] = "application/json";
+  const path = target.split("?")[0] ?? "";
+  const result = await invoke(
+    handler,
+    httpEvent(method, target, {
+      routeKey: options.route ?? "ANY /v1/{proxy+}",
+      ...(options.route ? {} : { pathParameters: { proxy: path.replace(/^\/v1\//, "") } }),
+      headers,
+      ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
+    }),
+    "ApiFunction",
+  );
+  return { ...result, json: result.body ? JSON.parse(result.body) : {} };
+}
+
+describe("api handler", () => {
+  it("creates a campaign with an API key, reads it back and lists it", async () => {
+    const created = await call("POST", "/v1/campaigns", {
+      json: { name: "Lambda spring", brandName: "Acme", delayDays: 3 },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.isBase64Encoded).toBe(false);
+    expect(headerOf(created, "content-type")).toMatch(/^application\/json/);
+    expect(created.json).toMatchObject({ name: "Lambda spring", brandName: "Acme", delayDays: 3 });
+    expect(created.json.id).toMatch(/^cmp_/);
+
+    const read = await call("GET", `/v1/campaigns/${created.json.id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json).toEqual(created.json);
+
+    // The query string reaches the app through rawQueryString.
+    const listed = await call("GET", "/v1/campaigns?limit=100");
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json.items.map((c: Json) => c.id)).toContain(created.json.id);
+  });
+
+  it("schedules a purchase posted to a campaign", async () => {
+    const campaign = await call("POST", "/v1/campaigns", { json: { name: "Purchases", brandName: "Acme" } });
+    const posted = await call("POST", `/v1/campaigns/${campaign.json.id}/purchases`, {
+      json: { orderId: "order-1", email: "erin@example.com" },
+    });
+    expect(posted.statusCode).toBe(202);
+    expect(posted.json.results).toEqual([
+      { orderId: "order-1", status: "scheduled", sendAt: expect.any(String) },
+    ]);
+    expect(await stores.purchases.tokensOf(campaign.json.id)).toHaveLength(1);
+  });
+
+  it("answers 401 without an API key, and creates nothing", async () => {
+    const refused = await call("POST", "/v1/campaigns", {
+      key: null,
+      json: { name: "Keyless", brandName: "Acme" },
+    });
+    expect(refused.statusCode).toBe(401);
+    expect(headerOf(refused, "www-authenticate")).toBe('Bearer realm="api"');
+    expect(refused.json.error.code).toBe("unauthorized");
+    const { items } = await stores.campaigns.list(100, undefined);
+    expect(items.map((c) => c.name)).not.toContain("Keyless");
+  });
+
+  it("answers 400 naming each invalid field of a body", async () => {
+    const refused = await call("POST", "/v1/campaigns", {
+      json: { name: "", brandName: "Acme", delayDays: 400, colour: "red" },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json.error.code).toBe("validation_failed");
+    expect(refused.json.error.details.map((d: Json) => d.field).sort()).toEqual([
+      "colour",
+      "delayDays",
+      "name",
+    ]);
+  });
+
+  it("answers 400 naming an invalid query parameter", async () => {
+    const refused = await call("GET", "/v1/campaigns?limit=0");
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json.error.details).toEqual([{ field: "limit", message: expect.any(String) }]);
+  });
+
+  it("serves the health check on its own route without a key", async () => {
+    const health = await call("GET", "/health", { key: null, route: "GET /health" });
+    expect(health.statusCode).toBe(200);
+    expect(health.json).toEqual({ status: "ok" });
+  });
+});
