@@ -62,7 +62,8 @@ export function createApiApp(deps: ApiDependencies): Hono {
     }),
   );
   app.use("/v1/*", async (c, next) => {
-    await authenticate(ports, /^Bearer ([^\s]+)$/.exec(c.req.header("authorization") ?? "")?.[1]);
+    // Auth schemes are case-insensitive (RFC 9110, 11.1).
+    await authenticate(ports, /^Bearer +(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1]);
     await next();
   });
 

@@ -64,6 +64,21 @@ describe("authentication", () => {
     expect(response.headers.get("www-authenticate")).toContain("Bearer");
   });
 
+  it.each(["bearer", "BEARER", "Bearer  "])(
+    "takes the scheme in any case and spacing (%j)",
+    async (scheme) => {
+      const response = await fetch(`${server.url}/v1/campaigns`, {
+        headers: { authorization: `${scheme} ${apiKey}` },
+      });
+      expect(response.status).toBe(200);
+    },
+  );
+
+  it.each([`Basic ${"x"}`, "Bearer", "Bearer a b"])("answers 401 for the header %j", async (header) => {
+    const response = await fetch(`${server.url}/v1/campaigns`, { headers: { authorization: header } });
+    expect(response.status).toBe(401);
+  });
+
   it("answers 401 for a right id with a wrong secret", async () => {
     const other = await apiKeys.create("other", new Date());
     const forged = `${other.apiKey.slice(0, -4)}AAAA`;
