@@ -179,6 +179,8 @@ const ScoreButtons: FC<{ surveyUrl: string; font: string }> = ({ surveyUrl, font
         >
           <a
             href={scoreUrl(surveyUrl, score)}
+            target="_blank"
+            rel="noopener"
             style={`display:block;padding:12px 0;font-family:${font};font-size:18px;line-height:20px;font-weight:bold;color:${HEADING};text-decoration:none;text-align:center;`}
           >
             {String(score)}
@@ -189,6 +191,10 @@ const ScoreButtons: FC<{ surveyUrl: string; font: string }> = ({ surveyUrl, font
   </table>
 );
 
+/**
+ * Links open in a new window (`target="_blank"`): webmail shows an email inside its own page, often in
+ * a frame, and the survey pages refuse to be framed; mail apps open links in the browser either way.
+ */
 const InvitationEmail: FC<{ content: EmailContent }> = ({ content: c }) => {
   const font = FONTS[c.locale];
   const text = `font-family:${font};font-size:16px;line-height:24px;color:${TEXT};`;
@@ -296,7 +302,12 @@ const InvitationEmail: FC<{ content: EmailContent }> = ({ content: c }) => {
                   >
                     {c.footer}
                     <br />
-                    <a href={c.unsubscribeUrl} style={`color:${LINK};text-decoration:underline;`}>
+                    <a
+                      href={c.unsubscribeUrl}
+                      target="_blank"
+                      rel="noopener"
+                      style={`color:${LINK};text-decoration:underline;`}
+                    >
                       {c.unsubscribeLinkText}
                     </a>
                   </td>

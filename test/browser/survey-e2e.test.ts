@@ -205,6 +205,29 @@ describe.each(LOCALES)("survey by email (%s)", (locale) => {
   });
 });
 
+describe("the SES emulator's inbox viewer (the README's walk-through)", () => {
+  it("opens a score clicked in the viewed email in a window of its own, with that score chosen", async () => {
+    const { message, links } = await invite("en", "inbox");
+    // The viewer is a page of scripts; it shows an email's HTML inside a frame of its own.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const viewer = await context.newPage();
+      await viewer.goto(harness.sesUrl);
+      await viewer.locator(`button[onclick="toggle('${message.messageId}-html')"]`).click();
+      const email = viewer.frameLocator(`iframe[id="${message.messageId}-html-iframe"]`);
+      const [survey] = await Promise.all([
+        context.waitForEvent("page"),
+        email.getByRole("link", { name: "9", exact: true }).click(),
+      ]);
+      await survey.waitForLoadState();
+      expect(survey.url()).toBe(links.scores[9]);
+      expect(await survey.locator("#score-9").isChecked()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("after the email, as time passes", () => {
   const clock = manualClock("2026-03-02T09:00:00.000Z");
   let timed: DeliveryHarness;
