@@ -238,6 +238,75 @@ describe("the local runtime's setup errors", { timeout: 60_000 }, () => {
     },
   );
 
+  it("runs the README's walk-through word for word, with every port moved", async () => {
+    const walkDir = mkdtempSync(join(tmpdir(), "nps-walk-through-"));
+    const walkPorts = await freePorts();
+    const runtime = startRuntime(walkDir, walkPorts);
+    try {
+      await waitUntilServing(runtime, walkPorts);
+      // What the reader pastes: the banner's two export lines.
+      const exports = runtime.output.stdout.split("\n").filter((line) => /^\s+export (KEY|API)=/.test(line));
+      expect(exports).toHaveLength(2);
+      expect(exports.join("\n")).toContain(`API=http://localhost:${walkPorts.PORT}`);
+      const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+      const walkThrough = readme.slice(
+        readme.indexOf("### Walk-through"),
+        readme.indexOf("More of the campaign API"),
+      );
+      const blocks = [...walkThrough.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+      expect(blocks).toHaveLength(3);
+      const [create = "", numbers = "", parts = ""] = blocks;
+      const pasted = create.replace(
+        /^export KEY=.*\nexport API=.*$/m,
+        exports.map((l) => l.trim()).join("\n"),
+      );
+      expect(pasted).not.toContain("nps_…");
+      const bash = (script: string) => {
+        const result = spawnSync("bash", ["-euo", "pipefail", "-c", script], {
+          cwd: walkDir,
+          encoding: "utf8",
+        });
+        expect(result.status, result.stderr).toBe(0);
+        return result.stdout;
+      };
+
+      // Steps 1 and 2: the campaign and the purchase.
+      const first = bash(`${pasted}\necho\necho "CAMPAIGN=$CAMPAIGN"`);
+      const campaign = /^CAMPAIGN=(cmp_[A-Za-z0-9_-]{16})$/m.exec(first)?.[1];
+      expect(campaign, first).toBeDefined();
+      expect(first).toContain('"status":"scheduled"');
+
+      // Steps 3 and 4: the email reaches the inbox, and a score link is answered.
+      const sesStore = `http://localhost:${walkPorts.SES_PORT}/store`;
+      let link: string | undefined;
+      await waitFor(
+        async () => {
+          const { emails } = (await (await fetch(sesStore)).json()) as {
+            emails: { body: { html?: string } }[];
+          };
+          link = /href="([^"]*\/s\/[^"?]+)\?score=9"/.exec(emails.at(-1)?.body.html ?? "")?.[1];
+          return link !== undefined;
+        },
+        30_000,
+        "the survey email",
+      );
+      const answer = await fetch(link ?? "", { method: "POST", body: new URLSearchParams({ score: "9" }) });
+      expect(answer.status).toBe(200);
+
+      // Step 6 and the CSV loop, in the same shell state as a reader's terminal.
+      const state = `${exports.map((l) => l.trim()).join("\n")}\nCAMPAIGN=${campaign}\n`;
+      const read = bash(`${state}${numbers}`);
+      expect(read).toContain('"responses":1');
+      expect(read).toContain('"value":"north"');
+      expect(readFileSync(join(walkDir, "responses.csv"), "utf8")).toContain("A-1001");
+      bash(`${state}${parts}`);
+      expect(readFileSync(join(walkDir, "responses-1.csv"), "utf8")).toContain("A-1001");
+    } finally {
+      await stopRuntime(runtime, "SIGINT");
+      rmSync(walkDir, { recursive: true, force: true });
+    }
+  });
+
   it("explains in one line that a Java runtime without its compiler is not enough, and exits 1", async () => {
     const ports = await freePorts();
     // A `java` that is version 17 but lists no jdk.compiler module, as a JRE-only install does.
