@@ -62,9 +62,14 @@ export type DueEntry = { token: string; action: DueAction; dueKey: string };
 /** A unit of delivery work: one due action of one invitation (a queue message carries it). */
 export type DeliveryMessage = { readonly token: string; readonly action: DueAction };
 
+/** Why an address gets no more surveys: it unsubscribed, bounced for good, or complained. */
+export type SuppressionReason = "unsubscribed" | "bounced" | "complained";
+
 /** What the record of a person says, read just before sending. */
 export type Recipient = {
   suppressed: boolean;
+  /** Why, while suppressed. */
+  suppressedFor: SuppressionReason | null;
   /** When this person was last sent a survey, and for which purchase. */
   lastSentAt: string | null;
   lastSentPurchase: string | null;

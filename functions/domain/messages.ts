@@ -39,7 +39,8 @@ export type Messages = {
   readonly scoreHighMeaning: string;
 
   // Survey page
-  readonly pageTitle: (brand: string) => string;
+  /** Survey page heading; the brand stands above it. */
+  readonly pageTitle: string;
   readonly scoreLegend: string;
   readonly optionalHint: string;
   readonly csatQuestion: (brand: string) => string;
@@ -65,6 +66,9 @@ export type Messages = {
   /** 429: the service is busy (nothing was recorded). */
   readonly busyTitle: string;
   readonly busyBody: string;
+  /** 429 on the survey form: shown above the answer as it was sent, ready to send again. */
+  readonly busyAnswerAlert: string;
+  readonly tryAgainButton: string;
   /** 413: the posted answer is over the size limit. */
   readonly tooLargeTitle: string;
   readonly tooLargeBody: string;
@@ -78,6 +82,12 @@ export type Messages = {
   /** POST /u/{token}: done. */
   readonly unsubscribedTitle: string;
   readonly unsubscribedBody: string;
+  /** Under the unsubscribed page, when the address unsubscribed itself: the way back. */
+  readonly resubscribeHint: string;
+  readonly resubscribeButton: string;
+  /** POST /u/{token}/resubscribe: done. */
+  readonly resubscribedTitle: string;
+  readonly resubscribedBody: string;
   readonly errorScoreRequired: string;
   readonly errorRatingInvalid: string;
   readonly errorCommentTooLong: (maxChars: number) => string;
@@ -128,7 +138,7 @@ const messages = {
     scaleHighLabel: "10 = extremely likely",
     scoreLowMeaning: "Not at all likely",
     scoreHighMeaning: "Extremely likely",
-    pageTitle: (brand) => `Your feedback for ${brand}`,
+    pageTitle: "Your feedback",
     scoreLegend: "Your score, from 0 (not at all likely) to 10 (extremely likely)",
     optionalHint: "(optional)",
     csatQuestion: (brand) => `Overall, how satisfied are you with ${brand}?`,
@@ -150,6 +160,8 @@ const messages = {
     serverErrorBody: "We couldn't complete your request. Please try again in a moment.",
     busyTitle: "We're busy right now",
     busyBody: "Your answer has not been recorded yet. Please go back and send it again in a moment.",
+    busyAnswerAlert: "We're busy right now, so your answer has not been recorded yet. Please send it again in a moment.",
+    tryAgainButton: "Try again",
     tooLargeTitle: "Too large",
     tooLargeBody: "The answer is too long to send.",
     notAFormTitle: "Please answer on the survey page",
@@ -159,6 +171,10 @@ const messages = {
     unsubscribeButton: "Unsubscribe",
     unsubscribedTitle: "You're unsubscribed",
     unsubscribedBody: "You won't receive any more survey emails from us.",
+    resubscribeHint: "Unsubscribed by mistake? You can sign up for survey emails again.",
+    resubscribeButton: "Resubscribe",
+    resubscribedTitle: "You're subscribed again",
+    resubscribedBody: "We may send you survey emails again after your next purchases.",
     errorScoreRequired: "Please choose a score from 0 to 10.",
     errorRatingInvalid: "Please choose a rating from 1 to 5.",
     errorCommentTooLong: (max) =>
@@ -183,7 +199,7 @@ const messages = {
     scaleHighLabel: "10 = 非常可能",
     scoreLowMeaning: "完全不可能",
     scoreHighMeaning: "非常可能",
-    pageTitle: (brand) => zh`${brand}顧客意見調查`,
+    pageTitle: "顧客意見調查",
     scoreLegend: "您的評分：0（完全不可能）至 10（非常可能）",
     optionalHint: "（選填）",
     csatQuestion: (brand) => zh`整體而言，您對${brand}的滿意度如何？`,
@@ -204,6 +220,8 @@ const messages = {
     serverErrorBody: "目前無法完成您的要求，請稍後再試。",
     busyTitle: "目前系統忙碌中",
     busyBody: "您的回答尚未記錄。請返回上一頁，稍後再送出一次。",
+    busyAnswerAlert: "目前系統忙碌中，您的回答尚未記錄。請稍後再送出一次。",
+    tryAgainButton: "再試一次",
     tooLargeTitle: "內容過長",
     tooLargeBody: "您的回覆太長，無法送出。",
     notAFormTitle: "請在問卷頁面上作答",
@@ -213,6 +231,10 @@ const messages = {
     unsubscribeButton: "取消訂閱",
     unsubscribedTitle: "已取消訂閱",
     unsubscribedBody: "我們不會再寄問卷信給您。",
+    resubscribeHint: "不小心取消了嗎？您可以重新訂閱問卷信。",
+    resubscribeButton: "重新訂閱",
+    resubscribedTitle: "已重新訂閱",
+    resubscribedBody: "您日後購物後，我們可能會再寄問卷信給您。",
     errorScoreRequired: "請選擇 0 到 10 之間的分數。",
     errorRatingInvalid: "請選擇 1 到 5 之間的評分。",
     errorCommentTooLong: (max) => zh`您的意見太長了，請縮短至${formatCount("zh-Hant", max)}字以內。`,
@@ -236,7 +258,7 @@ const messages = {
     scaleHighLabel: "10 = 非常可能",
     scoreLowMeaning: "完全不可能",
     scoreHighMeaning: "非常可能",
-    pageTitle: (brand) => zh`${brand}顾客意见调查`,
+    pageTitle: "顾客意见调查",
     scoreLegend: "您的评分：0（完全不可能）到 10（非常可能）",
     optionalHint: "（选填）",
     csatQuestion: (brand) => zh`总体而言，您对${brand}的满意度如何？`,
@@ -257,6 +279,8 @@ const messages = {
     serverErrorBody: "暂时无法完成您的请求，请稍后再试。",
     busyTitle: "系统繁忙",
     busyBody: "您的回答尚未记录。请返回上一页，稍后再提交一次。",
+    busyAnswerAlert: "系统繁忙，您的回答尚未记录。请稍后再提交一次。",
+    tryAgainButton: "重试",
     tooLargeTitle: "内容过长",
     tooLargeBody: "您的回答太长，无法提交。",
     notAFormTitle: "请在问卷页面上作答",
@@ -266,6 +290,10 @@ const messages = {
     unsubscribeButton: "确认退订",
     unsubscribedTitle: "已退订",
     unsubscribedBody: "我们将不再向您发送调查邮件。",
+    resubscribeHint: "误点了退订？您可以重新订阅调查邮件。",
+    resubscribeButton: "重新订阅",
+    resubscribedTitle: "已重新订阅",
+    resubscribedBody: "您今后购物后，我们可能会再向您发送调查邮件。",
     errorScoreRequired: "请选择 0 到 10 之间的分数。",
     errorRatingInvalid: "请选择 1 到 5 之间的评分。",
     errorCommentTooLong: (max) => zh`您的意见太长了，请缩短至${formatCount("zh-Hans", max)}字以内。`,

@@ -9,13 +9,25 @@ import { type Clock, systemClock } from "../domain/clock";
 import { LinkExpiredError, NotFoundError, PayloadTooLargeError } from "../domain/errors";
 import { localeForLanguages, type Messages, messagesFor } from "../domain/messages";
 import { countMetric, flushMetrics } from "../platform/metrics";
-import { AnswerInvalidError, type RecordAnswerPorts, recordAnswer } from "../use-cases/record-answer";
+import {
+  AnswerInvalidError,
+  AnswerNotRecordedError,
+  type RecordAnswerPorts,
+  recordAnswer,
+} from "../use-cases/record-answer";
 import { type SurveyForm, showSurvey } from "../use-cases/show-survey";
 import type { PageContext } from "../use-cases/survey-link";
-import { showUnsubscribe, type UnsubscribePorts, unsubscribe } from "../use-cases/unsubscribe";
+import {
+  resubscribe,
+  type SubscriptionPage,
+  showUnsubscribe,
+  type UnsubscribePorts,
+  unsubscribe,
+} from "../use-cases/unsubscribe";
 import { type HttpError, toHttpError } from "./error-response";
 import { readFormFields } from "./request-body";
 import {
+  type MessagePageProps,
   PAGE_STYLE,
   renderMessagePage,
   renderSurveyPage,
@@ -98,6 +110,7 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
 
   app.get("/u/:token", async (c) => {
     const page = await showUnsubscribe(ports, link(c));
+    if (page.state !== "subscribed") return c.html(subscriptionPage(c, page));
     return c.html(
       renderUnsubscribeConfirmPage({
         ...page,
@@ -112,7 +125,14 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
     const page = await unsubscribe(ports, link(c));
     countMetric("Unsubscribes");
     if (wantsJson(c)) return c.json({ status: "unsubscribed" });
-    return c.html(renderUnsubscribedPage({ ...page, text: surveyPageText(page.locale, page.brandName) }));
+    return c.html(subscriptionPage(c, page));
+  });
+
+  app.post("/u/:token/resubscribe", limitBody, async (c) => {
+    const page = await resubscribe(ports, link(c));
+    if (page.state === "subscribed") countMetric("Resubscribes");
+    if (wantsJson(c)) return c.json({ status: page.state });
+    return c.html(subscriptionPage(c, page));
   });
 
   return app;
@@ -125,7 +145,7 @@ const STYLE_HASH = `'sha256-${createHash("sha256").update(PAGE_STYLE, "utf8").di
 export function surveyPageText(locale: Locale, brand: string): SurveyPageText {
   const m = messagesFor(locale);
   return {
-    title: m.pageTitle(brand),
+    title: m.pageTitle,
     question: m.npsQuestion(brand),
     scoreLowLabel: m.scoreLowMeaning,
     scoreHighLabel: m.scoreHighMeaning,
@@ -147,17 +167,33 @@ export function surveyPageText(locale: Locale, brand: string): SurveyPageText {
     unsubscribeButton: m.unsubscribeButton,
     unsubscribedTitle: m.unsubscribedTitle,
     unsubscribedBody: m.unsubscribedBody,
+    resubscribeHint: m.resubscribeHint,
+    resubscribeButton: m.resubscribeButton,
     scoreError: m.errorScoreRequired,
     commentTooLongError: m.errorCommentTooLong(MAX_COMMENT_LENGTH),
   };
 }
 
-function surveyPage(form: SurveyForm, errors: { field: string; message: string }[]): string {
+function surveyPage(form: SurveyForm, errors: { field: string; message: string }[], notice?: string): string {
   return renderSurveyPage({
     ...form,
     text: surveyPageText(form.locale, form.brandName),
     actionUrl: `/s/${form.token}`,
     errors,
+    ...(notice === undefined ? {} : { notice }),
+  });
+}
+
+/** Where an unsubscribe link's address stands: a confirmation, and the way back if it may take it. */
+function subscriptionPage(c: Context, page: SubscriptionPage): string {
+  const m = messagesFor(page.locale);
+  if (page.state === "subscribed") {
+    return renderMessagePage({ ...page, title: m.resubscribedTitle, body: m.resubscribedBody });
+  }
+  return renderUnsubscribedPage({
+    ...page,
+    text: surveyPageText(page.locale, page.brandName),
+    ...(page.state === "unsubscribed" ? { resubscribeUrl: `/u/${c.req.param("token")}/resubscribe` } : {}),
   });
 }
 
@@ -208,6 +244,9 @@ function renderError(c: Context, error: HttpError): Response {
     }));
     return c.html(surveyPage(cause.form, shown), 400);
   }
+  if (cause instanceof AnswerNotRecordedError) {
+    return c.html(surveyPage(cause.form, [], messagesFor(cause.form.locale).busyAnswerAlert), 429);
+  }
   if (cause instanceof LinkExpiredError) {
     const locale = cause.page.locale as Locale;
     const text = messagesFor(locale);
@@ -222,8 +261,30 @@ function renderError(c: Context, error: HttpError): Response {
     );
   }
   const locale = requestLocale(c);
-  const { title, body } = PAGE_OF_STATUS[error.status](messagesFor(locale));
-  return c.html(renderMessagePage({ locale, title, body }), error.status);
+  const text = messagesFor(locale);
+  const { title, body } = PAGE_OF_STATUS[error.status](text);
+  const brandName = pageContexts.get(c)?.brandName;
+  return c.html(
+    renderMessagePage({
+      locale,
+      title,
+      body,
+      ...(brandName === undefined ? {} : { brandName }),
+      ...(error.status === 429 ? { action: retryAction(c, text.tryAgainButton) } : {}),
+    }),
+    error.status,
+  );
+}
+
+/**
+ * "Try again" on a busy page: the same page again for a GET; for a POST, the same unsubscribe or
+ * resubscribe (safe to repeat), or the survey page of the link (its form, to answer again).
+ */
+function retryAction(c: Context, label: string): NonNullable<MessagePageProps["action"]> {
+  const url = new URL(c.req.url);
+  if (c.req.method === "GET") return { url: `${url.pathname}${url.search}`, method: "get", label };
+  if (url.pathname.startsWith("/u/")) return { url: url.pathname, method: "post", label };
+  return { url: url.pathname, method: "get", label };
 }
 
 const PAGE_OF_STATUS: Record<HttpError["status"], (text: Messages) => { title: string; body: string }> = {

@@ -42,6 +42,9 @@ export interface SurveyPageText {
   unsubscribeButton: string;
   unsubscribedTitle: string;
   unsubscribedBody: string;
+  /** Line above the resubscribe button, e.g. "Unsubscribed by mistake? …". */
+  resubscribeHint: string;
+  resubscribeButton: string;
   /** Error when no valid score 0–10 was posted. */
   scoreError: string;
   /** Error when the comment is longer than 5000 characters. */
@@ -76,6 +79,8 @@ export type SurveyPageProps = PageBaseProps & {
   readonly errors: readonly SurveyFieldError[];
   /** The customer has answered already: the button says "update". */
   readonly isEdit: boolean;
+  /** A message above the form that is about no one field (the answer could not be recorded yet). */
+  readonly notice?: string;
 };
 
 export type ThankYouPageProps = PageBaseProps & {
@@ -88,6 +93,14 @@ export type MessagePageProps = PageBaseProps & {
   readonly body: string;
   /** Left out where the page must not reveal anything (unknown token). */
   readonly brandName?: string;
+  /** One button under the text: a form to `url` (a POST where it changes something, else a GET). */
+  readonly action?: {
+    readonly url: string;
+    readonly method: "get" | "post";
+    readonly label: string;
+    /** A line above the button. */
+    readonly hint?: string;
+  };
 };
 
 export type UnsubscribeConfirmPageProps = PageBaseProps & {
@@ -101,8 +114,13 @@ export type UnsubscribeConfirmPageProps = PageBaseProps & {
 };
 
 export type UnsubscribedPageProps = PageBaseProps & {
-  readonly text: Pick<SurveyPageText, "unsubscribedTitle" | "unsubscribedBody">;
+  readonly text: Pick<
+    SurveyPageText,
+    "unsubscribedTitle" | "unsubscribedBody" | "resubscribeHint" | "resubscribeButton"
+  >;
   readonly brandName: string;
+  /** Where the resubscribe button posts; absent when the address may not resubscribe itself. */
+  readonly resubscribeUrl?: string;
 };
 
 /**
@@ -129,7 +147,10 @@ fieldset fieldset legend{font-size:1rem}
 legend{padding:0;margin-bottom:.75rem;font-weight:600;font-size:1.0625rem;overflow-wrap:anywhere}
 .group-title{font-size:1.125rem}
 .scale{display:grid;gap:.375rem;grid-template-columns:repeat(5,minmax(0,1fr))}
-.scale-11{grid-template-columns:repeat(6,minmax(0,1fr))}
+.scale-11{grid-template-columns:repeat(11,minmax(0,1fr));gap:.25rem}
+.scale-11 .choice label{padding:.25rem 0;font-size:1.125rem}
+.notice{margin:0 0 1.5rem;padding:.75rem 1rem;border:2px solid #1d4ed8;border-left-width:.5rem;border-radius:.5rem;background:#eff6ff}
+.action{margin-top:1.5rem}
 .choice{position:relative;min-width:0}
 .choice input{position:absolute;inset:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}
 .choice label{display:flex;flex-direction:column;align-items:center;justify-content:center;min-height:3rem;padding:.25rem;border:2px solid #6b7280;border-radius:.5rem;background:#fff;color:#111827;font-size:1.25rem;font-weight:600;line-height:1.1;text-align:center;cursor:pointer}
@@ -152,8 +173,8 @@ a{color:#1d4ed8}
 .error{margin:0 0 .5rem;color:#b91c1c;font-weight:600}
 .has-error{padding-left:.75rem;border-left:4px solid #b91c1c}
 textarea[aria-invalid=true]{border-color:#b91c1c}
-@media (max-width:359px){.card{padding-left:.625rem;padding-right:.625rem}.scale{gap:.25rem}.has-error{padding-left:.5rem}}
-@media (min-width:44rem){main{padding:2rem 1rem}.card{padding:2rem 1.5rem;border-radius:.75rem;box-shadow:0 1px 3px rgb(0 0 0/.12)}.scale-11{grid-template-columns:repeat(11,minmax(0,1fr))}button{width:auto;min-width:12rem}}
+@media (max-width:359px){.card{padding-left:.625rem;padding-right:.625rem}.scale{gap:.25rem}.scale-11{gap:2px}.scale-11 .choice label{font-size:1rem}.has-error{padding-left:.5rem}}
+@media (min-width:44rem){main{padding:2rem 1rem}.card{padding:2rem 1.5rem;border-radius:.75rem;box-shadow:0 1px 3px rgb(0 0 0/.12)}.scale-11{gap:.375rem}.scale-11 .choice label{font-size:1.25rem}button{width:auto;min-width:12rem}}
 @media (forced-colors:active){.choice input:checked+label{outline:4px solid Highlight;outline-offset:-6px}}
 `;
 
@@ -309,6 +330,11 @@ export function renderSurveyPage(props: SurveyPageProps): string {
       brandName={brandName}
     >
       <h1>{title}</h1>
+      {props.notice ? (
+        <div class="notice" role="alert" tabindex={-1} autofocus>
+          {props.notice}
+        </div>
+      ) : null}
       {props.errors.length > 0 ? (
         // Focused on load (no script needed) and announced; each entry links to its field.
         <div class="alert" role="alert" tabindex={-1} autofocus>
@@ -410,6 +436,18 @@ export function renderMessagePage(props: MessagePageProps): string {
     >
       <h1>{title}</h1>
       <p>{fill(props.body, props.brandName)}</p>
+      {props.action ? (
+        <form class="action" method={props.action.method} action={props.action.url} accept-charset="utf-8">
+          {props.action.hint ? <p>{fill(props.action.hint, props.brandName)}</p> : null}
+          {/* A GET form replaces the action's query with its fields: carry the query over. */}
+          {props.action.method === "get"
+            ? [...new URL(props.action.url, "http://page.invalid").searchParams].map(([name, value]) => (
+                <input type="hidden" name={name} value={value} />
+              ))
+            : null}
+          <button type="submit">{fill(props.action.label, props.brandName)}</button>
+        </form>
+      ) : null}
     </Layout>,
   );
 }
@@ -419,9 +457,24 @@ export function renderThankYouPage(props: ThankYouPageProps): string {
   return renderMessagePage({ ...rest, title: text.thankYouTitle, body: text.thankYouBody });
 }
 
+/** After unsubscribing (or when the link is opened again later): said plainly, with the way back. */
 export function renderUnsubscribedPage(props: UnsubscribedPageProps): string {
-  const { text, ...rest } = props;
-  return renderMessagePage({ ...rest, title: text.unsubscribedTitle, body: text.unsubscribedBody });
+  const { text, resubscribeUrl, ...rest } = props;
+  return renderMessagePage({
+    ...rest,
+    title: text.unsubscribedTitle,
+    body: text.unsubscribedBody,
+    ...(resubscribeUrl === undefined
+      ? {}
+      : {
+          action: {
+            url: resubscribeUrl,
+            method: "post",
+            label: text.resubscribeButton,
+            hint: text.resubscribeHint,
+          },
+        }),
+  });
 }
 
 /** The page behind the email's unsubscribe link: a GET shows this; only its POST unsubscribes. */

@@ -18,6 +18,7 @@ export type BusinessMetric =
   | "SendsFailed"
   | "AnswersRecorded"
   | "Unsubscribes"
+  | "Resubscribes"
   | "AddressesSuppressed";
 
 // Created on first use, so that a process (the local runtime) can switch it off after its imports.

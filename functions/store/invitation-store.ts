@@ -11,7 +11,14 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { emptyCounters, targetsFor } from "../domain/counters";
-import type { DueAction, DueEntry, Invitation, Recipient, SkipReason } from "../domain/invitation";
+import type {
+  DueAction,
+  DueEntry,
+  Invitation,
+  Recipient,
+  SkipReason,
+  SuppressionReason,
+} from "../domain/invitation";
 import { purchaseRef } from "../domain/invitation";
 import { contactExpiresAt, DEFAULT_RETENTION_DAYS } from "../domain/retention";
 import { aggregateUpdate } from "./aggregate-items";
@@ -27,7 +34,6 @@ import {
 } from "./keys";
 import { failedConditions, sendTransaction } from "./transactions";
 
-export type SuppressionReason = "unsubscribed" | "bounced" | "complained";
 
 const INVITATION_FIELDS = [
   "token",
@@ -300,8 +306,11 @@ export class InvitationStore {
       }),
     );
     const contact = Items.find((item) => item.sk === contactKey(email).sk);
+    // A suppression the person lifted (resubscribe) no longer counts.
+    const suppression = Items.find((item) => item.sk === suppressionKey(email).sk && !item.liftedAt);
     return {
-      suppressed: Items.some((item) => item.sk === suppressionKey(email).sk),
+      suppressed: suppression !== undefined,
+      suppressedFor: (suppression?.reason as SuppressionReason | undefined) ?? null,
       lastSentAt: typeof contact?.lastSentAt === "string" ? contact.lastSentAt : null,
       lastSentPurchase: typeof contact?.lastSentPurchase === "string" ? contact.lastSentPurchase : null,
     };
@@ -311,7 +320,10 @@ export class InvitationStore {
     return (await this.recipient(email)).suppressed;
   }
 
-  /** Suppresses an address for every later survey; the first reason recorded is kept. */
+  /**
+   * Suppresses an address for every later survey; false when it was suppressed already (the first
+   * reason recorded is kept). A suppression its person lifted is replaced.
+   */
   async suppress(email: string, reason: SuppressionReason, now: Date, source: string): Promise<boolean> {
     return await this.conditional(
       new PutCommand({
@@ -324,7 +336,23 @@ export class InvitationStore {
           source,
           suppressedAt: now.toISOString(),
         },
-        ConditionExpression: "attribute_not_exists(pk)",
+        ConditionExpression: "attribute_not_exists(pk) OR attribute_exists(liftedAt)",
+      }),
+    );
+  }
+
+  /**
+   * Lifts the address's own unsubscribe (the person asked for surveys again through their link); false
+   * when it is not suppressed, or suppressed by a bounce or complaint, which only the operator may lift.
+   */
+  async resubscribe(email: string, now: Date): Promise<boolean> {
+    return await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: suppressionKey(email),
+        UpdateExpression: "SET liftedAt = :now",
+        ConditionExpression: "reason = :unsubscribed AND attribute_not_exists(liftedAt)",
+        ExpressionAttributeValues: { ":now": now.toISOString(), ":unsubscribed": "unsubscribed" },
       }),
     );
   }

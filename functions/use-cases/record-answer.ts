@@ -1,5 +1,5 @@
 import { type Answer, parseAnswer, type RecordOutcome } from "../domain/answer";
-import { ValidationError } from "../domain/errors";
+import { ThrottledError, ValidationError } from "../domain/errors";
 import type { Invitation } from "../domain/invitation";
 import { invalid } from "../domain/validation";
 import { type ShowSurveyPorts, type SurveyForm, surveyForm } from "./show-survey";
@@ -35,6 +35,20 @@ export class AnswerInvalidError extends ValidationError {
 }
 
 /**
+ * The table was too busy to record the answer (nothing was written): a 429 that also carries the form
+ * filled with the answer, so the customer can send it again as it was.
+ */
+export class AnswerNotRecordedError extends ThrottledError {
+  constructor(
+    readonly form: SurveyForm,
+    cause: ThrottledError,
+  ) {
+    super(cause.message);
+    this.cause = cause;
+  }
+}
+
+/**
  * What happens when a customer answers: the link is opened (404 unknown, 410 past its window), then
  * the posted fields are read (only for a link that can be answered) and checked against what the campaign asks, the answer is counted under the segment
  * values fixed when the email was sent, and recorded (or an earlier answer replaced) together with the
@@ -53,12 +67,18 @@ export async function recordAnswer(
     const form = surveyForm(campaign, page, invitation.token, { answer: parsed.partial, comment, isEdit });
     throw new AnswerInvalidError(form, parsed.issues);
   }
-  const segments = await ports.results.resolveSegments(
-    campaign.id,
-    campaign.segmentBy,
-    invitation.properties,
-    invitation.segments ?? {},
-  );
-  const status = await ports.responses.record(invitation, parsed.value, segments, ports.clock());
-  return { status, answer: parsed.value, page };
+  try {
+    const segments = await ports.results.resolveSegments(
+      campaign.id,
+      campaign.segmentBy,
+      invitation.properties,
+      invitation.segments ?? {},
+    );
+    const status = await ports.responses.record(invitation, parsed.value, segments, ports.clock());
+    return { status, answer: parsed.value, page };
+  } catch (error) {
+    if (!(error instanceof ThrottledError)) throw error;
+    const filled = { answer: parsed.value, comment: parsed.value.comment ?? "", isEdit: false };
+    throw new AnswerNotRecordedError(surveyForm(campaign, page, invitation.token, filled), error);
+  }
 }

@@ -205,6 +205,65 @@ describe.each(LOCALES)("survey by email (%s)", (locale) => {
   });
 });
 
+describe("on a phone, and after unsubscribing", () => {
+  it.each([390, 320])(
+    "keeps the 0–10 scale on one row, in order, each choice big enough to tap (%ipx)",
+    async (width) => {
+      const { links } = await invite("en", `row${width}`);
+      const context = await browser.newContext({
+        javaScriptEnabled: false,
+        viewport: { width, height: 800 },
+      });
+      try {
+        const page = await open(context, links.scores[0] ?? "");
+        const boxes = [];
+        for (let score = 0; score <= 10; score++) {
+          const box = await page.locator(`label[for="score-${score}"]`).boundingBox();
+          if (!box) throw new Error(`no label for score ${score}`);
+          boxes.push(box);
+        }
+        for (const [index, box] of boxes.entries()) {
+          expect(box.y, `score ${index} on the first row`).toBe(boxes[0]?.y);
+          if (index > 0)
+            expect(box.x, `score ${index} right of ${index - 1}`).toBeGreaterThan(boxes[index - 1]?.x ?? 0);
+          // WCAG 2.2 target size (minimum): 24 × 24 CSS pixels.
+          expect(box.width).toBeGreaterThanOrEqual(24);
+          expect(box.height).toBeGreaterThanOrEqual(44);
+        }
+        const scrollWidth = await page.evaluate("document.documentElement.scrollWidth");
+        expect(scrollWidth).toBeLessThanOrEqual(width);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+
+  it("says the address is unsubscribed when the link is opened again, and resubscribes it on the button", async () => {
+    const { address, links } = await invite("zh-Hant", "resubscribe");
+    const text = messagesFor("zh-Hant");
+    const page = await open(customer, links.unsubscribe);
+    await Promise.all([page.waitForURL(links.unsubscribe), page.locator("button").click()]);
+    expect(await page.locator("h1").textContent()).toBe(text.unsubscribedTitle);
+
+    // Later, from the same email: no "press the button below" for an address already unsubscribed.
+    const again = await open(customer, links.unsubscribe);
+    expect(await again.locator("h1").textContent()).toBe(text.unsubscribedTitle);
+    expect(await again.locator("button").textContent()).toBe(text.resubscribeButton);
+    const resubscribeUrl = `${links.unsubscribe}/resubscribe`;
+    await Promise.all([again.waitForURL(resubscribeUrl), again.locator("button").click()]);
+    expect(await again.locator("h1").textContent()).toBe(text.resubscribedTitle);
+    expect(await harness.stores.invitations.isSuppressed(address)).toBe(false);
+    await again.close();
+    await page.close();
+
+    const campaign = await harness.createCampaign({ delayDays: 0, throttleDays: 0 });
+    const [later] = await harness.postPurchases(campaign.id, [
+      { orderId: "after-resubscribe", email: address },
+    ]);
+    expect(later?.status).toBe("scheduled");
+  });
+});
+
 describe("the SES emulator's inbox viewer (the README's walk-through)", () => {
   it("opens a score clicked in the viewed email in a window of its own, with that score chosen", async () => {
     const { message, links } = await invite("en", "inbox");

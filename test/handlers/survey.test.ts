@@ -99,7 +99,7 @@ describe("survey handler", () => {
     await markInvitationSent(stores, token);
     const survey = await page("GET", `/s/${token}?score=9`);
     expect(survey.statusCode).toBe(200);
-    expect(survey.body).toContain("Your feedback for Acme");
+    expect(survey.body).toContain("Your feedback");
     expect(await stores.responses.get(token)).toBeUndefined();
 
     const answered = await page("POST", `/s/${token}`, {

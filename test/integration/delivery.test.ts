@@ -428,6 +428,46 @@ describe("purchases become emails", () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(["suppressed", "suppressed", "scheduled"]);
   });
+
+  it("lets an address lift only its own unsubscribe through its link, never a bounce, and unsubscribe again after", async () => {
+    const campaign = await h.createCampaign({ delayDays: 0, throttleDays: 0 });
+    await h.postPurchases(campaign.id, [
+      { orderId: "re-1", email: "changed-mind@example.com" },
+      { orderId: "re-2", email: "bounces@example.com" },
+    ]);
+    await h.deliver();
+    const linkOf = async (to: string) => {
+      const [email] = await h.inbox({ to });
+      if (!email) throw new Error(`no email to ${to}`);
+      return h.linksIn(email).unsubscribe;
+    };
+    const post = async (url: string) =>
+      (
+        (await (await fetch(url, { method: "POST", headers: { accept: "application/json" } })).json()) as {
+          status: string;
+        }
+      ).status;
+    const purchase = async (orderId: string, email: string) =>
+      (await h.postPurchases(campaign.id, [{ orderId, email }]))[0]?.status;
+
+    const mind = await linkOf("changed-mind@example.com");
+    expect(await post(mind)).toBe("unsubscribed");
+    expect(await (await fetch(mind)).text()).toContain(`action="${new URL(mind).pathname}/resubscribe"`);
+    expect(await purchase("re-3", "changed-mind@example.com")).toBe("suppressed");
+    expect(await post(`${mind}/resubscribe`)).toBe("subscribed");
+    expect(await post(`${mind}/resubscribe`)).toBe("subscribed");
+    expect(await purchase("re-4", "changed-mind@example.com")).toBe("scheduled");
+    expect(await post(mind)).toBe("unsubscribed");
+    expect(await purchase("re-5", "changed-mind@example.com")).toBe("suppressed");
+
+    const bounced = await linkOf("bounces@example.com");
+    await h.stores.invitations.suppress("bounces@example.com", "bounced", h.clock(), "ses:test");
+    const page = (await (await fetch(bounced)).text()).replaceAll("&#39;", "'");
+    expect(page).toContain(messagesFor("en").unsubscribedTitle);
+    expect(page).not.toContain("/resubscribe");
+    expect(await post(`${bounced}/resubscribe`)).toBe("suppressed");
+    expect(await purchase("re-6", "bounces@example.com")).toBe("suppressed");
+  });
 });
 
 describe("reminders", () => {

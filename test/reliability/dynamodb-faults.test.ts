@@ -146,8 +146,11 @@ describe("DynamoDB throttling and transaction conflicts", () => {
       const page = await answer();
       expect(statuses.add(page.status)).toBe(429);
       expect(page.headers.get("retry-after")).toBe("1");
-      // Reading the invitation was what failed: no locale is known, so the browser's (here none: English).
-      expect(await page.text()).toContain(messagesFor("en").busyBody);
+      // Reading the invitation was what failed: no locale is known, so the browser's (here none: English),
+      // and a button that opens the survey again.
+      const busyPage = await page.text();
+      expect(busyPage).toContain(messagesFor("en").busyBody);
+      expect(busyPage).toContain(`<form class="action" method="get" action="${new URL(survey).pathname}"`);
       const json = await fetch(survey, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json" },
@@ -168,8 +171,12 @@ describe("DynamoDB throttling and transaction conflicts", () => {
       mode = "conflict-all";
       const busy = await answer();
       expect(statuses.add(busy.status)).toBe(429);
-      // The invitation was read before the write failed: the busy page speaks its language.
-      expect(await busy.text()).toContain(messagesFor("zh-Hant").busyBody);
+      // The invitation was read before the write failed: the survey form comes back in its language,
+      // the answer filled in as it was sent, ready to send again.
+      const busyForm = await busy.text();
+      expect(busyForm).toContain(messagesFor("zh-Hant").busyAnswerAlert);
+      expect(busyForm).toMatch(/id="score-9"[^>]* checked/);
+      expect(busy.headers.get("retry-after")).toBe("1");
       expect(statuses.add((await purchase()).status)).toBe(429);
     } finally {
       mode = "some";

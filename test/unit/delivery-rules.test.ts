@@ -35,7 +35,7 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   ...fields,
 });
 const active = { status: "active" as const, throttleDays: 30 };
-const nobody = { suppressed: false, lastSentAt: null, lastSentPurchase: null };
+const nobody = { suppressed: false, suppressedFor: null, lastSentAt: null, lastSentPurchase: null };
 
 describe("planInvitations", () => {
   it("schedules delayDays after the purchase, fractions included", () => {
@@ -109,7 +109,7 @@ describe("decideDelivery", () => {
   });
 
   it("skips suppressed people and drops their reminders", () => {
-    const suppressed = { ...nobody, suppressed: true };
+    const suppressed = { ...nobody, suppressed: true, suppressedFor: "unsubscribed" as const };
     expect(decideDelivery(invitation(), "send", active, suppressed, now)).toEqual({
       kind: "skip",
       reason: "suppressed",

@@ -55,7 +55,6 @@ describe("messages", () => {
         m.emailFooter,
         m.npsQuestion,
         m.csatQuestion,
-        m.pageTitle,
         m.greeting,
         m.emailSignOff,
         m.emailReminderSubjectPrefix,
