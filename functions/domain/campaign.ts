@@ -1,8 +1,12 @@
 import type { ErrorDetail } from "./errors";
+import { CAMPAIGN_ID_PATTERN } from "./ids";
 import { type Checked, valid } from "./validation";
 import * as z from "./zod";
 
-/** Campaign fields: these schemas validate requests and produce the OpenAPI document. */
+/**
+ * Campaign fields: these schemas validate requests and produce the OpenAPI document, descriptions
+ * included, so a field's documentation sits beside its rules.
+ */
 
 export const LOCALES = ["en", "zh-Hant", "zh-Hans"] as const;
 export const CAMPAIGN_STATUSES = ["active", "paused", "archived"] as const;
@@ -47,8 +51,16 @@ export const attributeSchema = z.strictObject({
         /^[a-z][a-z0-9_]{0,39}$/,
         "must be 1-40 lowercase letters, digits or _, starting with a letter",
       ),
+      z.describe(
+        "Stable key of the attribute, naming it in results, responses and the CSV export (`attr.<key>`): " +
+          "1–40 lowercase letters, digits or `_`, starting with a letter.",
+      ),
     ),
-  label: singleLine(1, 60),
+  label: singleLine(1, 60).check(
+    z.describe(
+      "What the survey page asks the customer to rate, e.g. `Delivery`: 1–60 characters on one line.",
+    ),
+  ),
 });
 
 const propertyName = z
@@ -58,40 +70,117 @@ const propertyName = z
 const unique = <T>(items: readonly T[], by: (item: T) => string): boolean =>
   new Set(items.map(by)).size === items.length;
 
-/** Every field a caller may set; each entry is optional here so that create and update share it. */
+/**
+ * Every field a caller may set, described for the contract with its default (CAMPAIGN_DEFAULTS, applied at
+ * creation); each is optional in the create and update schemas so that they share it.
+ */
 const campaignFields = {
-  name: singleLine(1, 200),
-  status: campaignStatusSchema,
-  brandName: singleLine(1, 100),
-  senderName: singleLine(1, 100),
-  locale: localeSchema,
-  delayDays: daysBetween(0, 365),
-  followUpDays: z.nullable(daysBetween(1, 730)),
-  reminderDays: z.nullable(daysBetween(1, 30)),
-  throttleDays: z.int().check(z.gte(0), z.lte(365)),
+  name: singleLine(1, 200).check(
+    z.describe("The campaign's name, for you alone (customers never see it): 1–200 characters on one line."),
+  ),
+  status: campaignStatusSchema.check(
+    z.describe(
+      "`active` sends surveys as they fall due; `paused` keeps taking purchases but holds their surveys until " +
+        "it is active again; `archived` refuses purchases (409) and drops the surveys not yet sent. Default `active`.",
+    ),
+  ),
+  brandName: singleLine(1, 100).check(
+    z.describe(
+      "Your brand as customers see it in the email and on the survey page: 1–100 characters on one line.",
+    ),
+  ),
+  senderName: singleLine(1, 100).check(
+    z.describe(
+      "The display name of the emails' From address: 1–100 characters on one line. Default: `brandName` at creation.",
+    ),
+  ),
+  locale: localeSchema.check(
+    z.describe(
+      "Language of the emails and survey pages: `en`, `zh-Hant` (Traditional Chinese) or `zh-Hans` (Simplified " +
+        "Chinese). A purchase's own `locale` overrides it. Default `en`.",
+    ),
+  ),
+  delayDays: daysBetween(0, 365).check(
+    z.describe(
+      "Days from the purchase (`purchasedAt`) to the first survey email, 0–365, fractions allowed (0.5 is 12 " +
+        "hours). Default 7.",
+    ),
+  ),
+  followUpDays: z
+    .nullable(daysBetween(1, 730))
+    .check(
+      z.describe(
+        "Days from the purchase to a second, follow-up survey, 1–730 and more than `delayDays`; null for none. " +
+          "Default null.",
+      ),
+    ),
+  reminderDays: z
+    .nullable(daysBetween(1, 30))
+    .check(
+      z.describe(
+        "Days after the first email to remind a customer who has not answered, 1–30; null for no reminder. " +
+          "Default null.",
+      ),
+    ),
+  throttleDays: z
+    .int()
+    .check(
+      z.gte(0),
+      z.lte(365),
+      z.describe(
+        "Whole days, 0–365: a person sent a survey about another purchase within this window is not surveyed " +
+          "again (the purchase answers `throttled`); 0 turns this off. Default 30.",
+      ),
+    ),
   segmentBy: z.array(propertyName).check(
     z.maxLength(5),
     z.refine((names) => unique(names, (n) => n), "must not repeat a property"),
+    z.describe(
+      "Up to 5 distinct purchase property names to break results down by (`segment` of the results) and to " +
+        "give their own column in the CSV export. Default none.",
+    ),
   ),
-  csat: z.boolean(),
+  csat: z
+    .boolean()
+    .check(
+      z.describe("Whether the survey page also asks for satisfaction on a 1–5 scale (CSAT). Default true."),
+    ),
   attributes: z.array(attributeSchema).check(
     z.maxLength(8),
     z.refine((attrs) => unique(attrs, (a) => a.key), "must not repeat an attribute key"),
+    z.describe(
+      "Up to 8 aspects (product, delivery, price…) the survey page invites the customer to rate 1–5; keys " +
+        "unique. Default none.",
+    ),
   ),
-  subject: z.nullable(singleLine(1, 200)),
-  intro: z.nullable(
-    z
-      .string()
-      .check(
-        z.trim(),
-        z.minLength(1),
-        z.maxLength(1000),
-        z.regex(MULTI_LINE, "must not contain control characters other than newlines"),
+  subject: z
+    .nullable(singleLine(1, 200))
+    .check(
+      z.describe(
+        "Subject of the survey email, 1–200 characters on one line (a reminder gets a localized prefix); null " +
+          "for the localized default, which names the brand. Default null.",
       ),
-  ),
+    ),
+  intro: z
+    .nullable(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.minLength(1),
+          z.maxLength(1000),
+          z.regex(MULTI_LINE, "must not contain control characters other than newlines"),
+        ),
+    )
+    .check(
+      z.describe(
+        "Opening text of the survey email, 1–1000 characters, line breaks kept; null for the localized default " +
+          "line. Default null.",
+      ),
+    ),
 };
 
-export const campaignCreateSchema = z.strictObject({
+const campaignCreateFields = z.strictObject({
   name: campaignFields.name,
   brandName: campaignFields.brandName,
   status: z.optional(campaignFields.status),
@@ -107,50 +196,73 @@ export const campaignCreateSchema = z.strictObject({
   subject: z.optional(campaignFields.subject),
   intro: z.optional(campaignFields.intro),
 });
+// z.partial refuses an object that carries checks, and a description is one: both are described after it.
+export const campaignCreateSchema = campaignCreateFields.check(
+  z.describe("A new campaign: `name` and `brandName` are required, every other field has a default."),
+);
 export type CampaignCreate = z.infer<typeof campaignCreateSchema>;
 
-export const campaignUpdateSchema = z.partial(campaignCreateSchema);
+export const campaignUpdateSchema = z
+  .partial(campaignCreateFields)
+  .check(
+    z.describe("The fields to change; those left out keep their value. An empty object changes nothing."),
+  );
 export type CampaignUpdate = z.infer<typeof campaignUpdateSchema>;
 
+/** The id of a campaign, in the API's paths and in its body. */
+export const campaignIdSchema = z
+  .string()
+  .check(
+    z.regex(CAMPAIGN_ID_PATTERN),
+    z.describe("The campaign's id, assigned at creation: `cmp_` followed by 16 URL-safe characters."),
+  );
+
+/** A campaign as the API answers it: every setting with its default filled in, and its id and times. */
+export const campaignSchema = z
+  .strictObject({
+    id: campaignIdSchema,
+    ...campaignFields,
+    createdAt: z.iso.datetime().check(z.describe("When the campaign was created (ISO 8601, UTC).")),
+    updatedAt: z.iso
+      .datetime()
+      .check(z.describe("When its settings or status last changed (ISO 8601, UTC); `createdAt` until then.")),
+  })
+  .check(z.describe("A campaign, with every setting's current value."));
+export type Campaign = z.infer<typeof campaignSchema>;
+
 /** The settings of a campaign, every default filled in. */
-export type CampaignSettings = {
-  name: string;
-  status: (typeof CAMPAIGN_STATUSES)[number];
-  brandName: string;
-  senderName: string;
-  locale: Locale;
-  delayDays: number;
-  followUpDays: number | null;
-  reminderDays: number | null;
-  throttleDays: number;
-  segmentBy: string[];
-  csat: boolean;
-  attributes: { key: string; label: string }[];
-  /** null: the localized default subject. */
-  subject: string | null;
-  /** null: the localized default intro line. */
-  intro: string | null;
-};
+export type CampaignSettings = Omit<Campaign, "id" | "createdAt" | "updatedAt">;
 
-export type Campaign = CampaignSettings & { id: string; createdAt: string; updatedAt: string };
-
-export const campaignSchema = z.strictObject({
-  id: z.string(),
-  ...campaignFields,
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
+/** The largest page of the campaign listing, and the page size unless `limit` says otherwise. */
+export const CAMPAIGNS_MAX_LIMIT = 100;
+export const CAMPAIGNS_DEFAULT_LIMIT = 25;
 
 /** The query of the campaign listing: a page size and the cursor of the previous page. */
 export const campaignListQuerySchema = z.strictObject({
-  limit: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,3}$/, "must be a whole number from 1 to 100")),
-      z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(100))),
-    ),
-  ),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  limit: z
+    ._default(
+      z.pipe(
+        z.string().check(z.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${CAMPAIGNS_MAX_LIMIT}`)),
+        z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(CAMPAIGNS_MAX_LIMIT))),
+      ),
+      CAMPAIGNS_DEFAULT_LIMIT,
+    )
+    .check(z.describe(`Campaigns per page, 1–${CAMPAIGNS_MAX_LIMIT}; default ${CAMPAIGNS_DEFAULT_LIMIT}.`)),
+  cursor: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(2048)))
+    .check(z.describe("The `nextCursor` of the previous page; leave it out for the first page.")),
 });
+
+/** A page of the campaign listing. */
+export const campaignPageSchema = z
+  .object({
+    items: z.array(campaignSchema).check(z.describe("Campaigns, newest first.")),
+    nextCursor: z
+      .nullable(z.string())
+      .check(z.describe("Pass as `cursor` for the next page; null on the last page.")),
+  })
+  .check(z.describe("A page of campaigns, newest first."));
+export type CampaignPage = z.infer<typeof campaignPageSchema>;
 
 export const CAMPAIGN_DEFAULTS = {
   status: "active",

@@ -14,44 +14,146 @@ const propertyValue = z.union([
   z.boolean(),
 ]);
 
-export const purchaseSchema = z.strictObject({
-  orderId: z
-    .string()
-    .check(z.minLength(1), z.maxLength(200), z.regex(SINGLE_LINE, "must not contain control characters")),
-  email: z.string().check(z.trim(), z.maxLength(254), z.email("must be an email address")),
-  name: z.optional(
-    z.nullable(z.string().check(z.trim(), z.maxLength(200), z.regex(SINGLE_LINE, "must be a single line"))),
-  ),
-  locale: z.optional(localeSchema),
-  purchasedAt: z.optional(z.iso.datetime({ offset: true })),
-  properties: z.optional(
-    z
-      .record(
-        z.string().check(z.regex(PROPERTY_NAME, "property names are 1-64 letters, digits, '_', '.' or '-'")),
-        propertyValue,
+/** What a purchase may carry to segment by: names to values. */
+const purchasePropertiesSchema = z
+  .record(
+    z.string().check(z.regex(PROPERTY_NAME, "property names are 1-64 letters, digits, '_', '.' or '-'")),
+    propertyValue,
+  )
+  .check(
+    z.refine((record) => Object.keys(record).length <= 30, "must have at most 30 properties"),
+    z.describe(
+      "Up to 30 facts about the purchase (region, channel, product…) to segment results by and to find in " +
+        "responses and exports; names are 1–64 letters, digits, `_`, `.` or `-`, values a string (at most 200 " +
+        "characters, one line), a number or a boolean.",
+    ),
+  );
+
+export const purchaseSchema = z
+  .strictObject({
+    orderId: z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(200),
+        z.regex(SINGLE_LINE, "must not contain control characters"),
+        z.describe(
+          "Your order's id, 1–200 characters: posting the same orderId to the campaign again answers `duplicate` " +
+            "and changes nothing.",
+        ),
+      ),
+    email: z
+      .string()
+      .check(
+        z.trim(),
+        z.maxLength(254),
+        z.email("must be an email address"),
+        z.describe(
+          "The customer's email address, where the survey goes; compared without regard to case for " +
+            "suppression and throttling.",
+        ),
+      ),
+    name: z
+      .optional(
+        z.nullable(
+          z.string().check(z.trim(), z.maxLength(200), z.regex(SINGLE_LINE, "must be a single line")),
+        ),
       )
-      .check(z.refine((record) => Object.keys(record).length <= 30, "must have at most 30 properties")),
-  ),
-});
+      .check(
+        z.describe(
+          "The customer's name, at most 200 characters on one line, to greet them by in the email; null, empty or " +
+            "absent for a greeting without a name.",
+        ),
+      ),
+    locale: z
+      .optional(localeSchema)
+      .check(
+        z.describe("Language of this customer's email and survey page; default: the campaign's `locale`."),
+      ),
+    purchasedAt: z
+      .optional(z.iso.datetime({ offset: true }))
+      .check(
+        z.describe(
+          "When the purchase was made (ISO 8601 with `Z` or an offset), from which `delayDays` counts; within the " +
+            `last ${MAX_PURCHASE_AGE_DAYS} days and at most a day ahead. Default: the time of posting.`,
+        ),
+      ),
+    properties: z.optional(purchasePropertiesSchema),
+  })
+  .check(z.describe("One purchase, as your order system posts it; unknown fields are refused."));
 export type PurchaseInput = z.infer<typeof purchaseSchema>;
 
 /** The body of POST /purchases: one purchase, or up to 500 under `purchases`. Items are validated one by one. */
 export const MAX_BATCH = 500;
-export const purchaseBatchSchema = z.strictObject({
-  purchases: z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_BATCH)),
-});
+const batchOf = <T extends z.ZodMiniType>(item: T) =>
+  z.strictObject({
+    purchases: z
+      .array(item)
+      .check(
+        z.minLength(1),
+        z.maxLength(MAX_BATCH),
+        z.describe(`1 to ${MAX_BATCH} purchases, each handled on its own.`),
+      ),
+  });
+export const purchaseBatchSchema = batchOf(z.unknown());
+
+/**
+ * The body as the contract shows it. The batch schema above takes its items as they come, so that an
+ * invalid one is reported in its result instead of failing the whole batch.
+ */
+export const purchaseBatchBodySchema = batchOf(purchaseSchema).check(
+  z.describe(`Up to ${MAX_BATCH} purchases in one request.`),
+);
+export const purchasesBodySchema = z
+  .union([purchaseSchema, purchaseBatchBodySchema])
+  .check(
+    z.describe(
+      `One purchase, or up to ${MAX_BATCH} under \`purchases\`; each becomes a scheduled survey or says why not.`,
+    ),
+  );
 
 /** What became of one posted purchase. */
 export const PURCHASE_STATUSES = ["scheduled", "duplicate", "suppressed", "throttled", "invalid"] as const;
-export type PurchaseStatus = (typeof PURCHASE_STATUSES)[number];
-export type PurchaseResult = {
-  orderId: string | null;
-  status: PurchaseStatus;
-  /** With `scheduled`: when the first survey goes out. */
-  sendAt?: string;
-  /** With `invalid`: each offending field and why. */
-  error?: string;
-};
+export const purchaseResultSchema = z
+  .object({
+    orderId: z
+      .nullable(z.string())
+      .check(
+        z.describe(
+          "The purchase's orderId (its first 200 characters); null when the item had no string orderId.",
+        ),
+      ),
+    status: z
+      .enum(PURCHASE_STATUSES)
+      .check(
+        z.describe(
+          "`scheduled`: a survey will go out at `sendAt`; `duplicate`: this orderId was already posted to the " +
+            "campaign (or earlier in the batch), nothing changed; `suppressed`: the address unsubscribed, bounced " +
+            "or complained, so no survey; `throttled`: another survey to this person falls within the campaign's " +
+            "`throttleDays`, so no survey; `invalid`: the item is not a valid purchase, see `error`.",
+        ),
+      ),
+    sendAt: z
+      .optional(z.iso.datetime())
+      .check(z.describe("With `scheduled`: when the first survey goes out (ISO 8601, UTC).")),
+    error: z
+      .optional(z.string())
+      .check(
+        z.describe("With `invalid`: each offending field and why, as `field: message; field: message`."),
+      ),
+  })
+  .check(z.describe("What became of one posted purchase."));
+export type PurchaseResult = z.infer<typeof purchaseResultSchema>;
+export type PurchaseStatus = PurchaseResult["status"];
+
+/** The answer of POST /purchases. */
+export const purchaseResultsSchema = z
+  .object({
+    results: z
+      .array(purchaseResultSchema)
+      .check(z.describe("One result per posted purchase, in the order they were posted.")),
+  })
+  .check(z.describe("What became of each posted purchase."));
 
 /** What recording one valid purchase did. */
 export type PurchaseOutcome =

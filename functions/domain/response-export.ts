@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { stringify } from "csv-stringify/sync";
-import type { Answer } from "./answer";
-import type { CampaignSettings } from "./campaign";
+import { type Answer, MAX_COMMENT_LENGTH } from "./answer";
+import { type CampaignSettings, localeSchema } from "./campaign";
 import type { Invitation } from "./invitation";
 import * as z from "./zod";
 
@@ -23,25 +23,56 @@ const score = z.pipe(
 /** The query of a responses listing or export: days of the first answer, scores, page size, cursor. */
 export const responsesQuerySchema = z
   .strictObject({
-    from: z.optional(day),
-    to: z.optional(day),
-    minScore: z.optional(score),
-    maxScore: z.optional(score),
-    limit: z.optional(
-      z.pipe(
-        z.string().check(z.regex(/^\d{1,4}$/, `must be a whole number from 1 to ${RESPONSES_MAX_LIMIT}`)),
-        z.pipe(
-          z.transform(Number),
-          z
-            .int()
-            .check(
-              z.gte(1, `must be a whole number from 1 to ${RESPONSES_MAX_LIMIT}`),
-              z.lte(RESPONSES_MAX_LIMIT, `must be a whole number from 1 to ${RESPONSES_MAX_LIMIT}`),
-            ),
+    from: z
+      .optional(day)
+      .check(
+        z.describe("First UTC day (YYYY-MM-DD, inclusive) of the first answer; default: no lower bound."),
+      ),
+    to: z
+      .optional(day)
+      .check(
+        z.describe(
+          "Last UTC day (YYYY-MM-DD, inclusive) of the first answer, not before `from`; default: no upper bound.",
         ),
       ),
-    ),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    minScore: z.optional(score).check(z.describe("Lowest score included, 0–10; default 0.")),
+    maxScore: z
+      .optional(score)
+      .check(
+        z.describe(
+          "Highest score included, 0–10 and not below `minScore`; default 10 (`6` lists detractors).",
+        ),
+      ),
+    limit: z
+      ._default(
+        z.pipe(
+          z.string().check(z.regex(/^\d{1,4}$/, `must be a whole number from 1 to ${RESPONSES_MAX_LIMIT}`)),
+          z.pipe(
+            z.transform(Number),
+            z
+              .int()
+              .check(
+                z.gte(1, `must be a whole number from 1 to ${RESPONSES_MAX_LIMIT}`),
+                z.lte(RESPONSES_MAX_LIMIT, `must be a whole number from 1 to ${RESPONSES_MAX_LIMIT}`),
+              ),
+          ),
+        ),
+        RESPONSES_DEFAULT_LIMIT,
+      )
+      .check(
+        z.describe(
+          `Rows per page, 1–${RESPONSES_MAX_LIMIT}; default ${RESPONSES_DEFAULT_LIMIT}. JSON only: the CSV ` +
+            "export is cut into parts by size instead.",
+        ),
+      ),
+    cursor: z
+      .optional(z.string().check(z.minLength(1), z.maxLength(2048)))
+      .check(
+        z.describe(
+          "The `nextCursor` of the previous page (JSON), or the cursor in the `Link` header of the previous CSV " +
+            "part, with the same filters; leave it out to start.",
+        ),
+      ),
   })
   .check(
     // Compared only when both sides parsed: a malformed value is reported once, as malformed.
@@ -78,20 +109,82 @@ export type ExportableResponse = Answer &
     updatedAt: string;
   };
 
-export type ResponseItem = {
-  id: string;
-  orderId: string;
-  email: string;
-  name: string | null;
-  score: number;
-  csat: number | null;
-  attributes: Record<string, number>;
-  comment: string | null;
-  properties: Record<string, string | number | boolean>;
-  locale: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
+const rating = z.int().check(z.gte(1), z.lte(5));
+
+/** One response as the JSON listing shows it. */
+export const responseItemSchema = z
+  .object({
+    id: z
+      .string()
+      .check(
+        z.regex(/^rsp_[A-Za-z0-9_-]{22}$/),
+        z.describe(
+          "Opaque, stable id of the response. Not the survey link's token, which stays secret (it allows editing " +
+            "the answer).",
+        ),
+      ),
+    orderId: z.string().check(z.describe("The orderId of the purchase the survey was about.")),
+    email: z.string().check(z.describe("The customer's email address, lower-cased.")),
+    name: z
+      .nullable(z.string())
+      .check(z.describe("The customer's name from the purchase; null when it gave none.")),
+    score: z
+      .int()
+      .check(
+        z.gte(0),
+        z.lte(10),
+        z.describe(
+          "How likely the customer is to recommend you, 0–10: 9–10 promoter, 7–8 passive, 0–6 detractor.",
+        ),
+      ),
+    csat: z
+      .nullable(rating)
+      .check(
+        z.describe("Satisfaction, 1–5; null when the campaign did not ask or the customer did not answer."),
+      ),
+    attributes: z
+      .record(z.string(), rating)
+      .check(z.describe("Ratings 1–5 by attribute key; only the attributes the customer rated.")),
+    comment: z
+      .nullable(z.string().check(z.maxLength(MAX_COMMENT_LENGTH)))
+      .check(z.describe(`The customer's comment, at most ${MAX_COMMENT_LENGTH} characters; null when none.`)),
+    properties: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .check(z.describe("The purchase's properties, as posted.")),
+    locale: z
+      .nullable(localeSchema)
+      .check(z.describe("The purchase's locale; null when it gave none (the campaign's applied).")),
+    createdAt: z.iso.datetime().check(z.describe("When the customer first answered (ISO 8601, UTC).")),
+    updatedAt: z.iso.datetime().check(z.describe("When the answer was last edited (ISO 8601, UTC).")),
+  })
+  .check(z.describe("One customer's answer to one survey, with the purchase it was about."));
+export type ResponseItem = z.infer<typeof responseItemSchema>;
+
+/** A page of GET …/responses as JSON. */
+export const responsesPageSchema = z
+  .object({
+    items: z
+      .array(responseItemSchema)
+      .check(
+        z.describe("Responses, newest first by first answer; see the operation for when a page is short."),
+      ),
+    nextCursor: z
+      .nullable(z.string())
+      .check(
+        z.describe("Pass as `cursor` (with the same filters) for the next page; null on the last page."),
+      ),
+  })
+  .check(z.describe("A page of a campaign's responses, newest first."));
+export type ResponsesPage = z.infer<typeof responsesPageSchema>;
+
+/** A part of the CSV export, as the contract names it; the operation describes its format. */
+export const responsesCsvSchema = z
+  .string()
+  .check(
+    z.describe(
+      "RFC 4180 CSV in UTF-8 with a byte-order mark; see the operation's description for its columns.",
+    ),
+  );
 
 /**
  * The public id of a response. The invitation token is the customer's secret (whoever holds it can

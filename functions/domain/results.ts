@@ -8,39 +8,77 @@ import * as z from "./zod";
  * per-day aggregates and never reads raw responses, so its cost does not grow with the answers.
  */
 
-/** One block of result figures: the `Stats` of the OpenAPI document. */
-export type Stats = {
-  sent: number;
-  /** Answers counted (the histogram of `scores` sums to this). */
-  responses: number;
-  /**
-   * responses / sent, 4 decimals; null when sent = 0. Reported as is, never clamped: within a date range
-   * responses are counted on the day they were given and sends on the day they were sent, so a range
-   * that starts after a wave of sends can show more responses than sends (a rate above 1).
-   */
-  responseRate: number | null;
-  /** Scores 9–10. */
-  promoters: number;
-  /** Scores 7–8. */
-  passives: number;
-  /** Scores 0–6. */
-  detractors: number;
-  /** 100 × (promoters − detractors) / responses, 1 decimal; null when there are no responses. */
-  nps: number | null;
-  /** Half-width of the 95% confidence interval of nps, 1 decimal; null under 2 responses. */
-  npsMarginOfError: number | null;
-  csat: {
-    responses: number;
-    /** Mean satisfaction 1..5, 2 decimals; null when no one answered it. */
-    mean: number | null;
-    /** Share of satisfaction answers that are 4 or 5, in percent, 1 decimal; null when no one answered it. */
-    satisfiedPercent: number | null;
-  };
-  /** scores[n]: answers with score n, n = 0..10. */
-  scores: number[];
-  /** Per attribute key: how many answers rated it and the mean rating 1..5 (2 decimals, null when none). */
-  attributes: Record<string, { responses: number; mean: number | null }>;
+const count = (description: string) => z.int().check(z.gte(0), z.describe(description));
+const mean = (description: string) =>
+  z.nullable(z.number().check(z.gte(1), z.lte(5))).check(z.describe(description));
+
+/** The fields of Stats, shared with the per-segment and per-period figures, which add one each. */
+const statsShape = {
+  sent: count("Surveys sent, counted on the day each email went out."),
+  responses: count(
+    "Surveys answered, counted on the day of the first answer (an edit does not count again); `scores` sums to this.",
+  ),
+  responseRate: z
+    .nullable(z.number().check(z.gte(0)))
+    .check(
+      z.describe(
+        "responses / sent, 4 decimals; null when nothing was sent. Never clamped: answers count on their day and " +
+          "sends on theirs, so at the edges of a range it can exceed 1.",
+      ),
+    ),
+  promoters: count("Answers scoring 9 or 10."),
+  passives: count("Answers scoring 7 or 8."),
+  detractors: count("Answers scoring 0 to 6."),
+  nps: z
+    .nullable(z.number().check(z.gte(-100), z.lte(100)))
+    .check(
+      z.describe(
+        "Net Promoter Score, 100 × (promoters − detractors) / responses: −100 to 100, 1 decimal; null without " +
+          "responses.",
+      ),
+    ),
+  npsMarginOfError: z
+    .nullable(z.number().check(z.gte(0)))
+    .check(
+      z.describe(
+        "Half-width of the 95% confidence interval of nps, in points, 1 decimal; null under 2 responses.",
+      ),
+    ),
+  csat: z
+    .object({
+      responses: count("Answers that rated satisfaction."),
+      mean: mean("Mean satisfaction, 1–5, 2 decimals; null when no one rated it."),
+      satisfiedPercent: z
+        .nullable(z.number().check(z.gte(0), z.lte(100)))
+        .check(
+          z.describe(
+            "Share of satisfaction ratings that are 4 or 5, in percent, 1 decimal; null when no one rated it.",
+          ),
+        ),
+    })
+    .check(z.describe("The satisfaction question (CSAT, 1–5), for campaigns that ask it.")),
+  scores: z
+    .array(z.int().check(z.gte(0)))
+    .check(
+      z.length(11),
+      z.describe("The score histogram: `scores[n]` counts the answers scoring n, for n from 0 to 10."),
+    ),
+  attributes: z
+    .record(
+      z.string(),
+      z.object({
+        responses: count("Answers that rated this attribute."),
+        mean: mean("Mean rating of this attribute, 1–5, 2 decimals; null when no one rated it."),
+      }),
+    )
+    .check(z.describe("The ratings of each attribute, by attribute key; a key no one rated is absent.")),
 };
+
+/** One block of result figures: the `Stats` of the OpenAPI document. */
+export const statsSchema = z
+  .object(statsShape)
+  .check(z.describe("NPS, satisfaction and attribute figures of a set of answers."));
+export type Stats = z.infer<typeof statsSchema>;
 
 /**
  * x rounded half away from zero to `decimals` places, never -0. Binary floating point cannot hold most
@@ -206,9 +244,13 @@ export const DEFAULT_RANGE_DAYS = 30;
  */
 export const MAX_RANGE_DAYS = 366;
 
+// The format is only what the document shows: the refinement is what checks a date.
 const dateParam = z
   .string()
-  .check(z.refine(isCalendarDate, "must be a calendar date YYYY-MM-DD (UTC), e.g. 2026-03-31"));
+  .check(
+    z.refine(isCalendarDate, "must be a calendar date YYYY-MM-DD (UTC), e.g. 2026-03-31"),
+    z.meta({ format: "date" }),
+  );
 
 /**
  * The query string, every value a string. `segment` is only checked for shape here: whether it is one
@@ -216,17 +258,108 @@ const dateParam = z
  * `segment` otherwise).
  */
 export const resultsQuerySchema = z.strictObject({
-  from: z.optional(dateParam),
-  to: z.optional(dateParam),
-  segment: z.optional(
-    z.string().check(z.regex(PROPERTY_NAME, "must be 1-64 letters, digits, '_', '.' or '-'")),
-  ),
-  interval: z._default(z.enum(INTERVALS), "day"),
+  from: z
+    .optional(dateParam)
+    .check(
+      z.describe(
+        `First UTC day of the range (YYYY-MM-DD, inclusive); default ${DEFAULT_RANGE_DAYS - 1} days before \`to\`, ` +
+          `${DEFAULT_RANGE_DAYS} days in all.`,
+      ),
+    ),
+  to: z
+    .optional(dateParam)
+    .check(
+      z.describe(
+        `Last UTC day of the range (YYYY-MM-DD, inclusive), not before \`from\`; default today (UTC). A range ` +
+          `spans at most ${MAX_RANGE_DAYS} days.`,
+      ),
+    ),
+  segment: z
+    .optional(z.string().check(z.regex(PROPERTY_NAME, "must be 1-64 letters, digits, '_', '.' or '-'")))
+    .check(
+      z.describe(
+        "One of the campaign's `segmentBy` properties: the answer then adds `segments`, the figures per value of " +
+          "that property.",
+      ),
+    ),
+  interval: z
+    ._default(z.enum(INTERVALS), "day")
+    .check(
+      z.describe(
+        "The length of each period of the trend: `day`, `week` (starting on Monday) or `month`; default `day`.",
+      ),
+    ),
 });
 export type ResultsQueryInput = z.input<typeof resultsQuerySchema>;
 
 /** A results query with every default applied and every rule checked. */
 export type ResultsQuery = { from: string; to: string; segment: string | null; interval: Interval };
+
+const day = (description: string) => z.iso.date().check(z.describe(description));
+
+/** The figures of one value of the segment property. */
+export const segmentStatsSchema = z
+  .object({
+    value: z
+      .string()
+      .check(
+        z.describe(
+          "The property's value, trimmed and lower-cased; `(none)` for purchases without it, `(other)` for " +
+            "values beyond the first 200 of the campaign.",
+        ),
+      ),
+    ...statsShape,
+  })
+  .check(z.describe("The figures of the answers whose purchase had one value of the segment property."));
+
+/** The figures of one period of the trend. */
+export const periodStatsSchema = z
+  .object({
+    period: day(
+      "The period's first day (UTC): the day itself, the Monday of its week or the first of its month.",
+    ),
+    ...statsShape,
+  })
+  .check(z.describe("The figures of one period of the trend (only its days within the range)."));
+
+// A clone keeps a link to its original, so the document refers to Stats here instead of copying it.
+const overallStats = statsSchema.clone();
+z.globalRegistry.add(overallStats, {
+  description: "The figures of the whole range, every answer counted once.",
+});
+
+/** The answer of GET …/results. */
+export const resultsSchema = z
+  .object({
+    campaignId: z.string().check(z.describe("The campaign's id.")),
+    from: day("First UTC day of the range, inclusive: the `from` asked for, or its default."),
+    to: day("Last UTC day of the range, inclusive: the `to` asked for, or today."),
+    interval: z.enum(INTERVALS).check(z.describe("The length of each period of the trend.")),
+    segment: z
+      .optional(z.string())
+      .check(
+        z.describe("The property the figures are broken down by; present only when `segment` was asked."),
+      ),
+    overall: overallStats,
+    segments: z
+      .optional(z.array(segmentStatsSchema))
+      .check(
+        z.describe(
+          "With `segment` only: one entry per value seen, most responses first; their counts add up to `overall`.",
+        ),
+      ),
+    trend: z
+      .array(periodStatsSchema)
+      .check(
+        z.describe("Every period of the range in order, zeros included; their counts add up to `overall`."),
+      ),
+  })
+  .check(
+    z.describe(
+      "NPS, satisfaction and attribute figures of a date range: overall, per segment value, and over time.",
+    ),
+  );
+export type Results = z.infer<typeof resultsSchema>;
 
 /**
  * Validates a results query (as the query-string record) and fills its defaults: `to` is today (UTC),

@@ -1,12 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError, type ErrorDetail } from "../domain/errors";
+import { AppError, type ErrorBody } from "../domain/errors";
 import { describeError, log } from "../platform/log";
 
-/** The error body every app answers with (the survey pages to JSON callers too). */
-export type ErrorBody = {
-  error: { code: string; message: string; details?: readonly ErrorDetail[] };
-};
+export type { ErrorBody };
 
 /** An error as HTTP: what every app answers, whatever it renders it as. */
 export type HttpError = {
@@ -43,7 +40,7 @@ export function toHttpError(error: unknown): HttpError {
     const { status, code, message, details } = error;
     return {
       status,
-      body: { error: { code, message, ...(details ? { details } : {}) } },
+      body: { error: { code, message, ...(details ? { details: [...details] } : {}) } },
       headers: EXTRA_HEADERS[status] ?? {},
       cause: error,
     };

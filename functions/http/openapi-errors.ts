@@ -1,31 +1,35 @@
-/** OpenAPI response entries for the API's error statuses, all with the one error body. */
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "Validation failed or the body is not JSON; `details` names each offending field.",
-  401: "No API key, or an unknown or revoked one.",
-  404: "No such campaign.",
-  409: "The campaign changed meanwhile; read it again and retry.",
-  413: "Body larger than 256 KB.",
-  415: "Body not sent as application/json.",
-  429: "Throttled; retry after a short wait.",
-};
+import * as z from "../domain/zod";
+import { RETRY_AFTER_SECONDS } from "./error-response";
 
-/** `errorResponses(400, 401)`, or with a route's own wording: `errorResponses({ 400: "…" }, 401)`. */
-export function errorResponses(...statuses: (number | Record<number, string>)[]): Record<string, unknown> {
-  const overrides = Object.assign({}, ...statuses.filter((s) => typeof s === "object")) as Record<
-    number,
-    string
-  >;
-  const codes = [
-    ...statuses.filter((s): s is number => typeof s === "number"),
-    ...Object.keys(overrides).map(Number),
-  ];
-  return Object.fromEntries(
-    codes.map((status) => [
-      String(status),
-      {
-        description: overrides[status] ?? ERROR_DESCRIPTIONS[status] ?? "Error",
-        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-      },
-    ]),
-  );
-}
+/** An error status the marketer API documents; each answers with the one error body. */
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 429;
+
+/** What each error status means, and the headers it comes with (as toHttpError sets them). */
+export const ERROR_STATUSES: Readonly<
+  Record<ErrorStatus, { readonly description: string; readonly headers?: Record<string, z.ZodMiniType> }>
+> = {
+  400: { description: "Validation failed or the body is not JSON; `details` names each offending field." },
+  401: {
+    description: "No API key, or an unknown or revoked one.",
+    headers: {
+      "WWW-Authenticate": z
+        .string()
+        .check(z.describe('The scheme to authenticate with: `Bearer realm="api"`.')),
+    },
+  },
+  404: { description: "No such campaign." },
+  409: { description: "The campaign changed meanwhile; read it again and retry." },
+  413: { description: "Body larger than 256 KB." },
+  415: { description: "Body not sent as application/json." },
+  429: {
+    description: "Throttled: nothing was written; send the same request again after a short wait.",
+    headers: {
+      "Retry-After": z
+        .int()
+        .check(
+          z.gte(1),
+          z.describe(`Seconds to wait before sending the request again (${RETRY_AFTER_SECONDS} today).`),
+        ),
+    },
+  },
+};

@@ -1,9 +1,8 @@
 import type { Campaign } from "../domain/campaign";
 import {
   type ExportableResponse,
-  RESPONSES_DEFAULT_LIMIT,
   type ResponseFilter,
-  type ResponseItem,
+  type ResponsesPage,
   responsesQuerySchema,
   toResponseItem,
 } from "../domain/response-export";
@@ -26,9 +25,9 @@ export async function listResponses(
   ports: ResponseListPorts,
   campaignId: string,
   query: unknown,
-): Promise<{ items: ResponseItem[]; nextCursor: string | null }> {
+): Promise<ResponsesPage> {
   const { campaign, filter, limit, cursor } = await openListing(ports, campaignId, query);
-  const page = await ports.responses.list(campaign.id, filter, limit ?? RESPONSES_DEFAULT_LIMIT, cursor);
+  const page = await ports.responses.list(campaign.id, filter, limit, cursor);
   return { items: page.items.map(toResponseItem), nextCursor: page.nextCursor };
 }
 

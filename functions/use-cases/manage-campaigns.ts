@@ -1,6 +1,7 @@
 import {
   applyCampaignUpdate,
   type Campaign,
+  type CampaignPage,
   type CampaignSettings,
   campaignCreateSchema,
   campaignListQuerySchema,
@@ -24,8 +25,6 @@ export type CampaignPorts = CampaignLookupPorts & {
   readonly clock: Clock;
 };
 
-export const CAMPAIGNS_DEFAULT_LIMIT = 25;
-
 /** A new campaign from a create request: every field checked, every default filled. */
 export async function createCampaign(ports: CampaignPorts, body: unknown): Promise<Campaign> {
   const input = parseWith(campaignCreateSchema, body, "campaign");
@@ -38,12 +37,9 @@ export async function getCampaign(ports: CampaignLookupPorts, id: string): Promi
 }
 
 /** Newest first, a page at a time. */
-export async function listCampaigns(
-  ports: CampaignPorts,
-  query: unknown,
-): Promise<{ items: Campaign[]; nextCursor: string | null }> {
+export async function listCampaigns(ports: CampaignPorts, query: unknown): Promise<CampaignPage> {
   const { limit, cursor } = parseWith(campaignListQuerySchema, query, "query");
-  return await ports.campaigns.list(limit ?? CAMPAIGNS_DEFAULT_LIMIT, cursor);
+  return await ports.campaigns.list(limit, cursor);
 }
 
 /**

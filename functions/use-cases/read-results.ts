@@ -1,6 +1,6 @@
 import type { Clock } from "../domain/clock";
 import { type AggregateRow, OVERALL } from "../domain/counters";
-import { type Interval, resolveResultsQuery, type Stats, segmentsOf, summarize } from "../domain/results";
+import { type Results, resolveResultsQuery, segmentsOf, summarize } from "../domain/results";
 import { invalid, orThrow } from "../domain/validation";
 import { type CampaignLookupPorts, loadCampaign } from "./load-campaign";
 
@@ -9,17 +9,6 @@ export type ReadResultsPorts = CampaignLookupPorts & {
     readRange(campaignId: string, dimension: string, from: string, to: string): Promise<AggregateRow[]>;
   };
   readonly clock: Clock;
-};
-
-export type Results = {
-  campaignId: string;
-  from: string;
-  to: string;
-  interval: Interval;
-  segment?: string;
-  overall: Stats;
-  segments?: ({ value: string } & Stats)[];
-  trend: ({ period: string } & Stats)[];
 };
 
 /**
