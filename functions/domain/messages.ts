@@ -160,7 +160,8 @@ const messages = {
     serverErrorBody: "We couldn't complete your request. Please try again in a moment.",
     busyTitle: "We're busy right now",
     busyBody: "Your answer has not been recorded yet. Please go back and send it again in a moment.",
-    busyAnswerAlert: "We're busy right now, so your answer has not been recorded yet. Please send it again in a moment.",
+    busyAnswerAlert:
+      "We're busy right now, so your answer has not been recorded yet. Please send it again in a moment.",
     tryAgainButton: "Try again",
     tooLargeTitle: "Too large",
     tooLargeBody: "The answer is too long to send.",

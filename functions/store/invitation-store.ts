@@ -34,7 +34,6 @@ import {
 } from "./keys";
 import { failedConditions, sendTransaction } from "./transactions";
 
-
 const INVITATION_FIELDS = [
   "token",
   "campaignId",

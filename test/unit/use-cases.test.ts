@@ -157,7 +157,12 @@ describe("sendInvitation", () => {
       campaigns: { get: async () => campaign },
       invitations: {
         get: async () => due,
-        recipient: async () => ({ suppressed: false, suppressedFor: null, lastSentAt: null, lastSentPurchase: null }),
+        recipient: async () => ({
+          suppressed: false,
+          suppressedFor: null,
+          lastSentAt: null,
+          lastSentPurchase: null,
+        }),
         drop: async () => void calls.push("drop"),
         skip: async (_t, reason) => void calls.push(`skip:${reason}`),
         postpone: async () => void calls.push("postpone"),
