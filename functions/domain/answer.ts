@@ -1,5 +1,6 @@
 import type { CampaignSettings } from "./campaign";
 import type { ErrorDetail } from "./errors";
+import { isWellFormed, MULTI_LINE, WELL_FORMED_MESSAGE } from "./text";
 
 /** A customer's answer to a survey, as recorded; posting again replaces it. */
 export type Answer = {
@@ -71,9 +72,14 @@ export function parseAnswer(
   if (body.comment !== undefined && body.comment !== null) {
     if (typeof body.comment !== "string") errors.push({ field: "comment", message: "must be text" });
     else {
-      const trimmed = body.comment.replace(/\r\n/g, "\n").trim();
+      // Line ends as any browser or client sends them, and tabs, become plain newlines and spaces.
+      const trimmed = body.comment.replace(/\r\n?/g, "\n").replace(/\t/g, " ").trim();
       if (trimmed.length > MAX_COMMENT_LENGTH) {
         errors.push({ field: "comment", message: `must be at most ${MAX_COMMENT_LENGTH} characters` });
+      } else if (!MULTI_LINE.test(trimmed)) {
+        errors.push({ field: "comment", message: "must not contain control characters other than newlines" });
+      } else if (!isWellFormed(trimmed)) {
+        errors.push({ field: "comment", message: WELL_FORMED_MESSAGE });
       }
       comment = trimmed.length > 0 ? trimmed : null;
     }

@@ -1,5 +1,6 @@
 import type { ErrorDetail } from "./errors";
 import { CAMPAIGN_ID_PATTERN } from "./ids";
+import { multiLineText, singleLineText } from "./text";
 import { type Checked, valid } from "./validation";
 import * as z from "./zod";
 
@@ -16,32 +17,34 @@ export type Locale = z.infer<typeof localeSchema>;
 export const campaignStatusSchema = z.enum(CAMPAIGN_STATUSES);
 
 /**
- * Text without control characters (so a single line): names, subjects, purchase fields. They would
- * break email headers (CR/LF) or pages.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-export const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
-
-/**
  * A purchase property's name. segmentBy and the results query's `segment` use the same rule, so any
  * property a purchase may carry is one a campaign may segment by.
  */
 export const PROPERTY_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const MULTI_LINE = /^[^\u0000-\u0009\u000b-\u001f\u007f]*$/;
+const singleLine = singleLineText;
 
-const singleLine = (min: number, max: number) =>
-  z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(min),
-      z.maxLength(max),
-      z.regex(SINGLE_LINE, "must be a single line without control characters"),
-    );
-
-const daysBetween = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
+const HOURS_PER_DAY = 24;
+/**
+ * A span in days, to the hour: what users mean by "a day and a half" is 36 hours, and a finer step
+ * (1e-7 days) would only be noise. Given as a multiple of 1/24, kept as exactly that many hours.
+ */
+const daysBetween = (min: number, max: number) =>
+  z.pipe(
+    z.number().check(
+      z.gte(min),
+      z.lte(max),
+      z.refine(
+        (days) => Math.abs(days * HOURS_PER_DAY - Math.round(days * HOURS_PER_DAY)) < 1e-6,
+        "must be a whole number of hours, as days: a multiple of 1/24 (0.5 is 12 hours)",
+      ),
+    ),
+    // Piped on into a number, so that the contract can show what comes out: a number.
+    z.pipe(
+      z.transform((days: number) => Math.round(days * HOURS_PER_DAY) / HOURS_PER_DAY),
+      z.number(),
+    ),
+  );
 
 export const attributeSchema = z.strictObject({
   key: z
@@ -102,15 +105,16 @@ const campaignFields = {
   ),
   delayDays: daysBetween(0, 365).check(
     z.describe(
-      "Days from the purchase (`purchasedAt`) to the first survey email, 0–365, fractions allowed (0.5 is 12 " +
-        "hours). Default 7.",
+      "Days from the purchase (`purchasedAt`) to the first survey email, 0–365, to the hour (a multiple of 1/24: " +
+        "0.5 is 12 hours, 0 sends at once). Default 7.",
     ),
   ),
   followUpDays: z
     .nullable(daysBetween(1, 730))
     .check(
       z.describe(
-        "Days from the purchase to a second, follow-up survey, 1–730 and more than `delayDays`; null for none. " +
+        "Days from the purchase to a second, follow-up survey, 1–730, to the hour, and more than `delayDays`; " +
+          "null for none. " +
           "Default null.",
       ),
     ),
@@ -118,20 +122,17 @@ const campaignFields = {
     .nullable(daysBetween(1, 30))
     .check(
       z.describe(
-        "Days after the first email to remind a customer who has not answered, 1–30; null for no reminder. " +
+        "Days after the first email to remind a customer who has not answered, 1–30, to the hour; null for no " +
+          "reminder. " +
           "Default null.",
       ),
     ),
-  throttleDays: z
-    .int()
-    .check(
-      z.gte(0),
-      z.lte(365),
-      z.describe(
-        "Whole days, 0–365: a person sent a survey about another purchase within this window is not surveyed " +
-          "again (the purchase answers `throttled`); 0 turns this off. Default 30.",
-      ),
+  throttleDays: daysBetween(0, 365).check(
+    z.describe(
+      "Days, 0–365, to the hour (a multiple of 1/24): a person sent a survey about another purchase within this " +
+        "window is not surveyed again (the purchase answers `throttled`); 0 turns this off. Default 30.",
     ),
+  ),
   segmentBy: z.array(propertyName).check(
     z.maxLength(5),
     z.refine((names) => unique(names, (n) => n), "must not repeat a property"),
@@ -162,16 +163,7 @@ const campaignFields = {
       ),
     ),
   intro: z
-    .nullable(
-      z
-        .string()
-        .check(
-          z.trim(),
-          z.minLength(1),
-          z.maxLength(1000),
-          z.regex(MULTI_LINE, "must not contain control characters other than newlines"),
-        ),
-    )
+    .nullable(multiLineText(1, 1000))
     .check(
       z.describe(
         "Opening text of the survey email, 1–1000 characters, line breaks kept; null for the localized default " +

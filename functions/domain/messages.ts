@@ -91,6 +91,8 @@ export type Messages = {
   readonly errorScoreRequired: string;
   readonly errorRatingInvalid: string;
   readonly errorCommentTooLong: (maxChars: number) => string;
+  /** The comment holds characters no keyboard types (control characters, broken Unicode). */
+  readonly errorCommentInvalid: string;
 };
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
@@ -180,6 +182,7 @@ const messages = {
     errorRatingInvalid: "Please choose a rating from 1 to 5.",
     errorCommentTooLong: (max) =>
       `Your comment is too long. Please shorten it to ${formatCount("en", max)} characters or fewer.`,
+    errorCommentInvalid: "Please remove the unusual characters from your comment.",
   },
   "zh-Hant": {
     emailSubject: (brand) => zh`${brand}：想聽聽您對這次購物的看法`,
@@ -239,6 +242,7 @@ const messages = {
     errorScoreRequired: "請選擇 0 到 10 之間的分數。",
     errorRatingInvalid: "請選擇 1 到 5 之間的評分。",
     errorCommentTooLong: (max) => zh`您的意見太長了，請縮短至${formatCount("zh-Hant", max)}字以內。`,
+    errorCommentInvalid: "您的意見中有無法辨識的字元，請將其刪除。",
   },
   "zh-Hans": {
     emailSubject: (brand) => zh`${brand}：想听听您对这次购物的看法`,
@@ -298,6 +302,7 @@ const messages = {
     errorScoreRequired: "请选择 0 到 10 之间的分数。",
     errorRatingInvalid: "请选择 1 到 5 之间的评分。",
     errorCommentTooLong: (max) => zh`您的意见太长了，请缩短至${formatCount("zh-Hans", max)}字以内。`,
+    errorCommentInvalid: "您的意见中有无法识别的字符，请将其删除。",
   },
 } satisfies Record<Locale, Messages>;
 

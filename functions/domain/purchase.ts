@@ -1,4 +1,5 @@
-import { type CampaignSettings, type Locale, localeSchema, PROPERTY_NAME, SINGLE_LINE } from "./campaign";
+import { type CampaignSettings, type Locale, localeSchema, PROPERTY_NAME } from "./campaign";
+import { SINGLE_LINE, wellFormed } from "./text";
 import { type Checked, check, invalidWith, valid } from "./validation";
 import * as z from "./zod";
 
@@ -8,9 +9,27 @@ const DAY_MS = 86_400_000;
 /** Older purchases are refused: a back-fill of last year's orders should not mail every customer at once. */
 export const MAX_PURCHASE_AGE_DAYS = 365;
 
+/**
+ * The numbers a property may hold: those DynamoDB and JavaScript both keep exactly. Past
+ * Number.MAX_SAFE_INTEGER a JSON number is already rounded when parsed (9007199254740993 arrives as
+ * …992), and DynamoDB holds no magnitude under 1e-130 or over 9.99e125.
+ */
+const MIN_NUMBER_MAGNITUDE = 1e-130;
+const storableNumber = (n: number): boolean =>
+  Math.abs(n) <= Number.MAX_SAFE_INTEGER && (n === 0 || Math.abs(n) >= MIN_NUMBER_MAGNITUDE);
+
 const propertyValue = z.union([
-  z.string().check(z.maxLength(200), z.regex(SINGLE_LINE, "must not contain control characters")),
-  z.number(),
+  z
+    .string()
+    .check(z.maxLength(200), z.regex(SINGLE_LINE, "must not contain control characters"), wellFormed()),
+  z
+    .number()
+    .check(
+      z.refine(
+        storableNumber,
+        `must be a number kept exactly: at most ${Number.MAX_SAFE_INTEGER} in size, and 0 or at least 1e-130`,
+      ),
+    ),
   z.boolean(),
 ]);
 
@@ -25,7 +44,8 @@ const purchasePropertiesSchema = z
     z.describe(
       "Up to 30 facts about the purchase (region, channel, product…) to segment results by and to find in " +
         "responses and exports; names are 1–64 letters, digits, `_`, `.` or `-`, values a string (at most 200 " +
-        "characters, one line), a number or a boolean.",
+        "characters, one line), a number (at most 9007199254740991 in size, and 0 or at least 1e-130: numbers " +
+        "kept exactly) or a boolean.",
     ),
   );
 
@@ -37,6 +57,7 @@ export const purchaseSchema = z
         z.minLength(1),
         z.maxLength(200),
         z.regex(SINGLE_LINE, "must not contain control characters"),
+        wellFormed(),
         z.describe(
           "Your order's id, 1–200 characters: posting the same orderId to the campaign again answers `duplicate` " +
             "and changes nothing.",
@@ -56,7 +77,9 @@ export const purchaseSchema = z
     name: z
       .optional(
         z.nullable(
-          z.string().check(z.trim(), z.maxLength(200), z.regex(SINGLE_LINE, "must be a single line")),
+          z
+            .string()
+            .check(z.trim(), z.maxLength(200), z.regex(SINGLE_LINE, "must be a single line"), wellFormed()),
         ),
       )
       .check(
@@ -113,7 +136,14 @@ export const purchasesBodySchema = z
   );
 
 /** What became of one posted purchase. */
-export const PURCHASE_STATUSES = ["scheduled", "duplicate", "suppressed", "throttled", "invalid"] as const;
+export const PURCHASE_STATUSES = [
+  "scheduled",
+  "duplicate",
+  "suppressed",
+  "throttled",
+  "invalid",
+  "failed",
+] as const;
 export const purchaseResultSchema = z
   .object({
     orderId: z
@@ -130,7 +160,9 @@ export const purchaseResultSchema = z
           "`scheduled`: a survey will go out at `sendAt`; `duplicate`: this orderId was already posted to the " +
             "campaign (or earlier in the batch), nothing changed; `suppressed`: the address unsubscribed, bounced " +
             "or complained, so no survey; `throttled`: another survey to this person falls within the campaign's " +
-            "`throttleDays`, so no survey; `invalid`: the item is not a valid purchase, see `error`.",
+            "`throttleDays`, so no survey; `invalid`: the item is not a valid purchase, see `error`; `failed`: it " +
+            "could not be recorded right now (a busy table or a fault of ours) and nothing of it was kept: post it " +
+            "again.",
         ),
       ),
     sendAt: z
@@ -139,7 +171,9 @@ export const purchaseResultSchema = z
     error: z
       .optional(z.string())
       .check(
-        z.describe("With `invalid`: each offending field and why, as `field: message; field: message`."),
+        z.describe(
+          "With `invalid`: each offending field and why, as `field: message; field: message`; with `failed`: why.",
+        ),
       ),
   })
   .check(z.describe("What became of one posted purchase."));

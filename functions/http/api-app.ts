@@ -109,4 +109,5 @@ const PURCHASE_METRICS = {
   suppressed: "PurchasesSuppressed",
   throttled: "PurchasesThrottled",
   invalid: "PurchasesInvalid",
+  failed: "PurchasesFailed",
 } as const satisfies Record<PurchaseStatus, string>;

@@ -239,7 +239,9 @@ function renderError(c: Context, error: HttpError): Response {
         e.field === "score"
           ? text.scoreError
           : e.field === "comment"
-            ? text.commentTooLongError
+            ? cause.form.comment.trim().length > MAX_COMMENT_LENGTH
+              ? text.commentTooLongError
+              : messages.errorCommentInvalid
             : messages.errorRatingInvalid,
     }));
     return c.html(surveyPage(cause.form, shown), 400);

@@ -12,6 +12,7 @@ export type BusinessMetric =
   | "PurchasesSuppressed"
   | "PurchasesThrottled"
   | "PurchasesInvalid"
+  | "PurchasesFailed"
   | "EmailsSent"
   | "RemindersSent"
   | "SendsSkipped"

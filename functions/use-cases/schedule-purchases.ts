@@ -1,9 +1,10 @@
 import type { Campaign } from "../domain/campaign";
 import type { Clock } from "../domain/clock";
-import { ConflictError } from "../domain/errors";
+import { ConflictError, ThrottledError } from "../domain/errors";
 import type { PlannedInvitation, Purchase, PurchaseOutcome, PurchaseResult } from "../domain/purchase";
 import { parsePurchase, planInvitations, purchaseBatchSchema } from "../domain/purchase";
-import { issuesText, parseWith } from "../domain/validation";
+import { invalid, issuesText, parseWith } from "../domain/validation";
+import { describeError, log } from "../platform/log";
 import { type CampaignLookupPorts, loadCampaign } from "./load-campaign";
 
 export type SchedulePurchasesPorts = CampaignLookupPorts & {
@@ -36,10 +37,13 @@ export async function schedulePurchases(
 ): Promise<PurchaseResult[]> {
   const { campaign } = await loadCampaign(ports, campaignId);
   const body = await readBody();
-  const items =
-    typeof body === "object" && body !== null && !Array.isArray(body) && "purchases" in body
-      ? parseWith(purchaseBatchSchema, body, "purchase batch").purchases
-      : [body];
+  if (!isObject(body)) {
+    throw invalid("purchase body", [
+      { field: "(body)", message: 'must be a JSON object: one purchase, or {"purchases": [...]}' },
+    ]);
+  }
+  const batch = "purchases" in body;
+  const items = batch ? parseWith(purchaseBatchSchema, body, "purchase batch").purchases : [body];
   if (campaign.status === "archived") {
     throw new ConflictError(
       "The campaign is archived: reactivate it (PATCH status) before posting purchases.",
@@ -60,7 +64,21 @@ export async function schedulePurchases(
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] ??= await scheduleOne(ports, campaign, items[index], now);
+      results[index] ??= await scheduleOne(ports, campaign, items[index], now).catch((error: unknown) => {
+        // One item's fault is that item's result: the others were (or will be) recorded, and a
+        // client that retries the batch needs to know which. A lone purchase answers the error itself.
+        if (!batch) throw error;
+        if (!(error instanceof ThrottledError))
+          log("error", "purchase of a batch failed", { error: describeError(error) });
+        return {
+          orderId: orderIdOf(items[index]),
+          status: "failed",
+          error:
+            error instanceof ThrottledError
+              ? "the table was busy; nothing was recorded for it, post it again"
+              : "a fault on our side; nothing was recorded for it, post it again",
+        } satisfies PurchaseResult;
+      });
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
@@ -73,6 +91,9 @@ async function scheduleOne(
   item: unknown,
   now: Date,
 ): Promise<PurchaseResult> {
+  if (!isObject(item)) {
+    return { orderId: null, status: "invalid", error: "(item): must be a JSON object: one purchase" };
+  }
   const parsed = parsePurchase(item, now);
   if (!parsed.ok) return { orderId: orderIdOf(item), status: "invalid", error: issuesText(parsed.issues) };
   const purchase = parsed.value;
@@ -88,6 +109,9 @@ async function scheduleOne(
     ? { orderId: purchase.orderId, status: "scheduled", sendAt: outcome.sendAt }
     : { orderId: purchase.orderId, status: outcome.status };
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The orderId an item claims, as far as it can be read before validation (for reporting). */
 function orderIdOf(item: unknown): string | null {

@@ -156,9 +156,7 @@ describe("the local runtime (npm start)", { timeout: 120_000 }, () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(runtime.output.stdout).toContain(firstKey);
     expect(runtime.output.stdout).toContain("created now");
-    expect(runtime.output.stdout).toContain(
-      `curl -H "Authorization: Bearer ${firstKey}" ${app}/v1/campaigns`,
-    );
+    expect(runtime.output.stdout).toContain(`export KEY=${firstKey}\n  export API=${app}\n`);
 
     const health = await fetch(`${app}/health`);
     expect(health.status).toBe(200);

@@ -267,3 +267,179 @@ describe("malformed requests get a 4xx and write nothing", () => {
     expect((await fetch(`${h.baseUrl}/s/${liveToken}`)).status).toBe(200);
   });
 });
+
+/**
+ * Input that is almost right, with hostile values where a purchase, campaign or answer holds text or
+ * numbers: numbers past what DynamoDB and JavaScript keep exactly, lone surrogates, control characters,
+ * deep and wide values. These reach the store (a valid item is recorded), so they run on a harness of
+ * their own; the promise is a 4xx or a per-item result, never a 5xx, and nothing stored changed on the
+ * way (no two order ids made one, no text altered).
+ */
+describe("near-valid input with hostile values", () => {
+  let hostile: DeliveryHarness;
+  let hostileCampaign: string;
+  let hostileToken: string;
+  const hostileStatuses = new StatusTally();
+  const posted = new Set<string>();
+  let sequence = 0;
+
+  const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
+  const hostileText = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: codeUnit, maxLength: 30 }),
+    fc.constantFrom(
+      "X\udfff",
+      "X\udffe",
+      "\ud800",
+      "a\u0000b",
+      "\u0007",
+      "\u001b[31m",
+      "a\u2028b",
+      "\ufeff",
+      "-1e16",
+    ),
+  );
+  const hostileNumber = fc.oneof(
+    fc.double(),
+    fc.integer(),
+    fc.constantFrom(
+      1e16,
+      2 ** 53, // the first integer a JSON number can no longer tell from its neighbour
+      -1e16,
+      1e300,
+      1e-300,
+      -0,
+      5e-324,
+      Number.MAX_SAFE_INTEGER,
+      1e-130,
+    ),
+  );
+  const hostileValue = fc.oneof(
+    hostileText,
+    hostileNumber,
+    fc.boolean(),
+    fc.jsonValue({ depthSize: "large", maxDepth: 40 }),
+    fc.dictionary(fc.string({ maxLength: 8 }), fc.integer(), { minKeys: 40, maxKeys: 80 }),
+  );
+  const hostilePurchase = fc.record(
+    {
+      orderId: hostileText,
+      email: fc.constantFrom("h1@example.com", "h2@example.com", "H3@Example.com"),
+      name: fc.oneof(hostileText, fc.constant(null)),
+      properties: fc.dictionary(fc.constantFrom("region", "tier", "n", "x.y"), hostileValue, { maxKeys: 4 }),
+    },
+    { requiredKeys: ["orderId", "email"] },
+  );
+
+  async function hostileSend(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const response = await fetch(`${hostile.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${hostile.apiKey}`, "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+    hostileStatuses.add(response.status);
+    statuses.add(response.status);
+    return { status: response.status, text: await response.text() };
+  }
+
+  beforeAll(async () => {
+    hostile = await startDeliveryHarness();
+    hostileCampaign = (await hostile.createCampaign({ delayDays: 0, throttleDays: 0, segmentBy: ["region"] }))
+      .id;
+    await hostile.postPurchases(hostileCampaign, [{ orderId: "live", email: "live@example.com" }]);
+    await hostile.deliver();
+    const [email] = await hostile.inbox({ to: "live@example.com" });
+    if (!email) throw new Error("no email");
+    hostileToken = hostile.linksIn(email).token;
+  }, 60_000);
+  afterAll(async () => hostile?.close());
+
+  it("purchases: one result per item, never a 5xx, never two order ids taken for one", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostilePurchase, { minLength: 1, maxLength: 6 }), async (items) => {
+        // Each run's order ids are its own; a repeat inside the run is a real duplicate.
+        const run = `r${sequence++}-`;
+        const purchases = items.map((item) => ({ ...item, orderId: `${run}${item.orderId}` }));
+        const { status, text } = await hostileSend("POST", `/v1/campaigns/${hostileCampaign}/purchases`, {
+          purchases,
+        });
+        expect(status, text.slice(0, 300)).toBe(202);
+        const { results } = JSON.parse(text) as { results: { status: string; error?: string }[] };
+        expect(results).toHaveLength(purchases.length);
+        for (const [index, result] of results.entries()) {
+          const orderId = purchases[index]?.orderId ?? "";
+          // A duplicate repeats an order id posted before, or earlier in this batch.
+          const earlier = purchases.slice(0, index).some((p) => p.orderId === orderId);
+          if (result.status === "duplicate") {
+            expect(posted.has(orderId) || earlier, `${JSON.stringify(orderId)} duplicate`).toBe(true);
+          }
+          if (result.status === "failed") throw new Error(`failed: ${result.error}`);
+          if (result.status !== "invalid") posted.add(orderId);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  }, 300_000);
+
+  it("campaigns: created as sent or refused, never a 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        hostileText,
+        hostileText,
+        fc.oneof(hostileNumber, fc.constantFrom(0.5, 1.5, 1 / 24, 2.25, 1e-7)),
+        async (name, label, days) => {
+          const sent = {
+            name: `n${name}`,
+            brandName: "Acme",
+            delayDays: days,
+            attributes: [{ key: "delivery", label: `l${label}` }],
+          };
+          const { status, text } = await hostileSend("POST", "/v1/campaigns", sent);
+          expect([201, 400], text.slice(0, 300)).toContain(status);
+          if (status !== 201) return;
+          const created = JSON.parse(text) as { id: string; name: string; attributes: { label: string }[] };
+          const read = JSON.parse(
+            (await hostileSend("GET", `/v1/campaigns/${created.id}`, undefined)).text,
+          ) as {
+            name: string;
+            attributes: { label: string }[];
+          };
+          expect(read.name).toBe(sent.name.trim());
+          expect(read.attributes[0]?.label).toBe(sent.attributes[0]?.label.trim());
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  }, 300_000);
+
+  it("answers: recorded as sent or refused, never a 5xx, no control character or broken text kept", async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileText, fc.integer({ min: 0, max: 10 }), async (comment, score) => {
+        const { status, text } = await hostileSend(
+          "POST",
+          `/s/${hostileToken}`,
+          { score, comment },
+          { accept: "application/json" },
+        );
+        expect([200, 400], text.slice(0, 300)).toContain(status);
+        if (status !== 200) return;
+        const stored = await hostile.stores.responses.get(hostileToken);
+        const kept = stored?.comment ?? "";
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+        expect(kept).toMatch(/^[^\u0000-\u0009\u000b-\u001f\u007f]*$/);
+        expect(kept).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+      }),
+      { numRuns: RUNS },
+    );
+  }, 300_000);
+
+  it("answered every one of them with a 4xx or a success, never a 5xx", () => {
+    expect(hostileStatuses.serverErrors).toBe(0);
+    expect(hostileStatuses.total).toBeGreaterThan(RUNS * 3);
+  });
+});

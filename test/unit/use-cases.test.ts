@@ -298,6 +298,33 @@ describe("schedulePurchases", () => {
     expect(recorded.sort()).toEqual(["a", "c"]);
   });
 
+  it("reports an item the store could not record as failed, leaving the others recorded; a lone purchase throws", async () => {
+    const { value, recorded } = ports("active");
+    const record = value.purchases.record;
+    const faulty: SchedulePurchasesPorts = {
+      ...value,
+      purchases: {
+        record: async (campaign, purchase, ...rest) => {
+          if (purchase.orderId === "busy") throw new CapacityExceededError(false, new Error("throttled"));
+          if (purchase.orderId === "broken") throw new Error("socket hang up");
+          return await record(campaign, purchase, ...rest);
+        },
+      },
+    };
+    const results = await schedulePurchases(faulty, campaign.id, async () => ({
+      purchases: ["busy", "ok", "broken"].map((orderId) => ({ orderId, email: "ann@example.com" })),
+    }));
+    expect(results.map((r) => [r.orderId, r.status])).toEqual([
+      ["busy", "failed"],
+      ["ok", "scheduled"],
+      ["broken", "failed"],
+    ]);
+    expect(recorded).toEqual(["ok"]);
+    await expect(
+      schedulePurchases(faulty, campaign.id, async () => ({ orderId: "busy", email: "ann@example.com" })),
+    ).rejects.toBeInstanceOf(CapacityExceededError);
+  });
+
   it("takes nothing for an archived campaign", async () => {
     const { value, recorded } = ports("archived");
     await expect(
