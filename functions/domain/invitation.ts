@@ -1,5 +1,5 @@
 import { ANSWER_WINDOW_DAYS } from "./answer";
-import type { CampaignSettings, Locale } from "./campaign";
+import type { Campaign, CampaignSettings, Locale } from "./campaign";
 import { addDays, type InvitationKind, throttleWindow } from "./purchase";
 
 /** One survey email to one person about one purchase, from scheduling to answer. */
@@ -131,4 +131,27 @@ export function reminderDueAt(sentAt: string, reminderDays: number | null): stri
 /** Answers and edits are accepted for ANSWER_WINDOW_DAYS after the email was sent. */
 export function answerWindowClosed(invitation: Pick<Invitation, "sentAt">, now: Date): boolean {
   return invitation.sentAt !== null && addDays(invitation.sentAt, ANSWER_WINDOW_DAYS) < now.toISOString();
+}
+
+/**
+ * The survey email of an invitation (or its reminder): the campaign's texts in the invitation's
+ * language, and its links on `publicBaseUrl` (the API's origin or the client's domain).
+ */
+export function invitationEmail(
+  campaign: Campaign,
+  invitation: Pick<Invitation, "token" | "email" | "name" | "locale">,
+  options: { readonly publicBaseUrl: string; readonly isReminder: boolean },
+): InvitationEmail {
+  return {
+    to: invitation.email,
+    locale: invitation.locale ?? campaign.locale,
+    brandName: campaign.brandName,
+    senderName: campaign.senderName,
+    subject: campaign.subject,
+    intro: campaign.intro,
+    recipientName: invitation.name,
+    isReminder: options.isReminder,
+    surveyUrl: `${options.publicBaseUrl}/s/${invitation.token}`,
+    unsubscribeUrl: `${options.publicBaseUrl}/u/${invitation.token}`,
+  };
 }

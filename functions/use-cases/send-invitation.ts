@@ -7,6 +7,7 @@ import {
   decideDelivery,
   type Invitation,
   type InvitationEmail,
+  invitationEmail,
   type Recipient,
   reminderDueAt,
   type SkipReason,
@@ -87,7 +88,12 @@ export async function sendInvitation(ports: SendPorts, message: DeliveryMessage)
       ? await ports.results.resolveSegments(campaign.id, campaign.segmentBy, invitation.properties)
       : {};
   try {
-    await ports.mail.send(invitationEmail(ports, campaign, invitation, message.action === "remind"));
+    await ports.mail.send(
+      invitationEmail(campaign, invitation, {
+        publicBaseUrl: ports.publicBaseUrl,
+        isReminder: message.action === "remind",
+      }),
+    );
   } catch (error) {
     if (error instanceof MailRejectedError) {
       if (message.action === "send") await ports.invitations.skip(invitation.token, "rejected", now);
@@ -128,24 +134,4 @@ async function markAfterSending<T>(mark: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt * Math.random()));
     }
   }
-}
-
-function invitationEmail(
-  ports: Pick<SendPorts, "publicBaseUrl">,
-  campaign: Campaign,
-  invitation: Invitation,
-  isReminder: boolean,
-): InvitationEmail {
-  return {
-    to: invitation.email,
-    locale: invitation.locale ?? campaign.locale,
-    brandName: campaign.brandName,
-    senderName: campaign.senderName,
-    subject: campaign.subject,
-    intro: campaign.intro,
-    recipientName: invitation.name,
-    isReminder,
-    surveyUrl: `${ports.publicBaseUrl}/s/${invitation.token}`,
-    unsubscribeUrl: `${ports.publicBaseUrl}/u/${invitation.token}`,
-  };
 }
