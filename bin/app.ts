@@ -1,10 +1,13 @@
-// CDK app entry: read the validated configuration, build the stack, check it with cdk-nag.
+// CDK app entry: read the validated configuration, build the stack, check it with cdk-nag and cfn-guard.
 import { Annotations, App, Aspects } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { ConfigError, deployEnvironment, type LoadedConfig, readStackConfig, stackIdOf } from "../lib/config";
 import { NpsStack } from "../lib/nps-stack";
+import { addPolicyValidation } from "../lib/policy-validation";
 
 const app = new App();
+// cfn-guard runs on the synthesized template after cdk-nag has checked the constructs.
+addPolicyValidation(app);
 const { config, warnings } = readConfigOrExit(app);
 
 // Nps-<client>-<stage> (or Nps-<stage>): several clients and stages can share an account and region.

@@ -8,10 +8,11 @@ import { LambdaFunction as LambdaFunctionTarget } from "aws-cdk-lib/aws-events-t
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { Queue, QueueEncryption, RedrivePermission } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { bindTable, LambdaFunction } from "./constructs/lambda-function";
 import type { IMailSending } from "./mail";
+import { FUNCTION_TABLE_ACCESS } from "./table-access";
 
 /**
  * AWS recommends a queue visibility timeout of at least six times the timeout of the function it feeds
@@ -24,7 +25,10 @@ const VISIBILITY_TIMEOUT_FACTOR = 6;
 const SEND_BATCH_SIZE = 10;
 
 export interface DeliveryProps {
-  /** The table holding invitations; both functions read and write it. */
+  /**
+   * The table holding invitations; each function is granted only its entry of FUNCTION_TABLE_ACCESS
+   * (table-access.ts).
+   */
   readonly table: ITable;
 
   /** The SES sender: From address, configuration set and send permission (a `Mail`). */
@@ -99,6 +103,9 @@ export class Delivery extends Construct {
       enforceSSL: true,
       // The longest SQS allows: time to look at a poison message, fix the cause and redrive it.
       retentionPeriod: Duration.days(14),
+      // Marks it as a dead-letter queue (allowAll is also SQS's default). byQueue naming the send queue
+      // would make the two queues refer to each other, a cycle CloudFormation cannot create.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
     });
     this.queue = new Queue(this, "SendQueue", {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -115,8 +122,8 @@ export class Delivery extends Construct {
       environment: { QUEUE_URL: this.queue.queueUrl },
       logRetention,
     });
-    // Read-write: a claim is a conditional UpdateItem; due invitations are found through gsi1.
-    bindTable(this.dispatchFunction, props.table, "readWrite");
+    // Due invitations are found through gsi1's DUE partition; a claim is a conditional UpdateItem.
+    bindTable(this.dispatchFunction, props.table, FUNCTION_TABLE_ACCESS.dispatch);
     this.queue.grantSendMessages(this.dispatchFunction);
     // The next scheduled run is the retry: Lambda's own retries of a failed run would only overlap it.
     this.dispatchFunction.configureAsyncInvoke({ retryAttempts: 0 });
@@ -137,8 +144,8 @@ export class Delivery extends Construct {
       },
       logRetention,
     });
-    // Read-write: marking an invitation sent also moves the campaign's "sent" counters.
-    bindTable(this.sendFunction, props.table, "readWrite");
+    // Marking an invitation sent also moves the contact's last survey and the campaign's "sent" counters.
+    bindTable(this.sendFunction, props.table, FUNCTION_TABLE_ACCESS.send);
     props.mail.grantSend(this.sendFunction);
     this.sendFunction.addEventSource(
       new SqsEventSource(this.queue, {

@@ -16,6 +16,7 @@ import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { bindTable, LambdaFunction } from "./constructs/lambda-function";
+import { FUNCTION_TABLE_ACCESS } from "./table-access";
 
 /** The HTTP routes by audience. */
 export interface SurveyRoutes {
@@ -23,7 +24,7 @@ export interface SurveyRoutes {
   readonly open: readonly HttpRoute[];
   /** The marketer API, `ANY /v1/{proxy+}`: the api function requires a bearer API key. */
   readonly marketer: readonly HttpRoute[];
-  /** Customer pages reached from email links, `GET|POST /s/{token}` and `/u/{token}`. */
+  /** Customer pages reached from email links, `GET|POST /s/{token}`, `/u/{token}` and `POST /u/{token}/resubscribe`. */
   readonly customer: readonly HttpRoute[];
 }
 
@@ -36,7 +37,7 @@ export interface CustomDomain {
 }
 
 export interface SurveyHttpApiProps {
-  /** The table both functions read and write. */
+  /** The table; each function is granted only its entry of FUNCTION_TABLE_ACCESS (table-access.ts). */
   readonly table: ITable;
 
   /**
@@ -78,6 +79,8 @@ export class SurveyHttpApi extends Construct {
   public readonly httpApi: HttpApi;
   /** The `$default` stage, with throttling and access logging. */
   public readonly stage: HttpStage;
+  /** Where the stage writes its access logs. */
+  public readonly accessLogs: LogGroup;
   /** Serves `/health` and the marketer API under `/v1`. */
   public readonly apiFunction: LambdaFunction;
   /** Serves the public survey and unsubscribe pages. */
@@ -105,15 +108,15 @@ export class SurveyHttpApi extends Construct {
       description: "Marketer API (/v1, API key) and health check",
       logRetention,
     });
-    bindTable(this.apiFunction, props.table, "readWrite");
+    bindTable(this.apiFunction, props.table, FUNCTION_TABLE_ACCESS.api);
 
     this.surveyFunction = new LambdaFunction(this, "SurveyFunction", {
       handlerFile: "survey.ts",
       description: "Public survey and unsubscribe pages",
       logRetention,
     });
-    // Read-write: submitting a survey records the answer and updates the counters.
-    bindTable(this.surveyFunction, props.table, "readWrite");
+    // Its own invitations, answers, counters and suppressions only: never an API key or a campaign write.
+    bindTable(this.surveyFunction, props.table, FUNCTION_TABLE_ACCESS.survey);
 
     // The stage is created explicitly (not through createDefaultStage) so that it can carry
     // throttling and access logging.
@@ -122,7 +125,7 @@ export class SurveyHttpApi extends Construct {
       createDefaultStage: false,
     });
 
-    const accessLogs = new LogGroup(this, "AccessLogs", { retention: logRetention });
+    this.accessLogs = new LogGroup(this, "AccessLogs", { retention: logRetention });
     this.stage = new HttpStage(this, "DefaultStage", {
       httpApi: this.httpApi,
       stageName: "$default",
@@ -132,7 +135,7 @@ export class SurveyHttpApi extends Construct {
         burstLimit: props.throttlingBurstLimit ?? 200,
       },
       accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
+        destination: new LogGroupLogDestination(this.accessLogs),
         format: accessLogFormat(),
       },
     });
@@ -171,9 +174,16 @@ export class SurveyHttpApi extends Construct {
       ],
       marketer: this.httpApi.addRoutes({ path: "/v1/{proxy+}", methods: [HttpMethod.ANY], integration: api }),
       // GET shows a page and never changes state (link scanners open every link); POST records.
-      customer: ["/s/{token}", "/u/{token}"].flatMap((path) =>
-        this.httpApi.addRoutes({ path, methods: [HttpMethod.GET, HttpMethod.POST], integration: survey }),
-      ),
+      customer: [
+        ...["/s/{token}", "/u/{token}"].flatMap((path) =>
+          this.httpApi.addRoutes({ path, methods: [HttpMethod.GET, HttpMethod.POST], integration: survey }),
+        ),
+        ...this.httpApi.addRoutes({
+          path: "/u/{token}/resubscribe",
+          methods: [HttpMethod.POST],
+          integration: survey,
+        }),
+      ],
     };
   }
 }

@@ -3,7 +3,14 @@
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { Metric, type MetricOptions } from "aws-cdk-lib/aws-cloudwatch";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
-import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import {
+  AnyPrincipal,
+  Effect,
+  Grant,
+  type IGrantable,
+  PolicyStatement,
+  ServicePrincipal,
+} from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -19,9 +26,10 @@ import {
 } from "aws-cdk-lib/aws-ses";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { Queue, QueueEncryption, RedrivePermission } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { bindTable, LambdaFunction } from "./constructs/lambda-function";
+import { FUNCTION_TABLE_ACCESS } from "./table-access";
 
 /** The SES events the mail-events function is sent. */
 export const MAIL_EVENTS: readonly EmailSendingEvent[] = [
@@ -65,7 +73,7 @@ export interface IMailSending {
 }
 
 export interface MailProps {
-  /** The table the mail-events function writes suppression records to. */
+  /** The table the mail-events function writes suppression records to (and may do nothing else with). */
   readonly table: ITable;
 
   /** The From address of survey emails, e.g. surveys@acme.com. */
@@ -182,6 +190,19 @@ export class Mail extends Construct implements IMailSending {
         },
       }),
     );
+    // Nothing here needs a KMS grant: nobody may create one on this key except for an AWS service's use.
+    eventsKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "DenyGrantsExceptForAwsServices",
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ["kms:CreateGrant"],
+        resources: ["*"],
+        conditions: {
+          BoolIfExists: { "kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false" },
+        },
+      }),
+    );
     this.eventsTopic = new Topic(this, "EventsTopic", {
       displayName: "Open NPS mail events",
       masterKey: eventsKey,
@@ -215,8 +236,8 @@ export class Mail extends Construct implements IMailSending {
       description: "Records SES bounces and complaints as suppressions",
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     });
-    // Writes suppression records (PutItem).
-    bindTable(this.eventsFunction, props.table, "readWrite");
+    // Writes suppression records (PutItem on EMAIL# partitions) and nothing else.
+    bindTable(this.eventsFunction, props.table, FUNCTION_TABLE_ACCESS["mail-events"]);
     this.eventsTopic.addSubscription(new LambdaSubscription(this.eventsFunction));
 
     // SNS invokes the function asynchronously: Lambda retries a failed event twice, then drops it unless
@@ -228,6 +249,8 @@ export class Mail extends Construct implements IMailSending {
       enforceSSL: true,
       // The longest SQS allows: time to fix the cause and replay the events before they expire.
       retentionPeriod: Duration.days(14),
+      // Marks it as a dead-letter queue, which needs none of its own (allowAll is also SQS's default).
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
     });
     // Also grants the function sqs:SendMessage on the queue.
     this.eventsFunction.configureAsyncInvoke({

@@ -7,6 +7,7 @@ import { certificateRegionOf, RETENTION_DAYS_RANGE } from "./config";
 import { bindRetention, type LambdaFunction } from "./constructs/lambda-function";
 import { DataStore } from "./data-store";
 import { Delivery } from "./delivery";
+import { applyGuardSuppressions } from "./guard-suppressions";
 import { SurveyHttpApi } from "./http-api";
 import { Mail } from "./mail";
 import { Monitoring } from "./monitoring";
@@ -96,8 +97,9 @@ export interface NpsStackProps extends StackProps {
  * event path, the alarm topic, and monitoring (alarms on every function's errors, API 5xx and SES
  * bounce and complaint rates; a dashboard). Outputs ApiUrl, TableName, SendQueueUrl,
  * DeadLetterQueueUrl, MailEventsDeadLetterQueueUrl, ConfigurationSetName and DashboardName (and
- * CustomDomainTarget with a custom domain). Its cdk-nag suppressions are applied
- * here, from lib/nag-suppressions.ts, so that every synthesis of the stack sees the same ones.
+ * CustomDomainTarget with a custom domain). Its cdk-nag suppressions and cfn-guard acknowledgements are
+ * applied here, from lib/nag-suppressions.ts and lib/guard-suppressions.ts, so that every synthesis of
+ * the stack sees the same ones.
  */
 export class NpsStack extends Stack {
   public readonly client?: string;
@@ -220,9 +222,14 @@ export class NpsStack extends Stack {
     });
 
     applyNagSuppressions(this, {
-      table: this.dataStore.table,
       routes: this.httpApi.routes,
       mailEventsDeadLetterQueue: this.mail.eventsDeadLetterQueue,
+    });
+    const functions = Object.values(this.functions);
+    applyGuardSuppressions({
+      functions,
+      logGroups: [...functions.map((fn) => fn.logGroup), this.httpApi.accessLogs],
+      routes: this.httpApi.routes,
     });
   }
 }

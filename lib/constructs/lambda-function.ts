@@ -2,7 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { Duration } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
-import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, LoggingFormat, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -124,40 +124,132 @@ export class LambdaFunction extends NodejsFunction {
   }
 }
 
-/** What a function may do with the table. */
-export type TableAccess = "read" | "readWrite";
+/**
+ * The DynamoDB item actions `bindTable` can grant, and nothing else: no Scan (it reads every partition,
+ * so no key condition can bound it), no DeleteItem or BatchWriteItem (records expire through TTL;
+ * deletes are the operator CLIs' business, under the operator's credentials), no stream reads, no
+ * table management. TransactWriteItems has no action of its own: IAM authorizes each Put, Update and
+ * ConditionCheck inside it as PutItem, UpdateItem and ConditionCheckItem, with the same conditions
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
+export const ITEM_ACTIONS = [
+  "GetItem",
+  "BatchGetItem",
+  "Query",
+  "PutItem",
+  "UpdateItem",
+  "ConditionCheckItem",
+] as const;
+export type ItemAction = (typeof ITEM_ACTIONS)[number];
 
 /**
- * The DynamoDB actions the functions' code calls (functions/store): item reads, queries, and
- * conditional puts and updates, alone or inside TransactWriteItems (which IAM authorizes per item
- * action). Nothing deletes, scans or batch-writes: records expire through TTL, and deletes are the
- * operator CLIs' business, under the operator's credentials. The CDK's grantReadWriteData would add
- * DeleteItem, BatchWriteItem, Scan and stream reads, which would let the public survey function
- * delete or dump the whole table.
+ * Partition-key values as IAM `StringLike` patterns (`*` matches any run of characters), e.g.
+ * `"CAMPAIGN#*"`. Each needs a literal start: a pattern that begins with a wildcard would match every
+ * partition.
  */
-export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
-  read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
-  readWrite: [
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-  ],
-};
+export type KeyPatterns = readonly string[];
+
+/**
+ * What a function may do with the table, item action by item action and partition by partition. Each
+ * grant is conditioned on `dynamodb:LeadingKeys`, the partition-key values the request names
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html). Nothing
+ * is granted that is not listed.
+ */
+export interface TableAccess {
+  /**
+   * Per item action on the table itself, the partition keys it may touch. An action left out is not
+   * granted.
+   * @default - no item action
+   */
+  readonly items?: Readonly<Partial<Record<ItemAction, KeyPatterns>>>;
+
+  /**
+   * Per secondary index (by name), the index partition keys a Query on it may read. Granted as
+   * `dynamodb:Query` on that index's ARN alone, a statement of its own: AWS documents
+   * `dynamodb:LeadingKeys` as the table's partition key and says nothing of the value an index query
+   * carries, so the index ARN and the one action are what certainly bound it. The same LeadingKeys
+   * condition is still attached: it restricts the query to these index partitions if DynamoDB gives the
+   * index's partition key there, and (ForAllValues over no values) lets it through if it gives none.
+   * @default - no index
+   */
+  readonly indexQueries?: Readonly<Record<string, KeyPatterns>>;
+}
 
 /**
  * Gives `fn` the table: sets the TABLE_NAME variable that functions/config.ts reads at cold start and
- * grants exactly the actions of `access` (TABLE_ACTIONS) on the table and its indexes; no table
- * management, no deletes, no scans.
+ * grants exactly `access`: each listed item action on the table, conditioned on the partition keys
+ * listed for it (`ForAllValues:StringLike` on `dynamodb:LeadingKeys`, so every key a batch or query
+ * names must match), and Query on each listed index. Actions with the same partitions share one
+ * statement. A table under a customer-managed KMS key is refused: its key grants are not made here.
  */
 export function bindTable(fn: NodejsFunction, table: ITable, access: TableAccess): void {
+  if (table.encryptionKey) {
+    throw new Error(
+      "bindTable: the table uses a customer-managed KMS key, whose grants bindTable does not make",
+    );
+  }
+  for (const action of Object.keys(access.items ?? {})) {
+    if (!(ITEM_ACTIONS as readonly string[]).includes(action)) {
+      throw new Error(`bindTable: ${action} is not one of the item actions ${ITEM_ACTIONS.join(", ")}`);
+    }
+  }
   fn.addEnvironment("TABLE_NAME", table.tableName);
-  table.grant(fn, ...TABLE_ACTIONS[access]);
+
+  // One statement per set of partitions, holding every action granted on exactly that set.
+  const statements = new Map<string, { patterns: readonly string[]; actions: string[] }>();
+  for (const action of ITEM_ACTIONS) {
+    const patterns = access.items?.[action];
+    if (patterns === undefined) continue;
+    checkPatterns(action, patterns);
+    const unique = [...new Set(patterns)].sort();
+    const key = unique.join("\n");
+    const statement = statements.get(key) ?? { patterns: unique, actions: [] };
+    statement.actions.push(`dynamodb:${action}`);
+    statements.set(key, statement);
+  }
+  for (const { patterns, actions } of statements.values()) {
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions, resources: [table.tableArn], conditions: leadingKeys(patterns) }),
+    );
+  }
+
+  for (const [indexName, patterns] of Object.entries(access.indexQueries ?? {})) {
+    if (!/^[A-Za-z0-9_.-]{3,255}$/.test(indexName)) {
+      throw new Error(`bindTable: "${indexName}" is not a DynamoDB index name`);
+    }
+    checkPatterns(`Query on ${indexName}`, patterns);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["dynamodb:Query"],
+        resources: [`${table.tableArn}/index/${indexName}`],
+        conditions: leadingKeys([...new Set(patterns)].sort()),
+      }),
+    );
+  }
+}
+
+/** The condition that every partition key a request names matches one of `patterns`. */
+function leadingKeys(patterns: readonly string[]): Record<string, unknown> {
+  return { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [...patterns] } };
+}
+
+function checkPatterns(what: string, patterns: KeyPatterns): void {
+  if (patterns.length === 0)
+    throw new Error(`bindTable: ${what} lists no partition keys; leave it out instead`);
+  for (const pattern of patterns) {
+    if (!/^[^*?]/.test(pattern)) {
+      throw new Error(
+        `bindTable: ${what}: "${pattern}" must start with a literal prefix, or it would match every partition`,
+      );
+    }
+  }
 }
 
 /** The variable that tells a function how long the records it writes are kept. */
 export const RETENTION_DAYS_VARIABLE = "RETENTION_DAYS";
+
+/** CloudWatch namespace of the functions' business metrics (emails sent, answers recorded, …). */
+export const METRICS_NAMESPACE = "OpenNps";
 
 /**
  * Tells `fn` how long customer records live: sets RETENTION_DAYS to a whole number of days. A function
@@ -165,9 +257,6 @@ export const RETENTION_DAYS_VARIABLE = "RETENTION_DAYS";
  * (`expiresAt`, epoch seconds) = its creation time + RETENTION_DAYS × 86,400; DynamoDB deletes the item
  * within a few days after that. See NpsStackProps.retentionDays.
  */
-/** CloudWatch namespace of the functions' business metrics (emails sent, answers recorded, …). */
-export const METRICS_NAMESPACE = "OpenNps";
-
 export function bindRetention(fn: NodejsFunction, days: number): void {
   if (!Number.isInteger(days) || days < 1) {
     throw new Error(`bindRetention: days must be a positive whole number (got ${days})`);

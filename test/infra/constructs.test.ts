@@ -1,9 +1,10 @@
 // The reusable constructs on their own: least-privilege table binding and the HTTP API's props.
-import { Stack } from "aws-cdk-lib";
+import { type CfnResource, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import { AttributeType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { describe, expect, it } from "vitest";
-import { bindTable, LambdaFunction, TABLE_ACTIONS } from "../../lib/constructs/lambda-function";
+import { bindTable, LambdaFunction, type TableAccess } from "../../lib/constructs/lambda-function";
 import { DataStore } from "../../lib/data-store";
 import { SurveyHttpApi } from "../../lib/http-api";
 import { freshApp, SYNTH } from "./stack-fixture";
@@ -12,43 +13,96 @@ function emptyStack(): Stack {
   return new Stack(freshApp(), "ConstructTest");
 }
 
-/** Every action the function's role policy allows. */
-function allowedActions(template: Template): string[] {
-  return Object.values(template.findResources("AWS::IAM::Policy")).flatMap((policy) =>
-    (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => s.Action),
-  );
+/** The statements of the stack's role policies that allow a DynamoDB action. */
+function dynamoStatements(template: Template): { Action: string | string[] }[] {
+  return Object.values(template.findResources("AWS::IAM::Policy"))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+    .filter((s) => [s.Action].flat().some((a) => a.startsWith("dynamodb:")));
 }
 
 describe("LambdaFunction and bindTable", SYNTH, () => {
-  it("grants read access without any write action", () => {
+  it("grants exactly the listed item actions, each on its partitions; nothing else on the table", () => {
     const stack = emptyStack();
     const { table } = new DataStore(stack, "Data");
-    bindTable(new LambdaFunction(stack, "Reader", { handlerFile: "api.ts" }), table, "read");
+    bindTable(new LambdaFunction(stack, "Fn", { handlerFile: "api.ts" }), table, {
+      items: { GetItem: ["A#*", "B#*"], PutItem: ["B#*", "A#*"], UpdateItem: ["A#*"] },
+    });
 
     const template = Template.fromStack(stack);
-    const dynamoActions = allowedActions(template).filter((a) => a.startsWith("dynamodb:"));
-    expect(dynamoActions).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query"]));
-    expect(dynamoActions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+    const tableArn = { "Fn::GetAtt": [stack.getLogicalId(table.node.defaultChild as CfnResource), "Arn"] };
+    const dynamo = dynamoStatements(template);
+    // Actions on the same partitions share one statement; each names the table itself, no index.
+    expect(dynamo).toEqual([
+      {
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["A#*", "B#*"] } },
+        Effect: "Allow",
+        Resource: tableArn,
+      },
+      {
+        Action: "dynamodb:UpdateItem",
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["A#*"] } },
+        Effect: "Allow",
+        Resource: tableArn,
+      },
+    ]);
     template.hasResourceProperties("AWS::Lambda::Function", {
       Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) },
     });
   });
 
-  it("grants read-write access as the code's actions only: no delete, scan or batch write", () => {
+  it("grants an index query on that index's ARN alone, with its own partitions", () => {
     const stack = emptyStack();
     const { table } = new DataStore(stack, "Data");
-    bindTable(new LambdaFunction(stack, "Writer", { handlerFile: "api.ts" }), table, "readWrite");
+    bindTable(new LambdaFunction(stack, "Fn", { handlerFile: "dispatch.ts" }), table, {
+      indexQueries: { gsi1: ["DUE"] },
+    });
+
+    const tableArn = { "Fn::GetAtt": [stack.getLogicalId(table.node.defaultChild as CfnResource), "Arn"] };
+    expect(dynamoStatements(Template.fromStack(stack))).toEqual([
+      {
+        Action: "dynamodb:Query",
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["DUE"] } },
+        Effect: "Allow",
+        Resource: { "Fn::Join": ["", [tableArn, "/index/gsi1"]] },
+      },
+    ]);
+  });
+
+  it("grants nothing on the table by default, but still names it", () => {
+    const stack = emptyStack();
+    const { table } = new DataStore(stack, "Data");
+    bindTable(new LambdaFunction(stack, "Fn", { handlerFile: "api.ts" }), table, {});
 
     const template = Template.fromStack(stack);
-    const dynamoActions = allowedActions(template).filter((a) => a.startsWith("dynamodb:"));
-    expect([...new Set(dynamoActions)].sort()).toEqual([...TABLE_ACTIONS.readWrite].sort());
-    // On the table and on its indexes (the due index and the listings are queried through gsi1).
-    const resources = JSON.stringify(
-      Object.values(template.findResources("AWS::IAM::Policy")).map(
-        (policy) => policy.Properties.PolicyDocument.Statement,
-      ),
-    );
-    expect(resources).toContain("/index/*");
+    expect(dynamoStatements(template)).toEqual([]);
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) },
+    });
+  });
+
+  it.each([
+    ["an empty partition list", { items: { GetItem: [] } }, /lists no partition keys/],
+    ["a pattern that matches every partition", { items: { PutItem: ["*"] } }, /literal prefix/],
+    ["a pattern that starts with a wildcard", { indexQueries: { gsi1: ["?UE"] } }, /literal prefix/],
+    ["an action it does not grant", { items: { Scan: ["A#*"] } as TableAccess["items"] }, /Scan is not one/],
+    ["a delete", { items: { DeleteItem: ["A#*"] } as TableAccess["items"] }, /DeleteItem is not one/],
+    ["a malformed index name", { indexQueries: { "gsi/*": ["DUE"] } }, /not a DynamoDB index name/],
+  ])("refuses %s", (_name, access: TableAccess, message) => {
+    const stack = emptyStack();
+    const { table } = new DataStore(stack, "Data");
+    const fn = new LambdaFunction(stack, "Fn", { handlerFile: "api.ts" });
+    expect(() => bindTable(fn, table, access)).toThrow(message);
+  });
+
+  it("refuses a table under a customer-managed key, whose key grants it would not make", () => {
+    const stack = emptyStack();
+    const table = new Table(stack, "Table", {
+      partitionKey: { name: "pk", type: AttributeType.STRING },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+    });
+    const fn = new LambdaFunction(stack, "Fn", { handlerFile: "api.ts" });
+    expect(() => bindTable(fn, table, { items: { GetItem: ["A#*"] } })).toThrow(/customer-managed KMS key/);
   });
 
   it("may write only to its own log group", () => {
@@ -105,7 +159,7 @@ describe("SurveyHttpApi", SYNTH, () => {
     const { table } = new DataStore(stack, "Data");
     const { routes } = new SurveyHttpApi(stack, "Http", { table });
 
-    expect([routes.open.length, routes.marketer.length, routes.customer.length]).toEqual([2, 1, 4]);
-    Template.fromStack(stack).resourceCountIs("AWS::ApiGatewayV2::Route", 7);
+    expect([routes.open.length, routes.marketer.length, routes.customer.length]).toEqual([2, 1, 5]);
+    Template.fromStack(stack).resourceCountIs("AWS::ApiGatewayV2::Route", 8);
   });
 });

@@ -104,15 +104,13 @@ describe("Lambda functions", SYNTH, () => {
     template.allResourcesProperties("AWS::IAM::Role", { ManagedPolicyArns: Match.absent() });
   });
 
-  it("may read and write table data but not manage the table, delete, scan or batch-write", () => {
+  it("may use table data (each function its own part: table-access.test.ts) but not manage the table, delete, scan or batch-write", () => {
     const template = synthTemplate();
     const table = tableLogicalId(template);
     for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
       const statements = policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[];
       const actions = statements.flatMap((s) => s.Action);
-      expect(actions).toEqual(
-        expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"]),
-      );
+      expect(actions.filter((a) => a.startsWith("dynamodb:")).length).toBeGreaterThan(0);
       expect(actions.filter((a) => /^dynamodb:(Create|Delete|Update)Table|dynamodb:\*/.test(a))).toEqual([]);
       expect(actions.filter((a) => /^dynamodb:(DeleteItem|Scan|BatchWriteItem|GetRecords)$/.test(a))).toEqual(
         [],
@@ -137,6 +135,7 @@ describe("HTTP API", SYNTH, () => {
         "POST /s/{token}",
         "GET /u/{token}",
         "POST /u/{token}",
+        "POST /u/{token}/resubscribe",
       ].sort(),
     );
     template.resourceCountIs("AWS::ApiGatewayV2::Integration", 2);

@@ -1,0 +1,92 @@
+/**
+ * What each Lambda function may do with the table: the DynamoDB actions its code calls and the
+ * partitions it calls them on, read from the stores (functions/store/*-store.ts) each handler's use
+ * cases reach. `bindTable` turns each entry into statements conditioned on `dynamodb:LeadingKeys`;
+ * nothing else is granted, so no function can Scan, DeleteItem or BatchWriteItem, and none can touch
+ * a partition its code never names (the public survey function cannot write an `APIKEY#` item).
+ *
+ * | function    | GetItem                  | Query (table)      | PutItem                  | UpdateItem                         | Query gsi1 (index partition) |
+ * |-------------|--------------------------|--------------------|--------------------------|------------------------------------|------------------------------|
+ * | api         | APIKEY#*, CAMPAIGN#*     | EMAIL#*, RESULTS#* | CAMPAIGN#*, INVITATION#* | EMAIL#*                            | CAMPAIGNS, RESPONSES#*       |
+ * | survey      | CAMPAIGN#*, INVITATION#* | EMAIL#*            | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
+ * | dispatch    |                          |                    |                          | INVITATION#*                       | DUE                          |
+ * | send        | CAMPAIGN#*, INVITATION#* | EMAIL#*            |                          | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
+ * | mail-events |                          |                    | EMAIL#*                  |                                    |                              |
+ *
+ * No function calls BatchGetItem (only the reconcile CLI does), ConditionCheckItem, DeleteItem, Scan
+ * or BatchWriteItem. Where each grant comes from:
+ * - api: key check (GetItem APIKEY#); campaigns read, created and replaced (GetItem, PutItem
+ *   CAMPAIGN#) and listed (gsi1 CAMPAIGNS); a purchase is one transaction of a Put of the purchase
+ *   (CAMPAIGN#), Puts of its invitations (INVITATION#) and an Update of the contact (EMAIL#), after
+ *   a suppression check (Query EMAIL#); results are ranges of aggregates (Query RESULTS#); responses
+ *   are listed and exported from their listing (gsi1 RESPONSES#<campaign>).
+ * - survey: the link's invitation, its answer (sk RESPONSE, same partition) and campaign (GetItem);
+ *   an answer is one transaction of a Put of the response and an Update of the invitation
+ *   (INVITATION#) and Updates of the aggregates (RESULTS#), with segment values admitted by Update
+ *   (RESULTS#); the unsubscribe page reads where the address stands (Query EMAIL#), an unsubscribe
+ *   Puts the suppression (EMAIL#) and Updates the invitation, a resubscribe Updates the suppression.
+ * - dispatch: the due listing (gsi1 DUE), then claims, skips and drops (UpdateItem INVITATION#).
+ * - send: invitation and campaign (GetItem), the person's suppression and contact (Query EMAIL#);
+ *   locks, skips and drops (UpdateItem INVITATION#); marking sent is one transaction of Updates of the
+ *   invitation, the contact (EMAIL#) and the aggregates (RESULTS#); segment values by Update RESULTS#.
+ * - mail-events: a bounce or complaint Puts the suppression (EMAIL#).
+ *
+ * What IAM cannot narrow further: LeadingKeys bounds the partition, not the sort key, so a function
+ * that may write INVITATION# items may write both an invitation and its response, and one that may
+ * write EMAIL# may write both a contact and a suppression. The tests check this table against the
+ * synthesized policies and against the key builders of functions/store/keys.ts.
+ */
+import { tableDefinition } from "../functions/store/table-definition";
+import type { TableAccess } from "./constructs/lambda-function";
+
+/** The overloaded secondary index every listing lives in (gsi1pk / gsi1sk). */
+export const LISTING_INDEX = tableDefinition.indexes[0].name;
+
+/** Table partitions, by the item families of functions/store/keys.ts. */
+const CAMPAIGN = "CAMPAIGN#*"; // campaigns and their purchases
+const INVITATION = "INVITATION#*"; // invitations and their responses
+const EMAIL = "EMAIL#*"; // contacts and suppressions
+const API_KEY = "APIKEY#*";
+const RESULTS = "RESULTS#*"; // aggregates and segment values
+
+/** Partitions of the listing index. */
+const CAMPAIGNS_LISTING = "CAMPAIGNS";
+const RESPONSES_LISTING = "RESPONSES#*";
+const DUE_LISTING = "DUE";
+
+/** The names the stack gives its functions (NpsStack.functions). */
+export type FunctionName = "api" | "survey" | "dispatch" | "send" | "mail-events";
+
+export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> = {
+  api: {
+    items: {
+      GetItem: [API_KEY, CAMPAIGN],
+      Query: [EMAIL, RESULTS],
+      PutItem: [CAMPAIGN, INVITATION],
+      UpdateItem: [EMAIL],
+    },
+    indexQueries: { [LISTING_INDEX]: [CAMPAIGNS_LISTING, RESPONSES_LISTING] },
+  },
+  survey: {
+    items: {
+      GetItem: [CAMPAIGN, INVITATION],
+      Query: [EMAIL],
+      PutItem: [EMAIL, INVITATION],
+      UpdateItem: [EMAIL, INVITATION, RESULTS],
+    },
+  },
+  dispatch: {
+    items: { UpdateItem: [INVITATION] },
+    indexQueries: { [LISTING_INDEX]: [DUE_LISTING] },
+  },
+  send: {
+    items: {
+      GetItem: [CAMPAIGN, INVITATION],
+      Query: [EMAIL],
+      UpdateItem: [EMAIL, INVITATION, RESULTS],
+    },
+  },
+  "mail-events": {
+    items: { PutItem: [EMAIL] },
+  },
+};

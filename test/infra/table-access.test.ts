@@ -1,0 +1,285 @@
+// Least privilege on the table: each function's role allows exactly the DynamoDB actions its code calls,
+// each on exactly the partitions it names (dynamodb:LeadingKeys), read back from the synthesized policy.
+import type { CfnResource, Stack } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import { describe, expect, it } from "vitest";
+import {
+  API_KEYS_PARTITION,
+  aggregateKey,
+  apiKeyKey,
+  CAMPAIGNS_PARTITION,
+  campaignKey,
+  campaignListing,
+  contactKey,
+  DUE_PARTITION,
+  dueListing,
+  emailPartition,
+  invitationKey,
+  purchaseKey,
+  responseKey,
+  responseListing,
+  responsesPartition,
+  resultsPartition,
+  LISTING_INDEX as STORE_LISTING_INDEX,
+  segmentValuesKey,
+  suppressionKey,
+} from "../../functions/store/keys";
+import type { LambdaFunction } from "../../lib/constructs/lambda-function";
+import type { NpsStack } from "../../lib/nps-stack";
+import { FUNCTION_TABLE_ACCESS, type FunctionName, LISTING_INDEX } from "../../lib/table-access";
+import { buildStack, SYNTH } from "./stack-fixture";
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** What one role may do with the table: per action on the table, and per index, the partition patterns. */
+type TableGrants = {
+  table: Record<string, string[]>;
+  indexes: Record<string, string[]>;
+};
+
+/** The statements of the policy attached to `fn`'s execution role. */
+function roleStatements(template: Template, stack: Stack, fn: LambdaFunction): Statement[] {
+  const roleId = stack.getLogicalId(fn.role?.node.defaultChild as CfnResource);
+  const policies = Object.values(template.findResources("AWS::IAM::Policy")).filter((policy) =>
+    JSON.stringify(policy.Properties.Roles).includes(roleId),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]?.Properties.PolicyDocument.Statement as Statement[];
+}
+
+/**
+ * The table grants of `fn`, checked on the way: every DynamoDB statement is an Allow on the table or on
+ * one named index, conditioned on ForAllValues:StringLike dynamodb:LeadingKeys and nothing else.
+ */
+function tableGrants(template: Template, stack: NpsStack, fn: LambdaFunction): TableGrants {
+  const tableId = stack.getLogicalId(stack.dataStore.table.node.defaultChild as CfnResource);
+  const tableArn = { "Fn::GetAtt": [tableId, "Arn"] };
+  const grants: TableGrants = { table: {}, indexes: {} };
+  for (const statement of roleStatements(template, stack, fn)) {
+    const actions = [statement.Action].flat();
+    if (!actions.some((a) => a.startsWith("dynamodb:"))) continue;
+    expect(actions.every((a) => a.startsWith("dynamodb:"))).toBe(true);
+    expect(statement.Effect).toBe("Allow");
+    expect(Object.keys(statement.Condition ?? {})).toEqual(["ForAllValues:StringLike"]);
+    const condition = (statement.Condition as Record<string, Record<string, string[]>>)[
+      "ForAllValues:StringLike"
+    ];
+    expect(Object.keys(condition ?? {})).toEqual(["dynamodb:LeadingKeys"]);
+    const patterns = [condition?.["dynamodb:LeadingKeys"] ?? []].flat();
+
+    const resources = [statement.Resource].flat();
+    expect(resources).toHaveLength(1);
+    const [resource] = resources;
+    let target: Record<string, string[]>;
+    if (JSON.stringify(resource) === JSON.stringify(tableArn)) {
+      target = grants.table;
+    } else {
+      // `${table.tableArn}/index/<name>`, rendered as a Fn::Join of the table's ARN and the suffix.
+      const join = (resource as { "Fn::Join"?: [string, unknown[]] })["Fn::Join"];
+      expect(join?.[0]).toBe("");
+      expect(JSON.stringify(join?.[1][0])).toBe(JSON.stringify(tableArn));
+      const indexName = /^\/index\/([A-Za-z0-9_.-]+)$/.exec(String(join?.[1][1]))?.[1];
+      expect(join?.[1]).toHaveLength(2);
+      expect(actions).toEqual(["dynamodb:Query"]);
+      if (!indexName) throw new Error(`not an index ARN: ${JSON.stringify(resource)}`);
+      target = grants.indexes;
+      actions.splice(0, 1, indexName);
+    }
+    for (const action of actions) {
+      const name = action.replace(/^dynamodb:/, "");
+      target[name] = [...new Set([...(target[name] ?? []), ...patterns])].sort();
+    }
+  }
+  return grants;
+}
+
+/** IAM StringLike: `*` any run of characters, `?` any one character, everything else literal. */
+function stringLike(pattern: string, value: string): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${source}$`, "s").test(value);
+}
+
+/** Whether `grants` allow `action` on the table item(s) of partition `partitionKey`. */
+const allows = (grants: TableGrants, action: string, partitionKey: string) =>
+  (grants.table[action] ?? []).some((pattern) => stringLike(pattern, partitionKey));
+
+/**
+ * The grants each function needs, from its code (see lib/table-access.ts for where each comes from),
+ * spelled out here independently of that file.
+ */
+const EXPECTED: Record<FunctionName, TableGrants> = {
+  api: {
+    table: {
+      GetItem: ["APIKEY#*", "CAMPAIGN#*"],
+      Query: ["EMAIL#*", "RESULTS#*"],
+      PutItem: ["CAMPAIGN#*", "INVITATION#*"],
+      UpdateItem: ["EMAIL#*"],
+    },
+    indexes: { gsi1: ["CAMPAIGNS", "RESPONSES#*"] },
+  },
+  survey: {
+    table: {
+      GetItem: ["CAMPAIGN#*", "INVITATION#*"],
+      Query: ["EMAIL#*"],
+      PutItem: ["EMAIL#*", "INVITATION#*"],
+      UpdateItem: ["EMAIL#*", "INVITATION#*", "RESULTS#*"],
+    },
+    indexes: {},
+  },
+  dispatch: {
+    table: { UpdateItem: ["INVITATION#*"] },
+    indexes: { gsi1: ["DUE"] },
+  },
+  send: {
+    table: {
+      GetItem: ["CAMPAIGN#*", "INVITATION#*"],
+      Query: ["EMAIL#*"],
+      UpdateItem: ["EMAIL#*", "INVITATION#*", "RESULTS#*"],
+    },
+    indexes: {},
+  },
+  "mail-events": {
+    table: { PutItem: ["EMAIL#*"] },
+    indexes: {},
+  },
+};
+
+const FUNCTION_NAMES = Object.keys(EXPECTED) as FunctionName[];
+
+/** The stack as the tests build it, and as `cdk synth` does (cdk.json turns on policy minimization). */
+function synth(options: { minimizePolicies?: boolean } = {}) {
+  const { stack } = buildStack(
+    {},
+    { context: options.minimizePolicies ? { "@aws-cdk/aws-iam:minimizePolicies": true } : {} },
+  );
+  const template = Template.fromStack(stack);
+  const grantsOf = (name: FunctionName) => {
+    const fn = stack.functions[name];
+    if (!fn) throw new Error(`no ${name} function`);
+    return tableGrants(template, stack, fn);
+  };
+  return { stack, template, grantsOf };
+}
+
+describe("table access per function", SYNTH, () => {
+  it.each([
+    ["as the tests synthesize", false],
+    ["with cdk.json's policy minimization", true],
+  ])("grants each function exactly its actions on exactly its partitions, %s", (_name, minimizePolicies) => {
+    const { stack, grantsOf } = synth({ minimizePolicies });
+    expect(Object.keys(stack.functions).sort()).toEqual([...FUNCTION_NAMES].sort());
+    for (const name of FUNCTION_NAMES) {
+      expect({ name, ...grantsOf(name) }).toEqual({ name, ...EXPECTED[name] });
+    }
+  });
+
+  it("is what lib/table-access.ts declares", () => {
+    for (const name of FUNCTION_NAMES) {
+      const { items = {}, indexQueries = {} } = FUNCTION_TABLE_ACCESS[name];
+      const sorted = (grants: Readonly<Record<string, readonly string[]>>) =>
+        Object.fromEntries(Object.entries(grants).map(([key, patterns]) => [key, [...patterns].sort()]));
+      expect({ name, table: sorted(items), indexes: sorted(indexQueries) }).toEqual({
+        name,
+        ...EXPECTED[name],
+      });
+    }
+  });
+
+  it("never allows a scan, a delete, a batch write, a transactional read or table management", () => {
+    const { template } = synth();
+    const actions = Object.values(template.findResources("AWS::IAM::Policy")).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap((s) => [s.Action].flat()),
+    );
+    const dynamo = [...new Set(actions.filter((a) => a.startsWith("dynamodb:")))].sort();
+    expect(dynamo).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+    // No wildcard resource or index: each statement names the table or gsi1 (checked in tableGrants).
+    expect(JSON.stringify(template.findResources("AWS::IAM::Policy"))).not.toContain("/index/*");
+  });
+
+  it("keeps API keys out of reach of everything but the api function's key check", () => {
+    const { grantsOf } = synth();
+    const apiKey = apiKeyKey("key_0123456789abcdef").pk;
+    for (const name of FUNCTION_NAMES) {
+      const grants = grantsOf(name);
+      for (const write of ["PutItem", "UpdateItem"])
+        expect({ name, write, ok: allows(grants, write, apiKey) }).toEqual({ name, write, ok: false });
+      expect({ name, read: allows(grants, "GetItem", apiKey) }).toEqual({ name, read: name === "api" });
+    }
+    // The issue's case: the public survey function cannot write an API key (nor a campaign).
+    const survey = grantsOf("survey");
+    expect(allows(survey, "PutItem", apiKey)).toBe(false);
+    expect(allows(survey, "PutItem", campaignKey("cmp_x").pk)).toBe(false);
+    expect(allows(survey, "UpdateItem", campaignKey("cmp_x").pk)).toBe(false);
+    expect(survey.indexes).toEqual({});
+    // Nor may any function list the API keys (or, but the dispatcher, the due invitations) through gsi1.
+    for (const name of FUNCTION_NAMES) {
+      const listings = grantsOf(name).indexes.gsi1 ?? [];
+      const reads = (partition: string) => listings.some((pattern) => stringLike(pattern, partition));
+      expect({ name, apiKeys: reads(API_KEYS_PARTITION), due: reads(DUE_PARTITION) }).toEqual({
+        name,
+        apiKeys: false,
+        due: name === "dispatch",
+      });
+    }
+  });
+
+  it("lets only the api function write campaigns and purchases, and only mail and survey add suppressions", () => {
+    const { grantsOf } = synth();
+    const campaign = campaignKey("cmp_x").pk;
+    const email = emailPartition("ana@example.com");
+    const writers = (partition: string, action: string) =>
+      FUNCTION_NAMES.filter((name) => allows(grantsOf(name), action, partition)).sort();
+    expect(writers(campaign, "PutItem")).toEqual(["api"]);
+    expect(writers(campaign, "UpdateItem")).toEqual([]);
+    expect(writers(email, "PutItem")).toEqual(["mail-events", "survey"]);
+    expect(writers(resultsPartition("cmp_x"), "UpdateItem")).toEqual(["send", "survey"]);
+    expect(writers(invitationKey("t").pk, "PutItem")).toEqual(["api", "survey"]);
+  });
+});
+
+describe("the partition patterns against the key design (functions/store/keys.ts)", () => {
+  const families: [pattern: string, keys: string[]][] = [
+    ["CAMPAIGN#*", [campaignKey("cmp_a").pk, purchaseKey("cmp_a", "A-1001").pk]],
+    ["INVITATION#*", [invitationKey("tok").pk, responseKey("tok").pk]],
+    ["EMAIL#*", [contactKey("ana@example.com").pk, suppressionKey("ana@example.com").pk]],
+    ["APIKEY#*", [apiKeyKey("key_a").pk]],
+    [
+      "RESULTS#*",
+      [aggregateKey("cmp_a", "*", "2026-01-01", "north").pk, segmentValuesKey("cmp_a", "region").pk],
+    ],
+  ];
+  const listings: [pattern: string, keys: string[]][] = [
+    ["CAMPAIGNS", [campaignListing("2026-01-01T00:00:00.000Z", "cmp_a").gsi1pk, CAMPAIGNS_PARTITION]],
+    [
+      "RESPONSES#*",
+      [responseListing("cmp_a", "2026-01-01T00:00:00.000Z", "tok").gsi1pk, responsesPartition("cmp_a")],
+    ],
+    ["DUE", [dueListing("2026-01-01T00:00:00.000Z", "tok").gsi1pk, DUE_PARTITION]],
+  ];
+
+  it("each pattern matches every partition of its item family", () => {
+    for (const [pattern, keys] of [...families, ...listings]) {
+      for (const key of keys)
+        expect({ pattern, key, match: stringLike(pattern, key) }).toEqual({ pattern, key, match: true });
+    }
+  });
+
+  it("no pattern matches another family's partitions, nor the listing partitions", () => {
+    const all = [...families, ...listings, ["", [API_KEYS_PARTITION]] as [string, string[]]];
+    for (const [pattern] of families) {
+      for (const [other, keys] of all) {
+        if (other === pattern) continue;
+        for (const key of keys)
+          expect({ pattern, key, match: stringLike(pattern, key) }).toEqual({ pattern, key, match: false });
+      }
+    }
+  });
+
+  it("queries the index the store queries", () => {
+    expect(LISTING_INDEX).toBe(STORE_LISTING_INDEX);
+    expect(LISTING_INDEX).toBe("gsi1");
+  });
+});
