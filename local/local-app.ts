@@ -1,5 +1,4 @@
-import type { Clock } from "../functions/domain/clock";
-import { createApiApp } from "../functions/http/api-app";
+import { type ApiDependencies, createApiApp } from "../functions/http/api-app";
 import { createSurveyApp } from "../functions/http/survey-app";
 import type { Stores } from "../functions/store/stores";
 
@@ -14,7 +13,9 @@ export function isSurveyPath(pathname: string): boolean {
  * One origin for both apps, as the local runtime serves them: `/s/*` and `/u/*` go to the survey app,
  * everything else to the API app. The apps are the same ones the Lambda handlers wrap.
  */
-export function createLocalFetch(stores: Stores & { readonly clock?: Clock }): LocalFetch {
+export function createLocalFetch(
+  stores: Stores & Pick<ApiDependencies, "clock" | "mail" | "publicBaseUrl">,
+): LocalFetch {
   const api = createApiApp(stores);
   const survey = createSurveyApp(stores);
   return (request) => (isSurveyPath(new URL(request.url).pathname) ? survey : api).fetch(request);

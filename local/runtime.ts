@@ -132,10 +132,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The emulator's URL names localhost; it listens on 127.0.0.1 only.
     const sesUrl = `http://127.0.0.1:${new URL(ses.url).port}`;
 
-    const fetch = createLocalFetch({ ...stores, clock });
-    const server = createAdaptorServer({
-      fetch: options.wrapFetch ? options.wrapFetch(fetch) : fetch,
-    }) as Server;
+    // The apps need the links' origin, which is known once the server listens: requests reach them
+    // only from then on.
+    let app: LocalFetch = () => new Response("Starting", { status: 503 });
+    const server = createAdaptorServer({ fetch: (request) => app(request) }) as Server;
     await listenLocally(server, options.port ?? 0, "API and survey pages", "PORT");
     stops.push(() => closeServer(server));
     const port = (server.address() as AddressInfo).port;
@@ -145,10 +145,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       endpoint: options.sesEndpoint ?? sesUrl,
       ...(options.sesMaxAttempts === undefined ? {} : { maxAttempts: options.sesMaxAttempts }),
     });
+    // One mailer for the sender and for the API's previews and test sends, as on AWS.
+    const mail = new InvitationMailer(options.wrapTransport ? options.wrapTransport(transport) : transport);
+    const publicBaseUrl = options.publicBaseUrl?.(port) ?? `http://127.0.0.1:${port}`;
+    const fetch = createLocalFetch({ ...stores, clock, mail, publicBaseUrl });
+    app = options.wrapFetch ? options.wrapFetch(fetch) : fetch;
     const sendPorts: SendPorts = {
       ...stores,
-      mail: new InvitationMailer(options.wrapTransport ? options.wrapTransport(transport) : transport),
-      publicBaseUrl: options.publicBaseUrl?.(port) ?? `http://127.0.0.1:${port}`,
+      mail,
+      publicBaseUrl,
       clock,
       ...(options.sendLockMs === undefined ? {} : { sendLockMs: options.sendLockMs }),
     };

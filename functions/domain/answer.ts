@@ -1,4 +1,4 @@
-import type { CampaignSettings } from "./campaign";
+import { type CampaignSettings, type Locale, textIn } from "./campaign";
 import type { ErrorDetail } from "./errors";
 import { isWellFormed, MULTI_LINE, WELL_FORMED_MESSAGE } from "./text";
 
@@ -120,4 +120,24 @@ export function answersEqual(a: Answer, b: Answer): boolean {
     JSON.stringify(Object.entries(a.attributes).sort()) ===
       JSON.stringify(Object.entries(b.attributes).sort())
   );
+}
+
+/** What the thank-you page offers after an answer, if the campaign says anything more. */
+export type NextStep =
+  | { readonly kind: "link"; readonly url: string; readonly label: string }
+  | { readonly kind: "note"; readonly text: string }
+  | null;
+
+/** Promoters (9–10) get the campaign's link, e.g. to review or refer; everyone else its note. */
+export function nextStepAfter(
+  campaign: Pick<CampaignSettings, "promoterLink" | "thankYouNote" | "locale">,
+  score: number,
+  locale: Locale,
+): NextStep {
+  if (score >= 9) {
+    const link = campaign.promoterLink;
+    return link ? { kind: "link", url: link.url, label: textIn(link.label, locale, campaign.locale) } : null;
+  }
+  const note = campaign.thankYouNote;
+  return note === null ? null : { kind: "note", text: textIn(note, locale, campaign.locale) };
 }

@@ -46,6 +46,68 @@ const daysBetween = (min: number, max: number) =>
     ),
   );
 
+/** A text the same in every language, or one per language. */
+export type LocalizedText = string | Partial<Record<Locale, string>>;
+
+/**
+ * A customer-facing text: one string for every language, or `{"en": …, "zh-Hant": …, "zh-Hans": …}`
+ * with at least one of them (a language left out falls back as `textIn` says).
+ */
+const localized = (text: z.ZodMiniType<string>) =>
+  z.union([
+    text,
+    z
+      .strictObject({
+        en: z.optional(text).check(z.describe("The text in English.")),
+        "zh-Hant": z.optional(text).check(z.describe("The text in Traditional Chinese.")),
+        "zh-Hans": z.optional(text).check(z.describe("The text in Simplified Chinese.")),
+      })
+      .check(
+        z.refine(
+          (byLocale) => Object.keys(byLocale).length > 0,
+          "must give the text in at least one language",
+        ),
+      ),
+  ]);
+
+/** The text in `locale`; else in the campaign's `fallback` locale, else in English, else any given. */
+export function textIn(text: LocalizedText, locale: Locale, fallback: Locale): string {
+  if (typeof text === "string") return text;
+  return text[locale] ?? text[fallback] ?? text.en ?? Object.values(text).find((t) => t !== undefined) ?? "";
+}
+
+/** An https URL a customer's browser or mail client may load or open: no credentials in it. */
+const httpsUrl = (what: string) =>
+  z.string().check(
+    z.maxLength(2048),
+    z.refine((value) => {
+      if (!URL.canParse(value)) return false;
+      const url = new URL(value);
+      return url.protocol === "https:" && url.username === "" && url.password === "";
+    }, `must be an https URL (${what}), without a user name or password`),
+  );
+
+/**
+ * The WCAG contrast ratio of a #RRGGBB colour against white: buttons and selected choices carry white
+ * text on the accent colour, so it must reach 4.5:1 (WCAG AA for text).
+ */
+export function contrastWithWhite(hex: string): number {
+  const channel = (offset: number) => {
+    const value = Number.parseInt(hex.slice(offset, offset + 2), 16) / 255;
+    return value <= 0.04045 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return 1.05 / (luminance + 0.05);
+}
+export const MIN_ACCENT_CONTRAST = 4.5;
+const accentColor = z.string().check(
+  z.regex(/^#[0-9a-fA-F]{6}$/, "must be a colour #RRGGBB"),
+  z.refine(
+    (hex) => !/^#[0-9a-fA-F]{6}$/.test(hex) || contrastWithWhite(hex) >= MIN_ACCENT_CONTRAST,
+    `must contrast at least ${MIN_ACCENT_CONTRAST}:1 with white text (buttons carry white text on it): choose a darker colour`,
+  ),
+);
+
 export const attributeSchema = z.strictObject({
   key: z
     .string()
@@ -59,9 +121,10 @@ export const attributeSchema = z.strictObject({
           "1–40 lowercase letters, digits or `_`, starting with a letter.",
       ),
     ),
-  label: singleLine(1, 60).check(
+  label: localized(singleLine(1, 60)).check(
     z.describe(
-      "What the survey page asks the customer to rate, e.g. `Delivery`: 1–60 characters on one line.",
+      "What the survey page asks the customer to rate, e.g. `Delivery`: 1–60 characters on one line; one " +
+        'text for every language, or one per language: `{"en": "Delivery", "zh-Hant": "送貨"}`.',
     ),
   ),
 });
@@ -155,19 +218,60 @@ const campaignFields = {
     ),
   ),
   subject: z
-    .nullable(singleLine(1, 200))
+    .nullable(localized(singleLine(1, 200)))
     .check(
       z.describe(
-        "Subject of the survey email, 1–200 characters on one line (a reminder gets a localized prefix); null " +
-          "for the localized default, which names the brand. Default null.",
+        "Subject of the survey email, 1–200 characters on one line (a reminder gets a localized prefix), one for " +
+          "every language or one per language; null for the localized default, which names the brand. Default null.",
       ),
     ),
   intro: z
-    .nullable(multiLineText(1, 1000))
+    .nullable(localized(multiLineText(1, 1000)))
     .check(
       z.describe(
-        "Opening text of the survey email, 1–1000 characters, line breaks kept; null for the localized default " +
-          "line. Default null.",
+        "Opening text of the survey email, 1–1000 characters, line breaks kept, one for every language or one per " +
+          "language; null for the localized default line. Default null.",
+      ),
+    ),
+  promoterLink: z
+    .nullable(
+      z.strictObject({
+        url: httpsUrl("the page promoters are sent to").check(
+          z.describe("Where the link goes, e.g. your review or referral page (https)."),
+        ),
+        label: localized(singleLine(1, 80)).check(
+          z.describe('The link\'s text, 1–80 characters, e.g. "Review us on Google"; or one per language.'),
+        ),
+      }),
+    )
+    .check(
+      z.describe(
+        "A link the thank-you page shows to promoters (who answered 9 or 10), e.g. to leave a review or refer a " +
+          "friend; null for none. Default null.",
+      ),
+    ),
+  thankYouNote: z
+    .nullable(localized(multiLineText(1, 300)))
+    .check(
+      z.describe(
+        "A short line the thank-you page shows to everyone else (0–8), e.g. what happens with their answer, " +
+          "1–300 characters, or one per language; null for none. Default null.",
+      ),
+    ),
+  logoUrl: z
+    .nullable(httpsUrl("an image"))
+    .check(
+      z.describe(
+        "Your logo (an https image URL), shown at most 200×60 px above the survey page and the email; null for " +
+          "none. Default null.",
+      ),
+    ),
+  accentColor: z
+    .nullable(accentColor)
+    .check(
+      z.describe(
+        "Your colour (#RRGGBB) for the buttons and chosen answers of the survey page and the email's score " +
+          "buttons; it must contrast at least 4.5:1 with white text. null for the product's blue. Default null.",
       ),
     ),
 };
@@ -187,6 +291,10 @@ const campaignCreateFields = z.strictObject({
   attributes: z.optional(campaignFields.attributes),
   subject: z.optional(campaignFields.subject),
   intro: z.optional(campaignFields.intro),
+  promoterLink: z.optional(campaignFields.promoterLink),
+  thankYouNote: z.optional(campaignFields.thankYouNote),
+  logoUrl: z.optional(campaignFields.logoUrl),
+  accentColor: z.optional(campaignFields.accentColor),
 });
 // z.partial refuses an object that carries checks, and a description is one: both are described after it.
 export const campaignCreateSchema = campaignCreateFields.check(
@@ -243,6 +351,15 @@ export const campaignListQuerySchema = z.strictObject({
   cursor: z
     .optional(z.string().check(z.minLength(1), z.maxLength(2048)))
     .check(z.describe("The `nextCursor` of the previous page; leave it out for the first page.")),
+  status: z
+    .optional(campaignStatusSchema)
+    .check(
+      z.describe(
+        "Only campaigns of this status: `active`, `paused` or `archived`; default all. Pass it again with " +
+          "`cursor`. A filtered page is full unless it is the last, except that one which had to skip thousands " +
+          "of campaigns of other statuses may come back short (even empty), with a `nextCursor` to go on from.",
+      ),
+    ),
 });
 
 /** A page of the campaign listing. */
@@ -268,6 +385,10 @@ export const CAMPAIGN_DEFAULTS = {
   attributes: [],
   subject: null,
   intro: null,
+  promoterLink: null,
+  thankYouNote: null,
+  logoUrl: null,
+  accentColor: null,
 } as const satisfies Partial<CampaignSettings>;
 
 /** Fills the defaults of a new campaign; senderName defaults to the brand. */

@@ -117,7 +117,11 @@ export class LinkExpiredError extends AppError {
 }
 
 export class ThrottledError extends AppError {
-  constructor(message = "Too many requests right now; retry after a short wait.") {
+  constructor(
+    message = "Too many requests right now; retry after a short wait.",
+    /** When the request may succeed again, if later than the usual short wait (a limit per hour). */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(429, "throttled", message);
   }
 }

@@ -1,5 +1,5 @@
 import { ANSWER_WINDOW_DAYS } from "./answer";
-import type { Campaign, CampaignSettings, Locale } from "./campaign";
+import { type Campaign, type CampaignSettings, type Locale, textIn } from "./campaign";
 import { addDays, type InvitationKind, throttleWindow } from "./purchase";
 
 /** One survey email to one person about one purchase, from scheduling to answer. */
@@ -54,6 +54,9 @@ export type InvitationEmail = {
   readonly surveyUrl: string;
   /** Absolute URL of the unsubscribe page (/u/{token}). */
   readonly unsubscribeUrl: string;
+  /** The campaign's logo (https image URL) and accent colour (#RRGGBB), when it sets them. */
+  readonly logoUrl: string | null;
+  readonly accentColor: string | null;
 };
 
 /** A due action found in the due index; `dueKey` is where it sits, which a claim must still find. */
@@ -142,13 +145,16 @@ export function invitationEmail(
   invitation: Pick<Invitation, "token" | "email" | "name" | "locale">,
   options: { readonly publicBaseUrl: string; readonly isReminder: boolean },
 ): InvitationEmail {
+  const locale = invitation.locale ?? campaign.locale;
   return {
     to: invitation.email,
-    locale: invitation.locale ?? campaign.locale,
+    locale,
     brandName: campaign.brandName,
     senderName: campaign.senderName,
-    subject: campaign.subject,
-    intro: campaign.intro,
+    subject: campaign.subject === null ? null : textIn(campaign.subject, locale, campaign.locale),
+    intro: campaign.intro === null ? null : textIn(campaign.intro, locale, campaign.locale),
+    logoUrl: campaign.logoUrl,
+    accentColor: campaign.accentColor,
     recipientName: invitation.name,
     isReminder: options.isReminder,
     surveyUrl: `${options.publicBaseUrl}/s/${invitation.token}`,

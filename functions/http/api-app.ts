@@ -5,18 +5,26 @@ import { NotFoundError, PayloadTooLargeError } from "../domain/errors";
 import type { PurchaseStatus } from "../domain/purchase";
 import { countMetric, flushMetrics } from "../platform/metrics";
 import { type AuthenticatePorts, authenticate } from "../use-cases/authenticate";
+import {
+  type DeleteCampaignOptions,
+  type DeleteCampaignPorts,
+  deleteCampaign,
+} from "../use-cases/delete-campaign";
 import { type ExportOptions, exportResponses } from "../use-cases/export-responses";
+import { type CampaignListPorts, listCampaigns } from "../use-cases/list-campaigns";
 import type { ResponseListPorts } from "../use-cases/list-responses";
 import { listResponses } from "../use-cases/list-responses";
 import {
   type CampaignPorts,
   createCampaign,
   getCampaign,
-  listCampaigns,
   updateCampaign,
 } from "../use-cases/manage-campaigns";
+import { type PreviewEmailPorts, previewEmail } from "../use-cases/preview-email";
+import { type ReadPurchasePorts, readPurchase } from "../use-cases/read-purchase";
 import { type ReadResultsPorts, readResults } from "../use-cases/read-results";
 import { type SchedulePurchasesPorts, schedulePurchases } from "../use-cases/schedule-purchases";
+import { type SendTestEmailPorts, sendTestEmail } from "../use-cases/send-test-email";
 import { respondWithCsv, wantsCsv } from "./csv-response";
 import { jsonErrorResponse } from "./error-response";
 import { openApiDocument } from "./openapi";
@@ -26,12 +34,29 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** What the marketer API works with: the stores (or fakes) behind its use cases. */
 export type ApiDependencies = Omit<
-  AuthenticatePorts & CampaignPorts & SchedulePurchasesPorts & ReadResultsPorts & ResponseListPorts,
+  AuthenticatePorts &
+    CampaignPorts &
+    CampaignListPorts &
+    DeleteCampaignPorts &
+    SchedulePurchasesPorts &
+    ReadPurchasePorts &
+    ReadResultsPorts &
+    ResponseListPorts &
+    Omit<SendTestEmailPorts, "mail" | "publicBaseUrl">,
   "clock"
 > & {
   readonly clock?: Clock;
   /** How the CSV export is cut (defaults suit Lambda); tests lower them to get several parts. */
   readonly export?: ExportOptions;
+  /** How much one DELETE of a campaign deletes (the default suits Lambda); tests lower it. */
+  readonly deletion?: DeleteCampaignOptions;
+  /**
+   * The mail adapter and the survey links' origin, for email previews and test sends. The Lambda
+   * handler and the local runtime always give them; an app built without them (a test of other routes)
+   * answers those two routes 500.
+   */
+  readonly mail?: PreviewEmailPorts["mail"] & SendTestEmailPorts["mail"];
+  readonly publicBaseUrl?: string;
 };
 
 /**
@@ -41,6 +66,12 @@ export type ApiDependencies = Omit<
  */
 export function createApiApp(deps: ApiDependencies): Hono {
   const ports = { ...deps, clock: deps.clock ?? systemClock };
+  const mailPorts = () => {
+    if (!deps.mail || deps.publicBaseUrl === undefined) {
+      throw new Error("The API app was built without a mailer: email previews and test sends need one.");
+    }
+    return { ...ports, mail: deps.mail, publicBaseUrl: deps.publicBaseUrl };
+  };
   const app = new Hono();
   app.onError(jsonErrorResponse);
   app.use("*", async (_c, next) => {
@@ -75,6 +106,17 @@ export function createApiApp(deps: ApiDependencies): Hono {
   app.patch("/v1/campaigns/:campaignId", async (c) =>
     c.json(await updateCampaign(ports, c.req.param("campaignId"), () => readJsonBody(c))),
   );
+  app.delete("/v1/campaigns/:campaignId", async (c) => {
+    const result = await deleteCampaign(ports, c.req.param("campaignId"), deps.deletion);
+    return result === "deleted" ? c.body(null, 204) : c.json(result, 202);
+  });
+
+  app.post("/v1/campaigns/:campaignId/preview", async (c) =>
+    c.json(await previewEmail(mailPorts(), c.req.param("campaignId"), () => readJsonBody(c))),
+  );
+  app.post("/v1/campaigns/:campaignId/test-send", async (c) =>
+    c.json(await sendTestEmail(mailPorts(), c.req.param("campaignId"), () => readJsonBody(c)), 202),
+  );
 
   app.post("/v1/campaigns/:campaignId/purchases", async (c) => {
     const results = await schedulePurchases(ports, c.req.param("campaignId"), () => readJsonBody(c));
@@ -83,6 +125,10 @@ export function createApiApp(deps: ApiDependencies): Hono {
     }
     return c.json({ results }, 202);
   });
+
+  app.get("/v1/campaigns/:campaignId/purchases/:orderId", async (c) =>
+    c.json(await readPurchase(ports, c.req.param("campaignId"), c.req.param("orderId"))),
+  );
 
   app.get("/v1/campaigns/:campaignId/results", async (c) =>
     c.json(await readResults(ports, c.req.param("campaignId"), c.req.query())),

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError, type ErrorBody } from "../domain/errors";
+import { AppError, type ErrorBody, ThrottledError } from "../domain/errors";
 import { describeError, log } from "../platform/log";
 
 export type { ErrorBody };
@@ -41,7 +41,12 @@ export function toHttpError(error: unknown): HttpError {
     return {
       status,
       body: { error: { code, message, ...(details ? { details: [...details] } : {}) } },
-      headers: EXTRA_HEADERS[status] ?? {},
+      headers: {
+        ...EXTRA_HEADERS[status],
+        ...(error instanceof ThrottledError && error.retryAfterSeconds !== undefined
+          ? { "Retry-After": String(error.retryAfterSeconds) }
+          : {}),
+      },
       cause: error,
     };
   }

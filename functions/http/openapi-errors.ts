@@ -28,7 +28,10 @@ export const ERROR_STATUSES: Readonly<
         .int()
         .check(
           z.gte(1),
-          z.describe(`Seconds to wait before sending the request again (${RETRY_AFTER_SECONDS} today).`),
+          z.describe(
+            `Seconds to wait before sending the request again: ${RETRY_AFTER_SECONDS} when the table was busy, ` +
+              "longer when a limit of the route says so (its 429 tells).",
+          ),
         ),
     },
   },

@@ -6,6 +6,14 @@ import {
   campaignSchema,
   campaignUpdateSchema,
 } from "../domain/campaign";
+import { campaignDeletionSchema } from "../domain/campaign-deletion";
+import {
+  emailPreviewRequestSchema,
+  emailPreviewSchema,
+  TEST_SENDS_PER_HOUR,
+  testEmailRequestSchema,
+  testEmailResultSchema,
+} from "../domain/email-preview";
 import { errorBodySchema } from "../domain/errors";
 import {
   purchaseBatchBodySchema,
@@ -14,6 +22,11 @@ import {
   purchaseSchema,
   purchasesBodySchema,
 } from "../domain/purchase";
+import {
+  invitationDeliverySchema,
+  orderIdParamSchema,
+  purchaseDeliverySchema,
+} from "../domain/purchase-status";
 import {
   responseItemSchema,
   responsesCsvSchema,
@@ -67,18 +80,24 @@ const openApiDocumentSchema = z
 const REQUEST_BODIES = {
   CampaignCreate: campaignCreateSchema,
   CampaignUpdate: campaignUpdateSchema,
+  EmailPreviewRequest: emailPreviewRequestSchema,
   Purchase: purchaseSchema,
   PurchaseBatch: purchaseBatchBodySchema,
   PurchaseRequest: purchasesBodySchema,
+  TestEmailRequest: testEmailRequestSchema,
 };
 
 /** Response bodies, by component name: shown as the API writes them. */
 const RESPONSE_BODIES = {
   Campaign: campaignSchema,
+  CampaignDeletion: campaignDeletionSchema,
   CampaignPage: campaignPageSchema,
+  EmailPreview: emailPreviewSchema,
   Error: errorBodySchema,
   Health: healthSchema,
+  InvitationDelivery: invitationDeliverySchema,
   OpenApiDocument: openApiDocumentSchema,
+  PurchaseDelivery: purchaseDeliverySchema,
   PurchaseResult: purchaseResultSchema,
   PurchaseResults: purchaseResultsSchema,
   ResponseItem: responseItemSchema,
@@ -87,10 +106,14 @@ const RESPONSE_BODIES = {
   PeriodStats: periodStatsSchema,
   SegmentStats: segmentStatsSchema,
   Stats: statsSchema,
+  TestEmailResult: testEmailResultSchema,
 };
 
 /** The schemas of the path parameters, by name. */
-const PATH_PARAMETERS: Readonly<Record<string, z.core.$ZodType>> = { campaignId: campaignIdSchema };
+const PATH_PARAMETERS: Readonly<Record<string, z.core.$ZodType>> = {
+  campaignId: campaignIdSchema,
+  orderId: orderIdParamSchema,
+};
 
 type Answer = {
   readonly description: string;
@@ -100,7 +123,7 @@ type Answer = {
 };
 
 type Route = {
-  readonly method: "get" | "post" | "patch";
+  readonly method: "get" | "post" | "patch" | "delete";
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
@@ -162,10 +185,17 @@ const ROUTES: readonly Route[] = [
     method: "get",
     path: "/v1/campaigns",
     operationId: "listCampaigns",
-    summary: "List campaigns, newest first",
+    summary: "List campaigns, newest first, optionally only those of one status",
+    description:
+      "A page holds `limit` campaigns unless it is the last one (`nextCursor` null). With `status`, campaigns " +
+      "of other statuses are skipped while the page fills; a page that had to skip thousands of them comes " +
+      "back short (possibly empty) with a `nextCursor` to go on from. Unknown query parameters are refused (400).",
     query: campaignListQuerySchema,
     responses: { 200: { description: "A page of campaigns", json: campaignPageSchema } },
     errors: [400, 401, 429],
+    errorDescriptions: {
+      400: "`limit` or `status` is not valid, a parameter is unknown, or the cursor is not one this listing returned (it names a campaign that was deleted since, too); `details` names each offending field.",
+    },
   },
   {
     method: "get",
@@ -183,6 +213,82 @@ const ROUTES: readonly Route[] = [
     body: campaignUpdateSchema,
     responses: { 200: { description: "The updated campaign", json: campaignSchema } },
     errors: [400, 401, 404, 409, 413, 415, 429],
+  },
+  {
+    method: "delete",
+    path: "/v1/campaigns/{campaignId}",
+    operationId: "deleteCampaign",
+    summary: "Delete a campaign that never sent a survey (a test campaign), with all it holds",
+    description:
+      "Deletes the campaign, its purchases, their invitations (none sent), its segment values and its (zero) " +
+      "counts. A campaign that sent at least one survey cannot be deleted (409): archive it instead, which " +
+      "keeps its results and answers and sends nothing more. The campaign is archived first, so it sends and " +
+      "takes nothing while it is being deleted; a deletion that is interrupted (a timeout, a 429) leaves it " +
+      "archived, and the same DELETE finishes it. A large campaign (over 1,000 purchases) is deleted over " +
+      "several requests: each answers 202 until the last answers 204. A purchase posted while the " +
+      "deletion runs may be answered `scheduled` and then deleted, or kept unsent until its data expires.",
+    responses: {
+      204: { description: "Deleted, with everything it held." },
+      202: {
+        description: "Part of a large campaign deleted: send the same DELETE again.",
+        json: campaignDeletionSchema,
+      },
+    },
+    errors: [401, 404, 409, 429],
+    errorDescriptions: {
+      409: "The campaign sent a survey (it may even be sending one right now), so it is kept with its results and answers: archive it instead (PATCH `status`). Or it was changed by another request meanwhile: read it and retry.",
+      429: "Throttled: part of the deletion may be done; send the same DELETE again after a short wait.",
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/campaigns/{campaignId}/preview",
+    operationId: "previewEmail",
+    summary: "Render the campaign's survey email as a customer would get it, without sending it",
+    description:
+      "The subject, HTML and text of the survey email (or of its reminder) exactly as the sender renders " +
+      "them, in the language and with the greeting asked for, from the campaign's current settings. Nothing " +
+      "is sent or written. The links use the placeholder token `preview`, which no survey link accepts: " +
+      "opened, they show the page that says the link is not valid.",
+    body: emailPreviewRequestSchema,
+    responses: { 200: { description: "The rendered email", json: emailPreviewSchema } },
+    errors: [400, 401, 404, 413, 415, 429],
+  },
+  {
+    method: "post",
+    path: "/v1/campaigns/{campaignId}/test-send",
+    operationId: "sendTestEmail",
+    summary: "Send the campaign's survey email to one address, as a test",
+    description:
+      "Sends the survey email, rendered exactly as the preview shows it, to the address given, through the " +
+      "same mail path as real surveys (SES, with the campaign's sender name). A test email counts nowhere: " +
+      "no purchase, invitation, throttle record or result count. Its score and unsubscribe links use the " +
+      "placeholder token `preview`: they open the page that says the link is not valid, and record nothing, " +
+      "so no test answer can reach the results. A suppressed address (unsubscribed, bounced, complained) is " +
+      `refused. At most ${TEST_SENDS_PER_HOUR} test emails per campaign per UTC hour, so a script's loop ` +
+      "cannot flood an inbox or hurt the sender's reputation.",
+    body: testEmailRequestSchema,
+    responses: { 202: { description: "Handed to SES for sending", json: testEmailResultSchema } },
+    errors: [400, 401, 404, 409, 413, 415, 429],
+    errorDescriptions: {
+      400: "The body is not valid (`details` names each offending field), or SES refused the address (`email`), e.g. one not verified while the account is in the SES sandbox.",
+      409: "The address is suppressed: it unsubscribed, bounced or complained, and gets no email at all.",
+      429: `The campaign sent ${TEST_SENDS_PER_HOUR} test emails this UTC hour (\`Retry-After\` is the seconds until the next), or the table was busy (\`Retry-After: 1\`); nothing was sent.`,
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/campaigns/{campaignId}/purchases/{orderId}",
+    operationId: "getPurchase",
+    summary: "A purchase and where each of its survey emails stands, for support",
+    description:
+      'Answers "did this customer get the survey?": the purchase as posted, whether its address is suppressed, ' +
+      "and per survey email its status (scheduled, sent, skipped, bounced, answered, unsubscribed) with its " +
+      "times and, once answered, the id of the answer in the responses listing. The survey link itself is " +
+      "never shown. Percent-encode the orderId as one path segment.",
+    responses: { 200: { description: "The purchase and its survey emails", json: purchaseDeliverySchema } },
+    errors: [401, 404, 429],
+    errorDescriptions: { 404: "No such campaign, or no purchase with that orderId in it." },
   },
   {
     method: "post",
@@ -311,10 +417,15 @@ function buildDocument(): Record<string, unknown> {
           {
             description: answer.description,
             ...(answer.headers ? { headers: headersOf(answer.headers) } : {}),
-            content: {
-              ...(answer.json ? { "application/json": { schema: ref(answer.json) } } : {}),
-              ...(answer.csv ? { "text/csv": { schema: jsonSchemaOf(answer.csv) } } : {}),
-            },
+            // An answer without a body (204) has no content at all.
+            ...(answer.json || answer.csv
+              ? {
+                  content: {
+                    ...(answer.json ? { "application/json": { schema: ref(answer.json) } } : {}),
+                    ...(answer.csv ? { "text/csv": { schema: jsonSchemaOf(answer.csv) } } : {}),
+                  },
+                }
+              : {}),
           },
         ]),
       ),

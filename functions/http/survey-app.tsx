@@ -27,6 +27,7 @@ import {
 import { type HttpError, toHttpError } from "./error-response";
 import { readFormFields } from "./request-body";
 import {
+  accentStyle,
   type MessagePageProps,
   PAGE_STYLE,
   renderMessagePage,
@@ -58,13 +59,6 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
   app.use(
     "*",
     secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        styleSrc: [STYLE_HASH],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
       strictTransportSecurity: "max-age=63072000; includeSubDomains",
       referrerPolicy: "no-referrer",
       xFrameOptions: "DENY",
@@ -73,6 +67,8 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
   app.use("*", async (c, next) => {
     await next();
     c.header("Cache-Control", "no-store");
+    // Known once the page is rendered: a campaign's accent stylesheet and logo are allowed by name.
+    c.header("Content-Security-Policy", contentSecurityPolicy(pageContexts.get(c)));
   });
   app.use("*", async (_c, next) => {
     await next();
@@ -99,13 +95,13 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
   });
 
   app.post("/s/:token", limitBody, async (c) => {
-    const { status, answer, page } = await recordAnswer(ports, {
+    const { status, answer, page, next } = await recordAnswer(ports, {
       ...link(c),
       readFields: () => readFormFields(c),
     });
     if (status !== "unchanged") countMetric("AnswersRecorded");
     if (wantsJson(c)) return c.json({ status, answer });
-    return c.html(renderThankYouPage({ ...page, text: surveyPageText(page.locale, page.brandName) }));
+    return c.html(renderThankYouPage({ ...page, text: surveyPageText(page.locale, page.brandName), next }));
   });
 
   app.get("/u/:token", async (c) => {
@@ -138,8 +134,25 @@ export function createSurveyApp(deps: SurveyDependencies): Hono {
   return app;
 }
 
-/** The CSP allows exactly the pages' one stylesheet, by hash: no inline script or style can run. */
-const STYLE_HASH = `'sha256-${createHash("sha256").update(PAGE_STYLE, "utf8").digest("base64")}'`;
+const styleHash = (style: string) =>
+  `'sha256-${createHash("sha256").update(style, "utf8").digest("base64")}'`;
+const STYLE_HASH = styleHash(PAGE_STYLE);
+
+/**
+ * The pages' CSP: nothing but the page's stylesheets, by hash (no script or other inline style can
+ * run), and, on a campaign's page, its accent stylesheet and images from its logo's origin alone.
+ */
+function contentSecurityPolicy(page: PageContext | undefined): string {
+  const styles = [STYLE_HASH, ...(page?.accentColor ? [styleHash(accentStyle(page.accentColor))] : [])];
+  return [
+    "default-src 'none'",
+    `style-src ${styles.join(" ")}`,
+    ...(page?.logoUrl ? [`img-src ${new URL(page.logoUrl).origin}`] : []),
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join("; ");
+}
 
 /** The page texts in a locale, with the brand already in them. */
 export function surveyPageText(locale: Locale, brand: string): SurveyPageText {
@@ -254,6 +267,7 @@ function renderError(c: Context, error: HttpError): Response {
     const text = messagesFor(locale);
     return c.html(
       renderMessagePage({
+        ...pageContexts.get(c),
         locale,
         brandName: cause.page.brandName,
         title: text.expiredTitle,
@@ -265,13 +279,15 @@ function renderError(c: Context, error: HttpError): Response {
   const locale = requestLocale(c);
   const text = messagesFor(locale);
   const { title, body } = PAGE_OF_STATUS[error.status](text);
-  const brandName = pageContexts.get(c)?.brandName;
+  const page = pageContexts.get(c);
   return c.html(
     renderMessagePage({
       locale,
       title,
       body,
-      ...(brandName === undefined ? {} : { brandName }),
+      ...(page === undefined
+        ? {}
+        : { brandName: page.brandName, logoUrl: page.logoUrl, accentColor: page.accentColor }),
       ...(error.status === 429 ? { action: retryAction(c, text.tryAgainButton) } : {}),
     }),
     error.status,

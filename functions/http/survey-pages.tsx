@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 
 import type { Child } from "hono/jsx";
-import { MAX_COMMENT_LENGTH } from "../domain/answer";
+import { MAX_COMMENT_LENGTH, type NextStep } from "../domain/answer";
 import type { Locale } from "../domain/campaign";
 
 /**
@@ -54,6 +54,10 @@ export interface SurveyPageText {
 /** What every page needs to know about its document. */
 export type PageBaseProps = {
   readonly locale: Locale;
+  /** The campaign's logo (https image), shown instead of the brand's name line. */
+  readonly logoUrl?: string | null;
+  /** The campaign's accent colour (#RRGGBB), checked for contrast with white when it was set. */
+  readonly accentColor?: string | null;
   /** BCP 47 tag for `<html lang>`; defaults to the locale (whose values are valid tags). */
   readonly lang?: string;
   /** CSP nonce for the one `<style>` element, when the response's CSP uses nonces rather than a hash. */
@@ -86,6 +90,8 @@ export type SurveyPageProps = PageBaseProps & {
 export type ThankYouPageProps = PageBaseProps & {
   readonly text: Pick<SurveyPageText, "thankYouTitle" | "thankYouBody">;
   readonly brandName: string;
+  /** The campaign's next step for this answer: a link for a promoter, a note for anyone else. */
+  readonly next?: NextStep;
 };
 
 export type MessagePageProps = PageBaseProps & {
@@ -149,24 +155,27 @@ legend{padding:0;margin-bottom:.75rem;font-weight:600;font-size:1.0625rem;overfl
 .scale{display:grid;gap:.375rem;grid-template-columns:repeat(5,minmax(0,1fr))}
 .scale-11{grid-template-columns:repeat(11,minmax(0,1fr));gap:.25rem}
 .scale-11 .choice label{padding:.25rem 0;font-size:1.125rem}
-.notice{margin:0 0 1.5rem;padding:.75rem 1rem;border:2px solid #1d4ed8;border-left-width:.5rem;border-radius:.5rem;background:#eff6ff}
+.notice{margin:0 0 1.5rem;padding:.75rem 1rem;border:2px solid var(--accent,#1d4ed8);border-left-width:.5rem;border-radius:.5rem;background:var(--accent-tint,#eff6ff)}
 .action{margin-top:1.5rem}
 .choice{position:relative;min-width:0}
 .choice input{position:absolute;inset:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}
 .choice label{display:flex;flex-direction:column;align-items:center;justify-content:center;min-height:3rem;padding:.25rem;border:2px solid #6b7280;border-radius:.5rem;background:#fff;color:#111827;font-size:1.25rem;font-weight:600;line-height:1.1;text-align:center;cursor:pointer}
-.choice input:hover+label{border-color:#1d4ed8;background:#eff6ff}
-.choice input:checked+label{border-color:#1d4ed8;background:#1d4ed8;color:#fff}
-.choice input:focus-visible+label{outline:3px solid #1d4ed8;outline-offset:3px}
+.choice input:hover+label{border-color:var(--accent,#1d4ed8);background:var(--accent-tint,#eff6ff)}
+.choice input:checked+label{border-color:var(--accent,#1d4ed8);background:var(--accent,#1d4ed8);color:#fff}
+.choice input:focus-visible+label{outline:3px solid var(--accent,#1d4ed8);outline-offset:3px}
 .anchors{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem 1rem;margin:.5rem 0 0;color:#374151;font-size:.875rem}
 .anchors span:last-child{text-align:right;margin-left:auto}
 .visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
 .field-label{display:block;margin-bottom:.5rem;font-weight:600;font-size:1.0625rem}
 textarea{display:block;width:100%;min-height:8rem;padding:.625rem .75rem;border:2px solid #6b7280;border-radius:.5rem;background:#fff;color:#111827;font:inherit;resize:vertical}
 .comment{margin-bottom:1.75rem}
-button{display:block;width:100%;min-height:3rem;padding:.75rem 1.5rem;border:2px solid #1d4ed8;border-radius:.5rem;background:#1d4ed8;color:#fff;font:inherit;font-weight:600;cursor:pointer}
-button:hover{background:#1e40af;border-color:#1e40af}
-textarea:focus-visible,button:focus-visible,a:focus-visible,.alert:focus{outline:3px solid #1d4ed8;outline-offset:3px}
-a{color:#1d4ed8}
+button,.button{display:block;width:100%;min-height:3rem;padding:.75rem 1.5rem;border:2px solid var(--accent,#1d4ed8);border-radius:.5rem;background:var(--accent,#1d4ed8);color:#fff;font:inherit;font-weight:600;text-align:center;text-decoration:none;cursor:pointer}
+button:hover,.button:hover{background:var(--accent-dark,#1e40af);border-color:var(--accent-dark,#1e40af)}
+.logo{display:block;max-width:200px;max-height:60px;margin:0 0 .75rem}
+.note{white-space:pre-line}
+.next{margin:1.5rem 0}
+textarea:focus-visible,button:focus-visible,a:focus-visible,.alert:focus{outline:3px solid var(--accent,#1d4ed8);outline-offset:3px}
+a{color:var(--accent,#1d4ed8)}
 .alert{margin:0 0 1.5rem;padding:.75rem 1rem;border:2px solid #b91c1c;border-left-width:.5rem;border-radius:.5rem;background:#fff}
 .alert ul{margin:0;padding-left:1.25rem}
 .alert a{color:#b91c1c;font-weight:600}
@@ -174,9 +183,27 @@ a{color:#1d4ed8}
 .has-error{padding-left:.75rem;border-left:4px solid #b91c1c}
 textarea[aria-invalid=true]{border-color:#b91c1c}
 @media (max-width:359px){.card{padding-left:.625rem;padding-right:.625rem}.scale{gap:.25rem}.scale-11{gap:2px}.scale-11 .choice label{font-size:1rem}.has-error{padding-left:.5rem}}
-@media (min-width:44rem){main{padding:2rem 1rem}.card{padding:2rem 1.5rem;border-radius:.75rem;box-shadow:0 1px 3px rgb(0 0 0/.12)}.scale-11{gap:.375rem}.scale-11 .choice label{font-size:1.25rem}button{width:auto;min-width:12rem}}
+@media (min-width:44rem){main{padding:2rem 1rem}.card{padding:2rem 1.5rem;border-radius:.75rem;box-shadow:0 1px 3px rgb(0 0 0/.12)}.scale-11{gap:.375rem}.scale-11 .choice label{font-size:1.25rem}button,.button{width:auto;min-width:12rem}.button{display:inline-block}}
 @media (forced-colors:active){.choice input:checked+label{outline:4px solid Highlight;outline-offset:-6px}}
 `;
+
+/**
+ * The second stylesheet of a page in a campaign's colour: the accent, a darker shade for hover and a
+ * light tint, mixed with black and white here so the page needs no colour functions. The CSP allows it
+ * by its hash, like the first.
+ */
+export function accentStyle(accentColor: string): string {
+  const mix = (toward: number, share: number) =>
+    `#${[1, 3, 5]
+      .map((at) => {
+        const channel = Number.parseInt(accentColor.slice(at, at + 2), 16);
+        return Math.round(channel + (toward - channel) * share)
+          .toString(16)
+          .padStart(2, "0");
+      })
+      .join("")}`;
+  return `:root{--accent:${accentColor.toLowerCase()};--accent-dark:${mix(0, 0.2)};--accent-tint:${mix(255, 0.9)}}`;
+}
 
 const SCORES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 const FIVE = [1, 2, 3, 4, 5] as const;
@@ -194,7 +221,7 @@ function toDocument(node: Child): string {
   return `<!doctype html>${html}`;
 }
 
-function Layout(props: PageBaseProps & { title: string; brandName?: string; children?: Child }) {
+function Layout(props: PageBaseProps & { title: string; brandName?: string | undefined; children?: Child }) {
   return (
     <html lang={props.lang ?? props.locale}>
       <head>
@@ -204,11 +231,18 @@ function Layout(props: PageBaseProps & { title: string; brandName?: string; chil
         <meta name="referrer" content="no-referrer" />
         <title>{props.title}</title>
         <style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: PAGE_STYLE }} />
+        {props.accentColor ? (
+          <style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: accentStyle(props.accentColor) }} />
+        ) : null}
       </head>
       <body>
         <main>
           <div class="card">
-            {props.brandName === undefined ? null : <p class="brand">{props.brandName}</p>}
+            {props.brandName === undefined ? null : props.logoUrl ? (
+              <img class="logo" src={props.logoUrl} alt={props.brandName} />
+            ) : (
+              <p class="brand">{props.brandName}</p>
+            )}
             {props.children}
           </div>
         </main>
@@ -326,6 +360,8 @@ export function renderSurveyPage(props: SurveyPageProps): string {
       locale={props.locale}
       lang={props.lang}
       nonce={props.nonce}
+      logoUrl={props.logoUrl}
+      accentColor={props.accentColor}
       title={documentTitle}
       brandName={brandName}
     >
@@ -431,6 +467,8 @@ export function renderMessagePage(props: MessagePageProps): string {
       locale={props.locale}
       lang={props.lang}
       nonce={props.nonce}
+      logoUrl={props.logoUrl}
+      accentColor={props.accentColor}
       title={props.brandName === undefined ? title : `${title} – ${props.brandName}`}
       brandName={props.brandName}
     >
@@ -453,8 +491,30 @@ export function renderMessagePage(props: MessagePageProps): string {
 }
 
 export function renderThankYouPage(props: ThankYouPageProps): string {
-  const { text, ...rest } = props;
-  return renderMessagePage({ ...rest, title: text.thankYouTitle, body: text.thankYouBody });
+  const { text, next, ...rest } = props;
+  const title = fill(text.thankYouTitle, props.brandName);
+  return toDocument(
+    <Layout
+      locale={props.locale}
+      lang={props.lang}
+      nonce={props.nonce}
+      logoUrl={props.logoUrl}
+      accentColor={props.accentColor}
+      title={`${title} – ${rest.brandName}`}
+      brandName={rest.brandName}
+    >
+      <h1>{title}</h1>
+      {next?.kind === "note" ? <p class="note">{next.text}</p> : null}
+      {next?.kind === "link" ? (
+        <p class="next">
+          <a class="button" href={next.url} rel="noopener">
+            {next.label}
+          </a>
+        </p>
+      ) : null}
+      <p>{fill(text.thankYouBody, props.brandName)}</p>
+    </Layout>,
+  );
 }
 
 /** After unsubscribing (or when the link is opened again later): said plainly, with the way back. */
@@ -486,6 +546,8 @@ export function renderUnsubscribeConfirmPage(props: UnsubscribeConfirmPageProps)
       locale={props.locale}
       lang={props.lang}
       nonce={props.nonce}
+      logoUrl={props.logoUrl}
+      accentColor={props.accentColor}
       title={`${title} – ${brandName}`}
       brandName={brandName}
     >

@@ -93,6 +93,9 @@ type EmailContent = {
   unsubscribeLinkText: string;
   surveyUrl: string;
   unsubscribeUrl: string;
+  brandName: string;
+  logoUrl: string | null;
+  accentColor: string | null;
 };
 
 function emailContent(input: InvitationEmailInput, m: Messages): EmailContent {
@@ -127,6 +130,10 @@ function emailContent(input: InvitationEmailInput, m: Messages): EmailContent {
     unsubscribeLinkText: m.unsubscribeLinkText,
     surveyUrl,
     unsubscribeUrl,
+    brandName: brand,
+    logoUrl: input.logoUrl === null ? null : absoluteHttpUrl("logoUrl", input.logoUrl, true),
+    accentColor:
+      input.accentColor !== null && /^#[0-9a-fA-F]{6}$/.test(input.accentColor) ? input.accentColor : null,
   };
 }
 
@@ -160,7 +167,11 @@ const Lines: FC<{ lines: string[] }> = ({ lines }) => (
   </>
 );
 
-const ScoreButtons: FC<{ surveyUrl: string; font: string }> = ({ surveyUrl, font }) => (
+const ScoreButtons: FC<{ surveyUrl: string; font: string; border: string }> = ({
+  surveyUrl,
+  font,
+  border,
+}) => (
   <table
     role="presentation"
     width="100%"
@@ -175,7 +186,7 @@ const ScoreButtons: FC<{ surveyUrl: string; font: string }> = ({ surveyUrl, font
           align="center"
           width="9%"
           bgcolor={BUTTON_BG}
-          style={`background-color:${BUTTON_BG};border:1px solid ${BUTTON_BORDER};border-radius:6px;`}
+          style={`background-color:${BUTTON_BG};border:${border === BUTTON_BORDER ? 1 : 2}px solid ${border};border-radius:6px;`}
         >
           <a
             href={scoreUrl(surveyUrl, score)}
@@ -235,6 +246,14 @@ const InvitationEmail: FC<{ content: EmailContent }> = ({ content: c }) => {
               >
                 <tr>
                   <td style={`padding:28px 24px 12px 24px;${text}`}>
+                    {c.logoUrl === null ? null : (
+                      <img
+                        src={c.logoUrl}
+                        alt={c.brandName}
+                        height="48"
+                        style="display:block;height:48px;width:auto;max-width:200px;margin:0 0 20px 0;border:0;"
+                      />
+                    )}
                     <p style={paragraph}>{c.greeting}</p>
                     {c.reminderIntro !== null && <p style={paragraph}>{c.reminderIntro}</p>}
                     <p style={paragraph}>
@@ -254,7 +273,11 @@ const InvitationEmail: FC<{ content: EmailContent }> = ({ content: c }) => {
                 </tr>
                 <tr>
                   <td style="padding:0 12px;">
-                    <ScoreButtons surveyUrl={c.surveyUrl} font={font} />
+                    <ScoreButtons
+                      surveyUrl={c.surveyUrl}
+                      font={font}
+                      border={c.accentColor ?? BUTTON_BORDER}
+                    />
                   </td>
                 </tr>
                 <tr>

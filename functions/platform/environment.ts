@@ -19,8 +19,8 @@ const tableSettings = {
 
 export const tableEnvironment = z.object(tableSettings);
 
-export const sendEnvironment = z.object({
-  ...tableSettings,
+/** What a function that sends survey emails needs besides the table. */
+const mailSettings = {
   /** Origin of the survey links in emails (the API URL or the client's custom domain), no trailing slash. */
   PUBLIC_BASE_URL: z
     .url()
@@ -30,7 +30,12 @@ export const sendEnvironment = z.object({
   CONFIGURATION_SET_NAME: z.optional(z.string()),
   /** Only for the local runtime and tests: the SES emulator's address. */
   SES_ENDPOINT: z.optional(z.url()),
-});
+};
+
+export const sendEnvironment = z.object({ ...tableSettings, ...mailSettings });
+
+/** The marketer API: the table, and the mail settings for email previews and test sends. */
+export const apiEnvironment = z.object({ ...tableSettings, ...mailSettings });
 
 export const dispatchEnvironment = z.object({
   ...tableSettings,

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -368,6 +369,32 @@ export class InvitationStore {
         ConditionExpression: "attribute_exists(pk)",
       }),
     );
+  }
+
+  /**
+   * Deletes an invitation whose email never went out (with a campaign that is deleted): refused
+   * (`sent`) once it is sent, or while a sender holds its send lock, since that email may be leaving
+   * right now. Deleting it also takes it out of the due index, and a sender that comes later finds
+   * nothing to send. `absent`: there was no such invitation (deleted already, or gone by TTL).
+   */
+  async deleteUnsent(token: string, now: Date): Promise<"deleted" | "absent" | "sent"> {
+    try {
+      const { Attributes } = await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: invitationKey(token),
+          ConditionExpression:
+            "attribute_not_exists(pk) OR (#status <> :sent AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now))",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":sent": "sent", ":now": now.toISOString() },
+          ReturnValues: "ALL_OLD",
+        }),
+      );
+      return Attributes ? "deleted" : "absent";
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return "sent";
+      throw error;
+    }
   }
 
   /** Ends the due action `action`: the invitation leaves the due index and the lock is released. */

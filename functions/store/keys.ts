@@ -6,6 +6,7 @@
  * |-------------|----------------------|--------------------|--------------------|------------------------|
  * | campaign    | CAMPAIGN#<id>        | CAMPAIGN           | CAMPAIGNS          | <createdAt>#<id>       |
  * | purchase    | CAMPAIGN#<id>        | PURCHASE#<orderId> |                    |                        |
+ * | test sends  | CAMPAIGN#<id>        | TESTSENDS#<hour>   |                    |                        |
  * | invitation  | INVITATION#<token>   | INVITATION         | DUE (while due)    | <dueAt>#<token>        |
  * | response    | INVITATION#<token>   | RESPONSE           | RESPONSES#<campId> | <createdAt>#<token>    |
  * | contact     | EMAIL#<email>        | CONTACT            |                    |                        |
@@ -60,6 +61,18 @@ export const purchaseKey = (campaignId: string, orderId: string): ItemKey => ({
 export const purchasesOf = (campaignId: string): PartitionPrefix => ({
   pk: campaignKey(campaignId).pk,
   skPrefix: PURCHASE_PREFIX,
+});
+
+const TEST_SENDS_PREFIX = "TESTSENDS#";
+/** The counter of a campaign's test emails sent in one UTC hour (`YYYY-MM-DDTHH`), for its rate limit. */
+export const testSendsKey = (campaignId: string, hour: string): ItemKey => ({
+  pk: campaignKey(campaignId).pk,
+  sk: `${TEST_SENDS_PREFIX}${hour}`,
+});
+/** Every test-send counter of a campaign. */
+export const testSendsOf = (campaignId: string): PartitionPrefix => ({
+  pk: campaignKey(campaignId).pk,
+  skPrefix: TEST_SENDS_PREFIX,
 });
 
 export const DUE_PARTITION = "DUE";

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { Invitation } from "../domain/invitation";
 import {
   type PlannedInvitation,
@@ -7,8 +13,10 @@ import {
   type PurchaseOutcome,
   throttleWindow,
 } from "../domain/purchase";
+import type { RecordedPurchase } from "../domain/purchase-status";
 import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { newToken } from "../domain/tokens";
+import { deleteKeys } from "./batch-delete";
 import { contactKey, dueListing, invitationKey, purchaseKey, purchasesOf } from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
 import { failedConditions, sendTransaction } from "./transactions";
@@ -111,6 +119,47 @@ export class PurchaseStore {
     return { status: "scheduled", sendAt: initial.sendAt, tokens: invitations.map((i) => i.token) };
   }
 
+  /** One purchase of a campaign as recorded, with the tokens of its invitations. */
+  async get(campaignId: string, orderId: string): Promise<RecordedPurchase | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: purchaseKey(campaignId, orderId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toRecordedPurchase(Item) : undefined;
+  }
+
+  /**
+   * The first `limit` purchases of a campaign (in orderId order): their orderIds and invitation tokens.
+   * Read consistently, so a caller deleting what it read finds the next ones on its next call.
+   */
+  async firstOf(campaignId: string, limit: number): Promise<{ orderId: string; tokens: string[] }[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        ...beginsWith(purchasesOf(campaignId)),
+        ProjectionExpression: "orderId, tokens",
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({
+      orderId: String(item.orderId),
+      tokens: Array.isArray(item.tokens) ? (item.tokens as string[]) : [],
+    }));
+  }
+
+  /** Deletes purchases of a campaign by orderId (their invitations are the caller's to delete first). */
+  async deleteMany(campaignId: string, orderIds: readonly string[]): Promise<void> {
+    await deleteKeys(
+      this.db,
+      this.tableName,
+      orderIds.map((orderId) => purchaseKey(campaignId, orderId)),
+    );
+  }
+
   /** The invitation tokens of every purchase of a campaign (for reconciliation). */
   async tokensOf(campaignId: string): Promise<string[]> {
     const items = await queryAll(this.db, {
@@ -163,6 +212,20 @@ function newInvitation(campaignId: string, purchase: Purchase, plan: PlannedInvi
     unsubscribedAt: null,
     skipReason: null,
     segments: null,
+  };
+}
+
+function toRecordedPurchase(item: Record<string, unknown>): RecordedPurchase {
+  return {
+    orderId: String(item.orderId),
+    email: String(item.email),
+    name: typeof item.name === "string" ? item.name : null,
+    locale: typeof item.locale === "string" ? (item.locale as RecordedPurchase["locale"]) : null,
+    purchasedAt: String(item.purchasedAt),
+    properties: (item.properties as RecordedPurchase["properties"] | undefined) ?? {},
+    recordedAt: String(item.recordedAt),
+    status: item.status as RecordedPurchase["status"],
+    tokens: Array.isArray(item.tokens) ? (item.tokens as string[]) : [],
   };
 }
 

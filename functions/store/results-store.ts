@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   type AggregateRow,
   type AggregateTarget,
@@ -10,6 +10,7 @@ import {
   OTHER_SEGMENT,
 } from "../domain/counters";
 import { aggregateUpdate, toAggregateRow } from "./aggregate-items";
+import { deleteKeys } from "./batch-delete";
 import { aggregateRange, aggregatesOf, resultsPartition, segmentValuesKey } from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
 
@@ -92,6 +93,47 @@ export class ResultsStore {
       ConsistentRead: true,
     });
     return items.map(toAggregateRow);
+  }
+
+  /**
+   * Whether the campaign ever sent a survey: an aggregate counts a send (every send is counted on its
+   * day, in the same transaction that marks it sent) or an answer. Reads page by page and stops at the
+   * first such aggregate: the overall ones of the first day sort first, so a campaign that sent reads
+   * one page, and one that never did holds none with a count.
+   */
+  async hasSent(campaignId: string): Promise<boolean> {
+    const { pk, skPrefix } = aggregatesOf(campaignId);
+    for await (const page of paginateQuery(
+      { client: this.db, pageSize: 100 },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        FilterExpression: "#sent > :zero OR #responses > :zero",
+        ExpressionAttributeNames: { "#sent": "sent", "#responses": "responses" },
+        ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix, ":zero": 0 },
+        ProjectionExpression: "pk",
+        ConsistentRead: true,
+      },
+    )) {
+      if ((page.Items ?? []).length > 0) return true;
+    }
+    return false;
+  }
+
+  /** Deletes every item of a campaign's results partition: its aggregates and segment values. */
+  async deleteAll(campaignId: string): Promise<void> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": resultsPartition(campaignId) },
+      ProjectionExpression: "pk, sk",
+      ConsistentRead: true,
+    });
+    await deleteKeys(
+      this.db,
+      this.tableName,
+      items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
+    );
   }
 
   /** Adds `delta` to one aggregate outside any transaction: reconciliation's repair. */

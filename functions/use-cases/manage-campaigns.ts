@@ -1,10 +1,8 @@
 import {
   applyCampaignUpdate,
   type Campaign,
-  type CampaignPage,
   type CampaignSettings,
   campaignCreateSchema,
-  campaignListQuerySchema,
   campaignSettingsFromCreate,
   campaignUpdateSchema,
   checkCampaignRules,
@@ -17,10 +15,6 @@ export type CampaignPorts = CampaignLookupPorts & {
   readonly campaigns: {
     create(settings: CampaignSettings, now: Date): Promise<Campaign>;
     update(current: Campaign, version: number, settings: CampaignSettings, now: Date): Promise<Campaign>;
-    list(
-      limit: number,
-      cursor: string | undefined,
-    ): Promise<{ items: Campaign[]; nextCursor: string | null }>;
   };
   readonly clock: Clock;
 };
@@ -34,12 +28,6 @@ export async function createCampaign(ports: CampaignPorts, body: unknown): Promi
 
 export async function getCampaign(ports: CampaignLookupPorts, id: string): Promise<Campaign> {
   return (await loadCampaign(ports, id)).campaign;
-}
-
-/** Newest first, a page at a time. */
-export async function listCampaigns(ports: CampaignPorts, query: unknown): Promise<CampaignPage> {
-  const { limit, cursor } = parseWith(campaignListQuerySchema, query, "query");
-  return await ports.campaigns.list(limit, cursor);
 }
 
 /**

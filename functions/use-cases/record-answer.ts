@@ -1,4 +1,4 @@
-import { type Answer, parseAnswer, type RecordOutcome } from "../domain/answer";
+import { type Answer, type NextStep, nextStepAfter, parseAnswer, type RecordOutcome } from "../domain/answer";
 import { ThrottledError, ValidationError } from "../domain/errors";
 import type { Invitation } from "../domain/invitation";
 import { invalid } from "../domain/validation";
@@ -57,7 +57,7 @@ export class AnswerNotRecordedError extends ThrottledError {
 export async function recordAnswer(
   ports: RecordAnswerPorts,
   request: LinkRequest & { readonly readFields: () => Promise<Record<string, unknown>> },
-): Promise<{ status: RecordOutcome; answer: Answer; page: PageContext }> {
+): Promise<{ status: RecordOutcome; answer: Answer; page: PageContext; next: NextStep }> {
   const { invitation, campaign, page } = await openAnswerableLink(ports, request);
   const fields = await request.readFields();
   const parsed = parseAnswer(fields, campaign);
@@ -75,7 +75,12 @@ export async function recordAnswer(
       invitation.segments ?? {},
     );
     const status = await ports.responses.record(invitation, parsed.value, segments, ports.clock());
-    return { status, answer: parsed.value, page };
+    return {
+      status,
+      answer: parsed.value,
+      page,
+      next: nextStepAfter(campaign, parsed.value.score, page.locale),
+    };
   } catch (error) {
     if (!(error instanceof ThrottledError)) throw error;
     const filled = { answer: parsed.value, comment: parsed.value.comment ?? "", isEdit: false };

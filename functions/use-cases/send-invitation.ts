@@ -60,7 +60,12 @@ export async function sendInvitation(ports: SendPorts, message: DeliveryMessage)
   const invitation = await ports.invitations.get(message.token);
   if (!invitation) return "dropped";
   const campaign = await ports.campaigns.get(invitation.campaignId);
-  if (!campaign) return "dropped";
+  if (!campaign) {
+    // Its campaign was deleted (a purchase posted while it was being deleted): nothing will ever be
+    // sent, so the entry leaves the due index rather than falling due again until it is given up.
+    await ports.invitations.drop(invitation.token, message.action);
+    return "dropped";
+  }
 
   const recipient = await ports.invitations.recipient(invitation.email);
   const decision = decideDelivery(invitation, message.action, campaign, recipient, now);

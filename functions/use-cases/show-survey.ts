@@ -1,5 +1,5 @@
 import type { Answer } from "../domain/answer";
-import type { Campaign } from "../domain/campaign";
+import { type Campaign, textIn } from "../domain/campaign";
 import { type LinkRequest, openAnswerableLink, type PageContext, type SurveyLinkPorts } from "./survey-link";
 
 export type ShowSurveyPorts = SurveyLinkPorts & {
@@ -37,7 +37,7 @@ export async function showSurvey(
 
 /** The form of `campaign`'s survey filled with `answer` (whatever of it is known). */
 export function surveyForm(
-  campaign: Pick<Campaign, "csat" | "attributes">,
+  campaign: Pick<Campaign, "csat" | "attributes" | "locale">,
   page: PageContext,
   token: string,
   filled: { answer: Partial<Answer>; comment: string; isEdit: boolean },
@@ -48,7 +48,11 @@ export function surveyForm(
     token,
     selectedScore: answer.score ?? null,
     csat: { enabled: campaign.csat, selected: answer.csat ?? null },
-    attributes: campaign.attributes.map((a) => ({ ...a, selected: answer.attributes?.[a.key] ?? null })),
+    attributes: campaign.attributes.map((a) => ({
+      key: a.key,
+      label: textIn(a.label, page.locale, campaign.locale),
+      selected: answer.attributes?.[a.key] ?? null,
+    })),
     comment: filled.comment,
     isEdit: filled.isEdit,
   };

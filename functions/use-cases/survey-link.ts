@@ -6,7 +6,12 @@ import { answerWindowClosed, type Invitation } from "../domain/invitation";
 import { isToken } from "../domain/tokens";
 
 /** What a customer-facing page shows of the link's sender: its brand, in the link's language. */
-export type PageContext = { readonly locale: Locale; readonly brandName: string };
+export type PageContext = {
+  readonly locale: Locale;
+  readonly brandName: string;
+  readonly logoUrl: string | null;
+  readonly accentColor: string | null;
+};
 
 export type SurveyLinkPorts = {
   readonly invitations: { get(token: string): Promise<Invitation | undefined> };
@@ -35,7 +40,12 @@ export async function openLink(ports: SurveyLinkPorts, request: LinkRequest): Pr
   if (!invitation || invitation.sentAt === null) throw new NotFoundError("This link is not valid.");
   const campaign = await ports.campaigns.get(invitation.campaignId);
   if (!campaign) throw new NotFoundError("This link is not valid.");
-  const page = { locale: invitation.locale ?? campaign.locale, brandName: campaign.brandName };
+  const page = {
+    locale: invitation.locale ?? campaign.locale,
+    brandName: campaign.brandName,
+    logoUrl: campaign.logoUrl,
+    accentColor: campaign.accentColor,
+  };
   request.onOpened?.(page);
   return { invitation, campaign, page };
 }

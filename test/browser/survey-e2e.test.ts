@@ -264,6 +264,43 @@ describe("on a phone, and after unsubscribing", () => {
   });
 });
 
+describe("a campaign's own texts, link and colours", () => {
+  it("labels the ratings in the customer's language and offers a promoter the campaign's link, accessibly in its colours", async () => {
+    const campaign = await harness.createCampaign({
+      name: "Branded",
+      brandName: "Acme",
+      delayDays: 0,
+      attributes: [{ key: "delivery", label: { en: "Delivery", "zh-Hant": "送貨速度" } }],
+      promoterLink: {
+        url: "https://reviews.example.com/acme",
+        label: { en: "Review us", "zh-Hant": "給我們評價" },
+      },
+      thankYouNote: { en: "We read every answer." },
+      accentColor: "#0f6b3a",
+    });
+    const address = "branded-zh@example.com";
+    await harness.postPurchases(campaign.id, [{ orderId: "branded-1", email: address, locale: "zh-Hant" }]);
+    await harness.deliver();
+    const [message] = await harness.inbox({ to: address });
+    if (!message) throw new Error("no email");
+    const links = harness.linksIn(message);
+
+    const page = await open(auditor, links.scores[10] ?? "");
+    expect(await page.locator("#attr-delivery legend").textContent()).toBe("送貨速度");
+    // The colour reaches the page through its own stylesheet, which the CSP allows by hash.
+    expect(await page.evaluate("getComputedStyle(document.querySelector('button')).backgroundColor")).toBe(
+      "rgb(15, 107, 58)",
+    );
+    await expectAccessible(page, "branded survey page");
+    await page.locator("#attr-delivery-5").check();
+    await submit(page, links.survey);
+    const next = page.getByRole("link", { name: "給我們評價" });
+    expect(await next.getAttribute("href")).toBe("https://reviews.example.com/acme");
+    await expectAccessible(page, "branded thank-you page");
+    await page.close();
+  });
+});
+
 describe("the SES emulator's inbox viewer (the README's walk-through)", () => {
   it("opens a score clicked in the viewed email in a window of its own, with that score chosen", async () => {
     const { message, links } = await invite("en", "inbox");

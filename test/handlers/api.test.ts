@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createStores, type Stores } from "../../functions/store/stores";
+import { freePort } from "../../local/ports";
+import { type SesLocal, startSesLocal } from "../../local/ses-local";
 import { createTestTable, type TestTable } from "../support/dynamo";
 import {
   asHttpEntry,
@@ -13,14 +15,23 @@ import {
 
 /** The marketer API's Lambda entry, driven with API Gateway HTTP API (payload 2.0) events. */
 
+const PUBLIC_BASE_URL = "https://surveys.example.com";
+
 let table: TestTable;
+let ses: SesLocal;
 let stores: Stores;
 let apiKey: string;
 let handler: HttpEntry;
 
 beforeAll(async () => {
   table = await createTestTable();
-  stubLambdaEnvironment(table);
+  ses = await startSesLocal({ port: await freePort() });
+  // Email previews and test sends need what the sender needs: the links' origin and SES.
+  stubLambdaEnvironment(table, {
+    PUBLIC_BASE_URL,
+    SENDER_ADDRESS: "surveys@example.com",
+    SES_ENDPOINT: ses.url,
+  });
   stores = createStores(table.db, table.tableName);
   apiKey = (await stores.apiKeys.create("handler test", new Date())).apiKey;
   handler = asHttpEntry((await import("../../functions/handlers/api")).handler);
@@ -28,6 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
+  await ses?.stop();
   await table?.drop();
 });
 
@@ -120,6 +132,45 @@ describe("api handler", () => {
     const refused = await call("GET", "/v1/campaigns?limit=0");
     expect(refused.statusCode).toBe(400);
     expect(refused.json.error.details).toEqual([{ field: "limit", message: expect.any(String) }]);
+  });
+
+  it("previews the survey email with its links on PUBLIC_BASE_URL, and sends a test email through SES", async () => {
+    const campaign = await call("POST", "/v1/campaigns", { json: { name: "Mail", brandName: "Acme" } });
+    const preview = await call("POST", `/v1/campaigns/${campaign.json.id}/preview`, {
+      json: { name: "Ivy" },
+    });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.json.html).toContain(`${PUBLIC_BASE_URL}/s/preview?score=10`);
+
+    const sent = await call("POST", `/v1/campaigns/${campaign.json.id}/test-send`, {
+      json: { email: "ivy@example.com", name: "Ivy" },
+    });
+    expect(sent.statusCode).toBe(202);
+    const { emails } = (await (await fetch(`${ses.url}/store`)).json()) as {
+      emails: { destination: { to: string[] }; subject: string; body: { html?: string } }[];
+    };
+    const received = emails.filter((email) => email.destination.to.includes("ivy@example.com"));
+    expect(received.map((email) => [email.subject, email.body.html])).toEqual([
+      [preview.json.subject, preview.json.html],
+    ]);
+  });
+
+  it("reads a purchase whose orderId is percent-encoded in the path, and deletes a campaign", async () => {
+    const campaign = await call("POST", "/v1/campaigns", { json: { name: "Orders", brandName: "Acme" } });
+    const orderId = "A/1 #?%訂";
+    await call("POST", `/v1/campaigns/${campaign.json.id}/purchases`, {
+      json: { orderId, email: "olly@example.com" },
+    });
+    const read = await call(
+      "GET",
+      `/v1/campaigns/${campaign.json.id}/purchases/${encodeURIComponent(orderId)}`,
+    );
+    expect(read.statusCode).toBe(200);
+    expect(read.json).toMatchObject({ orderId, invitations: [{ status: "scheduled" }] });
+
+    const deleted = await call("DELETE", `/v1/campaigns/${campaign.json.id}`);
+    expect(deleted.statusCode).toBe(204);
+    expect((await call("GET", `/v1/campaigns/${campaign.json.id}`)).statusCode).toBe(404);
   });
 
   it("serves the health check on its own route without a key", async () => {

@@ -54,6 +54,8 @@ describe("handler cold start", () => {
     ["send", "SENDER_ADDRESS", "surveys at example.com"],
     ["send", "PUBLIC_BASE_URL", undefined],
     ["send", "PUBLIC_BASE_URL", "https://surveys.example.com/"],
+    ["api", "SENDER_ADDRESS", undefined],
+    ["api", "PUBLIC_BASE_URL", "not a url"],
     ["dispatch", "QUEUE_URL", undefined],
   ] as const)("refuses to load %s when %s is %s", async (name, variable, value) => {
     vi.stubEnv(variable, value);

@@ -24,7 +24,7 @@ type Operation = {
 type Document = { openapi: string; paths: Record<string, Record<string, Operation | unknown>> };
 
 type Exchange = {
-  readonly method: "get" | "post" | "patch";
+  readonly method: "get" | "post" | "patch" | "delete";
   /** The path as the document spells it, e.g. `/v1/campaigns/{campaignId}`. */
   readonly path: string;
   readonly params?: Readonly<Record<string, string>>;
@@ -324,6 +324,87 @@ describe("the served OpenAPI document, against real answers of every operation",
     expect(csv.text.split("\r\n")[0]).toMatch(/^id,createdAt,/);
   });
 
+  it("lists campaigns of one status, shows a purchase, previews and test-sends the email, deletes a test campaign", async () => {
+    const paused = await expectCall(201, {
+      method: "post",
+      path: "/v1/campaigns",
+      body: { name: "Paused", brandName: "Acme", status: "paused" },
+    });
+    const pausedId = (paused.json as { id: string }).id;
+    const active = await expectCall(200, {
+      method: "get",
+      path: "/v1/campaigns",
+      query: "?status=active&limit=1",
+    });
+    const { nextCursor } = active.json as { nextCursor: string | null };
+    expect(nextCursor).not.toBeNull();
+    await expectCall(200, {
+      method: "get",
+      path: "/v1/campaigns",
+      query: `?status=active&limit=1&cursor=${encodeURIComponent(nextCursor ?? "")}`,
+    });
+    const onlyPaused = await expectCall(200, {
+      method: "get",
+      path: "/v1/campaigns",
+      query: "?status=paused",
+    });
+    expect((onlyPaused.json as { items: { id: string }[] }).items.map((c) => c.id)).toEqual([pausedId]);
+
+    // c-1 was sent and answered, c-2 sent; a purchase of the paused campaign waits.
+    for (const orderId of ["c-1", "c-2"]) {
+      await expectCall(200, {
+        method: "get",
+        path: "/v1/campaigns/{campaignId}/purchases/{orderId}",
+        params: { campaignId, orderId },
+      });
+    }
+    await expectCall(202, {
+      method: "post",
+      path: "/v1/campaigns/{campaignId}/purchases",
+      params: { campaignId: pausedId },
+      body: { orderId: "p/1 #?", email: "pat@example.com" },
+    });
+    const waiting = await expectCall(200, {
+      method: "get",
+      path: "/v1/campaigns/{campaignId}/purchases/{orderId}",
+      params: { campaignId: pausedId, orderId: "p/1 #?" },
+    });
+    expect((waiting.json as { invitations: { status: string }[] }).invitations).toEqual([
+      expect.objectContaining({ status: "scheduled" }),
+    ]);
+
+    await expectCall(200, {
+      method: "post",
+      path: "/v1/campaigns/{campaignId}/preview",
+      params: { campaignId },
+      body: { locale: "zh-Hans", name: "Li", reminder: true },
+    });
+    await expectCall(200, {
+      method: "post",
+      path: "/v1/campaigns/{campaignId}/preview",
+      params: { campaignId },
+      body: {},
+    });
+    await expectCall(202, {
+      method: "post",
+      path: "/v1/campaigns/{campaignId}/test-send",
+      params: { campaignId },
+      body: { email: "marketer@example.com", locale: "en", name: "Max" },
+    });
+
+    // A campaign that sent keeps its results (409); the paused one never sent, so it goes (204).
+    await expectCall(409, {
+      method: "delete",
+      path: "/v1/campaigns/{campaignId}",
+      params: { campaignId },
+    });
+    await expectCall(204, {
+      method: "delete",
+      path: "/v1/campaigns/{campaignId}",
+      params: { campaignId: pausedId },
+    });
+  });
+
   it("answers errors with a documented status and the error body", async () => {
     // 401: no key, and a key that does not exist.
     await expectCall(401, { method: "get", path: "/v1/campaigns", key: null });
@@ -354,6 +435,19 @@ describe("the served OpenAPI document, against real answers of every operation",
       contentType: "application/json",
     });
     await expectCall(400, { method: "get", path: "/v1/campaigns", query: "?limit=0" });
+    await expectCall(400, { method: "get", path: "/v1/campaigns", query: "?status=done" });
+    await expectCall(400, {
+      method: "post",
+      path: "/v1/campaigns/{campaignId}/preview",
+      params: { campaignId },
+      body: { locale: "fr" },
+    });
+    await expectCall(400, {
+      method: "post",
+      path: "/v1/campaigns/{campaignId}/test-send",
+      params: { campaignId },
+      body: { email: "marketer@example.com", subject: "x" },
+    });
     await expectCall(400, {
       method: "post",
       path: "/v1/campaigns/{campaignId}/purchases",
@@ -375,11 +469,43 @@ describe("the served OpenAPI document, against real answers of every operation",
     // 404: a well-formed id no campaign has, on every route that takes one.
     for (const [method, path] of [
       ["get", "/v1/campaigns/{campaignId}"],
+      ["delete", "/v1/campaigns/{campaignId}"],
       ["get", "/v1/campaigns/{campaignId}/results"],
       ["get", "/v1/campaigns/{campaignId}/responses"],
     ] as const) {
       await expectCall(404, { method, path, params: { campaignId: UNKNOWN_CAMPAIGN } });
     }
+    for (const [path, body] of [
+      ["/v1/campaigns/{campaignId}/preview", {}],
+      ["/v1/campaigns/{campaignId}/test-send", { email: "x@example.com" }],
+    ] as const) {
+      await expectCall(404, { method: "post", path, params: { campaignId: UNKNOWN_CAMPAIGN }, body });
+    }
+    // An unknown purchase, and a purchase of an unknown campaign.
+    await expectCall(404, {
+      method: "get",
+      path: "/v1/campaigns/{campaignId}/purchases/{orderId}",
+      params: { campaignId, orderId: "no-such-order" },
+    });
+    await expectCall(404, {
+      method: "get",
+      path: "/v1/campaigns/{campaignId}/purchases/{orderId}",
+      params: { campaignId: UNKNOWN_CAMPAIGN, orderId: "c-1" },
+    });
+    // 401 on the new routes too.
+    await expectCall(401, {
+      method: "delete",
+      path: "/v1/campaigns/{campaignId}",
+      params: { campaignId },
+      key: null,
+    });
+    await expectCall(401, {
+      method: "post",
+      path: "/v1/campaigns/{campaignId}/test-send",
+      params: { campaignId },
+      body: { email: "x@example.com" },
+      key: null,
+    });
     await expectCall(404, {
       method: "patch",
       path: "/v1/campaigns/{campaignId}",

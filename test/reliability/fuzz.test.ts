@@ -103,7 +103,13 @@ describe("malformed requests get a 4xx and write nothing", () => {
   it("marketer writes: campaigns and purchases", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom("POST /v1/campaigns", "PATCH /v1/campaigns/:id", "POST /v1/campaigns/:id/purchases"),
+        fc.constantFrom(
+          "POST /v1/campaigns",
+          "PATCH /v1/campaigns/:id",
+          "POST /v1/campaigns/:id/purchases",
+          "POST /v1/campaigns/:id/preview",
+          "POST /v1/campaigns/:id/test-send",
+        ),
         body,
         fc.constantFrom(...CONTENT_TYPES),
         async (route, payload, contentType) => {
@@ -125,6 +131,11 @@ describe("malformed requests get a 4xx and write nothing", () => {
             expect(JSON.parse(payload)).toEqual({});
             return;
           }
+          if (route.endsWith("preview") && status === 200) {
+            // Every field of a preview is optional: an empty object previews, and writes nothing.
+            expect(JSON.parse(payload)).toEqual({});
+            return;
+          }
           expect(status, `${route} ${contentType} ${payload.slice(0, 80)}`).toBeGreaterThanOrEqual(400);
           expect(status).toBeLessThan(500);
         },
@@ -141,12 +152,15 @@ describe("malformed requests get a 4xx and write nothing", () => {
           "/v1/campaigns/:id",
           "/v1/campaigns/:id/results",
           "/v1/campaigns/:id/responses",
+          "/v1/campaigns/:id/purchases/:order",
         ),
         fc.oneof(segment, fc.constant(campaignId)),
         query,
         fc.constantFrom("application/json", "text/csv", "*/*"),
-        async (template, id, search, accept) => {
-          const { status } = await send("GET", `${template.replace(":id", id)}?${search}`, undefined, {
+        fc.oneof(segment, fc.constant("fuzz-1")),
+        async (template, id, search, accept, order) => {
+          const target = template.replace(":id", id).replace(":order", order);
+          const { status } = await send("GET", `${target}?${search}`, undefined, {
             authorization: `Bearer ${h.apiKey}`,
             accept,
           });
@@ -200,8 +214,10 @@ describe("malformed requests get a 4xx and write nothing", () => {
       ["PATCH", "/campaigns"],
       ["PUT", `/campaigns/${campaignId}`],
       ["POST", `/campaigns/${campaignId}`],
-      ["DELETE", `/campaigns/${campaignId}`],
       ["GET", `/campaigns/${campaignId}/purchases`],
+      ["POST", `/campaigns/${campaignId}/purchases/fuzz-1`],
+      ["GET", `/campaigns/${campaignId}/preview`],
+      ["GET", `/campaigns/${campaignId}/test-send`],
       ["PUT", `/campaigns/${campaignId}/purchases`],
       ["DELETE", `/campaigns/${campaignId}/purchases`],
       ["POST", `/campaigns/${campaignId}/results`],
@@ -230,6 +246,18 @@ describe("malformed requests get a 4xx and write nothing", () => {
         },
       ),
       { numRuns: RUNS },
+    );
+  }, 300_000);
+
+  it("deletes nothing: a campaign that sent is refused, an id that names none is not found", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(segment, fc.constant(campaignId)), async (id) => {
+        const { status } = await send("DELETE", `/v1/campaigns/${id}`, undefined, {
+          authorization: `Bearer ${h.apiKey}`,
+        });
+        expect(status, id).toBe(id === campaignId ? 409 : 404);
+      }),
+      { numRuns: Math.ceil(RUNS / 4) },
     );
   }, 300_000);
 

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { nextStepAfter } from "../../functions/domain/answer";
 import {
   applyCampaignUpdate,
   campaignCreateSchema,
   campaignSettingsFromCreate,
   campaignUpdateSchema,
   checkCampaignRules,
+  contrastWithWhite,
+  MIN_ACCENT_CONTRAST,
+  textIn,
 } from "../../functions/domain/campaign";
 
 describe("campaign defaults", () => {
@@ -25,6 +29,10 @@ describe("campaign defaults", () => {
       attributes: [],
       subject: null,
       intro: null,
+      promoterLink: null,
+      thankYouNote: null,
+      logoUrl: null,
+      accentColor: null,
     });
   });
 
@@ -137,5 +145,44 @@ describe("campaign validation", () => {
   it("requires name and brandName on create but nothing on update", () => {
     expect(campaignCreateSchema.safeParse({}).success).toBe(false);
     expect(campaignUpdateSchema.safeParse({}).success).toBe(true);
+  });
+});
+
+describe("per-locale texts, branding and the thank-you step", () => {
+  it("picks a text in the asked language, else the campaign's, else English, else any given", () => {
+    expect(textIn("Delivery", "zh-Hant", "en")).toBe("Delivery");
+    expect(textIn({ en: "Delivery", "zh-Hant": "送貨" }, "zh-Hant", "en")).toBe("送貨");
+    expect(textIn({ en: "Delivery", "zh-Hant": "送貨" }, "zh-Hans", "zh-Hant")).toBe("送貨");
+    expect(textIn({ en: "Delivery", "zh-Hant": "送貨" }, "zh-Hans", "zh-Hans")).toBe("Delivery");
+    expect(textIn({ "zh-Hans": "送货" }, "en", "en")).toBe("送货");
+  });
+
+  it("measures contrast with white as WCAG does", () => {
+    expect(contrastWithWhite("#000000")).toBeCloseTo(21, 5);
+    expect(contrastWithWhite("#ffffff")).toBeCloseTo(1, 5);
+    // The product's own blue and a yellow no white text can be read on.
+    expect(contrastWithWhite("#1d4ed8")).toBeGreaterThan(MIN_ACCENT_CONTRAST);
+    expect(contrastWithWhite("#ffd700")).toBeLessThan(MIN_ACCENT_CONTRAST);
+    expect(contrastWithWhite("#767676")).toBeCloseTo(4.54, 2);
+  });
+
+  it("offers promoters the link and everyone else the note, in their language", () => {
+    const campaign = {
+      locale: "en" as const,
+      promoterLink: {
+        url: "https://example.com/review",
+        label: { en: "Review us", "zh-Hant": "給我們評價" },
+      },
+      thankYouNote: { en: "Thanks", "zh-Hant": "謝謝" },
+    };
+    expect(nextStepAfter(campaign, 10, "zh-Hant")).toEqual({
+      kind: "link",
+      url: "https://example.com/review",
+      label: "給我們評價",
+    });
+    expect(nextStepAfter(campaign, 9, "en")).toMatchObject({ kind: "link", label: "Review us" });
+    expect(nextStepAfter(campaign, 8, "zh-Hant")).toEqual({ kind: "note", text: "謝謝" });
+    expect(nextStepAfter({ ...campaign, promoterLink: null }, 10, "en")).toBeNull();
+    expect(nextStepAfter({ ...campaign, thankYouNote: null }, 0, "en")).toBeNull();
   });
 });

@@ -20,6 +20,8 @@ const input = (overrides: Partial<InvitationEmailInput> = {}): InvitationEmailIn
   isReminder: false,
   surveyUrl: SURVEY_URL,
   unsubscribeUrl: UNSUBSCRIBE_URL,
+  logoUrl: null,
+  accentColor: null,
   ...overrides,
 });
 

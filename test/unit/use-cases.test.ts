@@ -238,6 +238,16 @@ describe("sendInvitation", () => {
     );
     expect(await sendInvitation(already.ports, message)).toBe("dropped");
   });
+
+  it("takes an invitation whose campaign is gone out of the due index, sending nothing", async () => {
+    const orphan = fake(
+      async () => "id",
+      async () => true,
+    );
+    const ports: SendPorts = { ...orphan.ports, campaigns: { get: async () => undefined } };
+    expect(await sendInvitation(ports, message)).toBe("dropped");
+    expect(orphan.calls).toEqual(["drop"]);
+  });
 });
 
 describe("dispatchDueInvitations", () => {
