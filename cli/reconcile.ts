@@ -117,7 +117,11 @@ function printReport(report: Reconciliation): void {
     const where = d.dimension === "*" ? "overall" : `${d.dimension}=${d.value}`;
     console.log(`  ${d.day} ${where}: ${changedFields(d.stored, d.recounted).join(", ")}`);
   }
-  if (!report.repaired) console.log("Run again with --fix to repair them.");
+  if (report.unrepaired > 0) {
+    console.log(
+      `${report.unrepaired} of them changed while this ran and were left as they are: run again (while the campaign is quiet).`,
+    );
+  } else if (!report.repaired) console.log("Run again with --fix to repair them.");
 }
 
 /** "field stored → recounted" for each counter that differs, so an operator sees what is wrong. */

@@ -1,9 +1,9 @@
 /**
  * How long records holding a customer's data live (DynamoDB TTL, `expiresAt` in epoch seconds). An
- * invitation expires RETENTION_DAYS after it is due to be sent, its purchase with its last invitation,
- * an answer RETENTION_DAYS after it was first given; each date is set once. So every raw record behind
- * a day's result counts lives at least RETENTION_DAYS past that day, which is what lets reconcile
- * recount the last RETENTION_DAYS exactly. Campaigns, API keys, result aggregates (no personal data, and results must
+ * invitation expires RETENTION_DAYS after it was sent (until then, after it is due), its purchase with
+ * the invitation sent last, an answer RETENTION_DAYS after it was first given. So every raw record
+ * behind a day's result counts lives at least RETENTION_DAYS past that day, even when it was sent late
+ * (a paused campaign, a backlog), which is what lets reconcile recount the last RETENTION_DAYS exactly. Campaigns, API keys, result aggregates (no personal data, and results must
  * stay exact) and suppressions (an unsubscribe must keep protecting the address) never expire.
  */
 export const DEFAULT_RETENTION_DAYS = 730;

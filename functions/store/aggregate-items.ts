@@ -1,4 +1,4 @@
-import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { TransactWriteCommandInput, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   type AggregateRow,
   type AggregateTarget,
@@ -28,20 +28,12 @@ export function aggregateUpdate(
   const names: Record<string, string> = { "#type": "type" };
   const values: Record<string, unknown> = { ":type": "aggregate" };
   const adds: string[] = [];
-  const add = (attribute: string, amount: number) => {
-    if (amount === 0) return;
+  for (const [attribute, amount] of Object.entries(counterAttributes(delta))) {
+    if (amount === 0) continue;
     const i = adds.length;
     names[`#a${i}`] = attribute;
     values[`:a${i}`] = amount;
     adds.push(`#a${i} :a${i}`);
-  };
-  add("sent", delta.sent);
-  add("responses", delta.responses);
-  for (const [score, n] of delta.scores.entries()) add(`s${score}`, n);
-  for (const [index, n] of delta.csat.entries()) add(`c${index + 1}`, n);
-  for (const [key, { sum, count }] of Object.entries(delta.attributes)) {
-    add(`a_${key}_sum`, sum);
-    add(`a_${key}_n`, count);
   }
   return {
     Update: {
@@ -51,6 +43,58 @@ export function aggregateUpdate(
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },
+  };
+}
+
+/** The item attributes of a set of counters, by name (zeros included). */
+function counterAttributes(counters: Counters): Record<string, number> {
+  const attributes: Record<string, number> = { sent: counters.sent, responses: counters.responses };
+  for (const [score, n] of counters.scores.entries()) attributes[`s${score}`] = n;
+  for (const [index, n] of counters.csat.entries()) attributes[`c${index + 1}`] = n;
+  for (const [key, { sum, count }] of Object.entries(counters.attributes)) {
+    attributes[`a_${key}_sum`] = sum;
+    attributes[`a_${key}_n`] = count;
+  }
+  return attributes;
+}
+
+/**
+ * The update that turns one aggregate from `from` into `to`, on condition that it still holds `from`:
+ * a repair that is applied once. Run again after it went through (a lost response, a second run),
+ * or after an answer moved the aggregate meanwhile, its condition fails and it changes nothing.
+ */
+export function aggregateReplacement(
+  tableName: string,
+  campaignId: string,
+  target: AggregateTarget,
+  from: Counters,
+  to: Counters,
+): ConstructorParameters<typeof UpdateCommand>[0] {
+  const before = counterAttributes(from);
+  const after = counterAttributes(to);
+  const names: Record<string, string> = { "#type": "type" };
+  const values: Record<string, unknown> = { ":type": "aggregate", ":zero": 0 };
+  const sets = ["#type = :type"];
+  const conditions: string[] = [];
+  for (const [i, attribute] of [...new Set([...Object.keys(before), ...Object.keys(after)])].entries()) {
+    const old = before[attribute] ?? 0;
+    const next = after[attribute] ?? 0;
+    names[`#a${i}`] = attribute;
+    values[`:new${i}`] = next;
+    sets.push(`#a${i} = :new${i}`);
+    if (old === 0) conditions.push(`(attribute_not_exists(#a${i}) OR #a${i} = :zero)`);
+    else {
+      values[`:old${i}`] = old;
+      conditions.push(`#a${i} = :old${i}`);
+    }
+  }
+  return {
+    TableName: tableName,
+    Key: aggregateKey(campaignId, target.dimension, target.day, target.value),
+    UpdateExpression: `SET ${sets.join(", ")}`,
+    ConditionExpression: conditions.join(" AND "),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
   };
 }
 

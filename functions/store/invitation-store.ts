@@ -21,7 +21,7 @@ import type {
   SuppressionReason,
 } from "../domain/invitation";
 import { purchaseRef } from "../domain/invitation";
-import { contactExpiresAt, DEFAULT_RETENTION_DAYS } from "../domain/retention";
+import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { aggregateUpdate } from "./aggregate-items";
 import {
   contactKey,
@@ -31,6 +31,7 @@ import {
   emailPartition,
   invitationKey,
   LISTING_INDEX,
+  purchaseKey,
   suppressionKey,
 } from "./keys";
 import { failedConditions, sendTransaction } from "./transactions";
@@ -211,9 +212,11 @@ export class InvitationStore {
               Update: {
                 TableName: this.tableName,
                 Key: invitationKey(invitation.token),
+                // Kept for the retention counted from the day it is counted on (sent), not from when it was
+                // due: a late send (a pause, a backlog) must not leave a count whose record expires first.
                 UpdateExpression: reminderDueAt
-                  ? "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey REMOVE sendingUntil, dispatchAttempts"
-                  : "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk, dispatchAttempts",
+                  ? "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey, expiresAt = :expiresAt REMOVE sendingUntil, dispatchAttempts"
+                  : "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :none, dueAt = :none, expiresAt = :expiresAt REMOVE sendingUntil, gsi1pk, gsi1sk, dispatchAttempts",
                 ConditionExpression: "#status = :scheduled AND nextAction = :send",
                 ExpressionAttributeNames: { "#status": "status", "#segments": "segments" },
                 ExpressionAttributeValues: {
@@ -222,6 +225,7 @@ export class InvitationStore {
                   ":send": "send",
                   ":at": at,
                   ":segments": segments,
+                  ":expiresAt": expiresAt(at, this.retentionDays),
                   ...(reminderDueAt
                     ? {
                         ":remind": "remind",
@@ -231,6 +235,15 @@ export class InvitationStore {
                       }
                     : { ":none": null }),
                 },
+              },
+            },
+            {
+              // The purchase lists its invitations for reconcile: it lives as long as the one sent last.
+              Update: {
+                TableName: this.tableName,
+                Key: purchaseKey(invitation.campaignId, invitation.orderId),
+                UpdateExpression: "SET expiresAt = :expiresAt",
+                ExpressionAttributeValues: { ":expiresAt": expiresAt(at, this.retentionDays) },
               },
             },
             {

@@ -9,7 +9,7 @@ import {
   normalizeSegmentValue,
   OTHER_SEGMENT,
 } from "../domain/counters";
-import { aggregateUpdate, toAggregateRow } from "./aggregate-items";
+import { aggregateReplacement, aggregateUpdate, toAggregateRow } from "./aggregate-items";
 import { deleteKeys } from "./batch-delete";
 import { aggregateRange, aggregatesOf, resultsPartition, segmentValuesKey } from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
@@ -136,11 +136,30 @@ export class ResultsStore {
     );
   }
 
-  /** Adds `delta` to one aggregate outside any transaction: reconciliation's repair. */
+  /**
+   * Adds `delta` to one aggregate outside any transaction and unconditionally: for seeding data (the
+   * benchmark, tests). The product counts inside the transaction of the event, and repairs by replace().
+   */
   async add(campaignId: string, target: AggregateTarget, delta: Counters): Promise<void> {
     const update = aggregateUpdate(this.tableName, campaignId, target, delta)?.Update;
     if (update)
       await this.db.send(new UpdateCommand(update as ConstructorParameters<typeof UpdateCommand>[0]));
+  }
+
+  /**
+   * Reconciliation's repair: sets one aggregate to `to` if it still holds `from`. False when it does
+   * not (repaired already, or moved by an answer since it was read): nothing was changed.
+   */
+  async replace(campaignId: string, target: AggregateTarget, from: Counters, to: Counters): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand(aggregateReplacement(this.tableName, campaignId, target, from, to)),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** Every aggregate of one dimension for the days from..to: one Query, paged. */

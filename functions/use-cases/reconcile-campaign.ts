@@ -18,7 +18,7 @@ export type ReconcilePorts = {
   readonly responses: { allOf(campaignId: string): Promise<(Answer & { countedIn: AggregateTarget[] })[]> };
   readonly results: {
     readAll(campaignId: string): Promise<AggregateRow[]>;
-    add(campaignId: string, target: AggregateTarget, delta: Counters): Promise<void>;
+    replace(campaignId: string, target: AggregateTarget, from: Counters, to: Counters): Promise<boolean>;
   };
 };
 
@@ -31,13 +31,16 @@ export type Reconciliation = {
   responses: number;
   aggregatesChecked: number;
   differences: AggregateDifference[];
+  /** With fix: every difference was repaired. */
   repaired: boolean;
+  /** With fix: differences whose aggregate changed between the read and the repair (run again). */
+  unrepaired: number;
 };
 
 /**
  * Recounts every result aggregate of a campaign from the raw records — each sent invitation (its
  * send day and segments) and each stored answer (where it says it is counted) — and compares the
- * recount with the stored counters. With `fix`, adds the difference to each wrong aggregate.
+ * recount with the stored counters. With `fix`, sets each wrong aggregate to its recount.
  *
  * The backstop after an incident. Run it while the campaign is quiet: answers landing during the
  * recount would show as differences (and a fix computed from them would be off by those answers).
@@ -97,13 +100,19 @@ export async function reconcileCampaign(
       });
     }
   }
+  // Each repair sets the recount on condition that the aggregate still holds what was read, so a
+  // repair retried after a lost response, or run twice, changes nothing the second time; one that
+  // an answer overtook meanwhile is left for the next run.
+  let unrepaired = 0;
   if (options.fix) {
     for (const difference of differences) {
-      await ports.results.add(
+      const replaced = await ports.results.replace(
         campaignId,
         difference,
-        combineCounters(difference.recounted, difference.stored, -1),
+        difference.stored,
+        difference.recounted,
       );
+      if (!replaced) unrepaired++;
     }
   }
   return {
@@ -113,6 +122,7 @@ export async function reconcileCampaign(
     responses: responses.length,
     aggregatesChecked: keys.size,
     differences,
-    repaired: Boolean(options.fix) && differences.length > 0,
+    repaired: Boolean(options.fix) && differences.length > 0 && unrepaired === 0,
+    unrepaired,
   };
 }

@@ -132,6 +132,7 @@ describe("reconcile", () => {
       aggregatesChecked: 7,
       differences: [],
       repaired: false,
+      unrepaired: 0,
     });
   });
 
@@ -203,6 +204,13 @@ describe("reconcile", () => {
     expect(fixed.repaired).toBe(true);
     expect(sortedDifferences(fixed)).toEqual(expected);
     expect(await reconcile()).toMatchObject({ differences: [], repaired: false });
+    expect(await results()).toEqual(truth);
+    // The same repair sent again (a retry after a lost response) finds it done, and changes nothing.
+    for (const difference of fixed.differences) {
+      expect(
+        await h.stores.results.replace(campaign.id, difference, difference.stored, difference.recounted),
+      ).toBe(false);
+    }
     expect(await results()).toEqual(truth);
   });
 

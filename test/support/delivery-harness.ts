@@ -37,6 +37,8 @@ export type DeliveryHarnessOptions = {
   readonly clock?: Clock;
   /** The From address of the emails. Default `surveys@example.com`. */
   readonly senderAddress?: string;
+  /** Days records holding customer data are kept (the stack's retentionDays). Default: the product's. */
+  readonly retentionDays?: number;
   /**
    * Wraps the SES sender, e.g. to make it fail for a test of retries or rejections. Whatever the
    * wrapper passes on to the SES sender lands in the inbox.
@@ -176,6 +178,7 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
     onDeliveryError: () => undefined,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.senderAddress ? { senderAddress: options.senderAddress } : {}),
+    ...(options.retentionDays === undefined ? {} : { retentionDays: options.retentionDays }),
     ...(options.sesEndpoint ? { sesEndpoint: options.sesEndpoint } : {}),
     ...(options.sesMaxAttempts === undefined ? {} : { sesMaxAttempts: options.sesMaxAttempts }),
     ...(options.queue ? { queue: options.queue } : {}),
