@@ -146,6 +146,11 @@ export class NpsStack extends Stack {
       logRetention: props.logRetention,
       createDomainIdentity: props.createDomainIdentity ?? false,
     });
+    // The API renders previews and sends test emails: the send function's mail settings and permission.
+    this.httpApi.apiFunction.addEnvironment("PUBLIC_BASE_URL", this.httpApi.publicBaseUrl);
+    this.httpApi.apiFunction.addEnvironment("SENDER_ADDRESS", this.mail.senderAddress);
+    this.httpApi.apiFunction.addEnvironment("CONFIGURATION_SET_NAME", this.mail.configurationSetName);
+    this.mail.grantSend(this.httpApi.apiFunction);
     this.delivery = new Delivery(this, "Delivery", {
       table: this.dataStore.table,
       mail: this.mail,

@@ -7,19 +7,26 @@
  *
  * | function    | GetItem                  | Query (table)      | PutItem                  | UpdateItem                         | Query gsi1 (index partition) |
  * |-------------|--------------------------|--------------------|--------------------------|------------------------------------|------------------------------|
- * | api         | APIKEY#*, CAMPAIGN#*     | EMAIL#*, RESULTS#* | CAMPAIGN#*, INVITATION#* | EMAIL#*                            | CAMPAIGNS, RESPONSES#*       |
+ * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*,        | CAMPAIGN#*, INVITATION#* | CAMPAIGN#*, EMAIL#*                | CAMPAIGNS, RESPONSES#*       |
+ * |             | INVITATION#*             | EMAIL#*, RESULTS#* |                          |                                    |                              |
  * | survey      | CAMPAIGN#*, INVITATION#* | EMAIL#*            | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
  * | dispatch    |                          |                    |                          | INVITATION#*                       | DUE                          |
- * | send        | CAMPAIGN#*, INVITATION#* | EMAIL#*            |                          | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
+ * | send        | CAMPAIGN#*, INVITATION#* | EMAIL#*            |                          | CAMPAIGN#*, EMAIL#*, INVITATION#*, |                              |
+ * |             |                          |                    |                          | RESULTS#*                          |                              |
  * | mail-events |                          |                    | EMAIL#*                  |                                    |                              |
  *
- * No function calls BatchGetItem (only the reconcile CLI does), ConditionCheckItem, DeleteItem, Scan
- * or BatchWriteItem. Where each grant comes from:
+ * Only api deletes, and only to remove a campaign that never sent anything: DeleteItem on CAMPAIGN#*
+ * (the campaign) and INVITATION#* (its unsent invitations, conditionally), BatchWriteItem on
+ * CAMPAIGN#* (its purchases, test-send counters) and RESULTS#* (its zero counts, segment values). No
+ * function calls BatchGetItem (only the reconcile CLI does), ConditionCheckItem or Scan. Where each
+ * grant comes from:
  * - api: key check (GetItem APIKEY#); campaigns read, created and replaced (GetItem, PutItem
  *   CAMPAIGN#) and listed (gsi1 CAMPAIGNS); a purchase is one transaction of a Put of the purchase
  *   (CAMPAIGN#), Puts of its invitations (INVITATION#) and an Update of the contact (EMAIL#), after
  *   a suppression check (Query EMAIL#); results are ranges of aggregates (Query RESULTS#); responses
- *   are listed and exported from their listing (gsi1 RESPONSES#<campaign>).
+ *   are listed and exported from their listing (gsi1 RESPONSES#<campaign>); a purchase's delivery
+ *   status reads its invitations (GetItem INVITATION#); a campaign's purchases are read for that and
+ *   for deleting it (Query CAMPAIGN#), and its test sends counted (UpdateItem CAMPAIGN#).
  * - survey: the link's invitation, its answer (sk RESPONSE, same partition) and campaign (GetItem);
  *   an answer is one transaction of a Put of the response and an Update of the invitation
  *   (INVITATION#) and Updates of the aggregates (RESULTS#), with segment values admitted by Update
@@ -28,7 +35,8 @@
  * - dispatch: the due listing (gsi1 DUE), then claims, skips and drops (UpdateItem INVITATION#).
  * - send: invitation and campaign (GetItem), the person's suppression and contact (Query EMAIL#);
  *   locks, skips and drops (UpdateItem INVITATION#); marking sent is one transaction of Updates of the
- *   invitation, the contact (EMAIL#) and the aggregates (RESULTS#); segment values by Update RESULTS#.
+ *   invitation, its purchase's expiry (CAMPAIGN#), the contact (EMAIL#) and the aggregates (RESULTS#);
+ *   segment values by Update RESULTS#.
  * - mail-events: a bounce or complaint Puts the suppression (EMAIL#).
  *
  * What IAM cannot narrow further: LeadingKeys bounds the partition, not the sort key, so a function
@@ -60,10 +68,12 @@ export type FunctionName = "api" | "survey" | "dispatch" | "send" | "mail-events
 export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> = {
   api: {
     items: {
-      GetItem: [API_KEY, CAMPAIGN],
-      Query: [EMAIL, RESULTS],
+      GetItem: [API_KEY, CAMPAIGN, INVITATION],
+      Query: [CAMPAIGN, EMAIL, RESULTS],
       PutItem: [CAMPAIGN, INVITATION],
-      UpdateItem: [EMAIL],
+      UpdateItem: [CAMPAIGN, EMAIL],
+      DeleteItem: [CAMPAIGN, INVITATION],
+      BatchWriteItem: [CAMPAIGN, RESULTS],
     },
     indexQueries: { [LISTING_INDEX]: [CAMPAIGNS_LISTING, RESPONSES_LISTING] },
   },
@@ -83,7 +93,7 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
     items: {
       GetItem: [CAMPAIGN, INVITATION],
       Query: [EMAIL],
-      UpdateItem: [EMAIL, INVITATION, RESULTS],
+      UpdateItem: [CAMPAIGN, EMAIL, INVITATION, RESULTS],
     },
   },
   "mail-events": {

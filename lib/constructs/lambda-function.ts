@@ -126,9 +126,9 @@ export class LambdaFunction extends NodejsFunction {
 
 /**
  * The DynamoDB item actions `bindTable` can grant, and nothing else: no Scan (it reads every partition,
- * so no key condition can bound it), no DeleteItem or BatchWriteItem (records expire through TTL;
- * deletes are the operator CLIs' business, under the operator's credentials), no stream reads, no
- * table management. TransactWriteItems has no action of its own: IAM authorizes each Put, Update and
+ * so no key condition can bound it), no stream reads, no table management. DeleteItem and
+ * BatchWriteItem are for the one flow that removes records before their TTL (deleting a campaign that
+ * never sent anything), bounded by partition like every other grant. TransactWriteItems has no action of its own: IAM authorizes each Put, Update and
  * ConditionCheck inside it as PutItem, UpdateItem and ConditionCheckItem, with the same conditions
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
  */
@@ -139,6 +139,8 @@ export const ITEM_ACTIONS = [
   "PutItem",
   "UpdateItem",
   "ConditionCheckItem",
+  "DeleteItem",
+  "BatchWriteItem",
 ] as const;
 export type ItemAction = (typeof ITEM_ACTIONS)[number];
 

@@ -4,7 +4,12 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { AttributeType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { describe, expect, it } from "vitest";
-import { bindTable, LambdaFunction, type TableAccess } from "../../lib/constructs/lambda-function";
+import {
+  bindTable,
+  ITEM_ACTIONS,
+  LambdaFunction,
+  type TableAccess,
+} from "../../lib/constructs/lambda-function";
 import { DataStore } from "../../lib/data-store";
 import { SurveyHttpApi } from "../../lib/http-api";
 import { freshApp, SYNTH } from "./stack-fixture";
@@ -51,6 +56,43 @@ describe("LambdaFunction and bindTable", SYNTH, () => {
     });
   });
 
+  it("grants deletes and batch writes like any item action: only where listed, on the listed partitions", () => {
+    const stack = emptyStack();
+    const { table } = new DataStore(stack, "Data");
+    bindTable(new LambdaFunction(stack, "Fn", { handlerFile: "api.ts" }), table, {
+      items: { GetItem: ["A#*"], DeleteItem: ["A#*", "B#*"], BatchWriteItem: ["A#*", "C#*"] },
+    });
+
+    const tableArn = { "Fn::GetAtt": [stack.getLogicalId(table.node.defaultChild as CfnResource), "Arn"] };
+    const statement = (action: string, keys: string[]) => ({
+      Action: action,
+      Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": keys } },
+      Effect: "Allow",
+      Resource: tableArn,
+    });
+    // Each set of partitions its own statement: a delete is never widened to another action's partitions.
+    expect(dynamoStatements(Template.fromStack(stack))).toEqual([
+      statement("dynamodb:GetItem", ["A#*"]),
+      statement("dynamodb:DeleteItem", ["A#*", "B#*"]),
+      statement("dynamodb:BatchWriteItem", ["A#*", "C#*"]),
+    ]);
+  });
+
+  it("knows exactly these item actions: no Scan, stream read, transactional read or table management", () => {
+    expect([...ITEM_ACTIONS].sort()).toEqual(
+      [
+        "BatchGetItem",
+        "BatchWriteItem",
+        "ConditionCheckItem",
+        "DeleteItem",
+        "GetItem",
+        "PutItem",
+        "Query",
+        "UpdateItem",
+      ].sort(),
+    );
+  });
+
   it("grants an index query on that index's ARN alone, with its own partitions", () => {
     const stack = emptyStack();
     const { table } = new DataStore(stack, "Data");
@@ -86,7 +128,15 @@ describe("LambdaFunction and bindTable", SYNTH, () => {
     ["a pattern that matches every partition", { items: { PutItem: ["*"] } }, /literal prefix/],
     ["a pattern that starts with a wildcard", { indexQueries: { gsi1: ["?UE"] } }, /literal prefix/],
     ["an action it does not grant", { items: { Scan: ["A#*"] } as TableAccess["items"] }, /Scan is not one/],
-    ["a delete", { items: { DeleteItem: ["A#*"] } as TableAccess["items"] }, /DeleteItem is not one/],
+    [
+      "table management",
+      { items: { DeleteTable: ["A#*"] } as TableAccess["items"] },
+      /DeleteTable is not one/,
+    ],
+    ["a stream read", { items: { GetRecords: ["A#*"] } as TableAccess["items"] }, /GetRecords is not one/],
+    ["a transactional read", { items: { TransactGetItems: ["A#*"] } as TableAccess["items"] }, /not one/],
+    ["a delete on every partition", { items: { DeleteItem: ["*"] } }, /literal prefix/],
+    ["a batch write on every partition", { items: { BatchWriteItem: ["?#*"] } }, /literal prefix/],
     ["a malformed index name", { indexQueries: { "gsi/*": ["DUE"] } }, /not a DynamoDB index name/],
   ])("refuses %s", (_name, access: TableAccess, message) => {
     const stack = emptyStack();

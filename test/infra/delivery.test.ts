@@ -16,7 +16,10 @@ import { buildStack, freshApp, SYNTH } from "./stack-fixture";
 const handlersDirectory = new URL("../../functions/handlers/", import.meta.url);
 const HANDLER_FILES = readdirSync(handlersDirectory).filter((name) => name.endsWith(".ts"));
 
-type Schema = typeof lambdaConfig.sendEnvironment | typeof lambdaConfig.tableEnvironment;
+type Schema =
+  | typeof lambdaConfig.sendEnvironment
+  | typeof lambdaConfig.apiEnvironment
+  | typeof lambdaConfig.tableEnvironment;
 
 /**
  * The schema a handler validates its environment with at cold start, read from its source
@@ -336,49 +339,66 @@ describe("SES configuration set and events", SYNTH, () => {
 });
 
 describe("sending permission", SYNTH, () => {
-  /** The ses:* statements of a function's role, with their resources rendered as text. */
-  function sesStatements(props: Partial<NpsStackProps>, handler: string) {
+  /** Per handler, the ses:* statements of its function's role, with their resources rendered as text. */
+  function sesStatementsByHandler(props: Partial<NpsStackProps>) {
     const { stack, template } = synth(props);
-    const fn = functionsOf(stack).get(handler);
-    if (!fn) throw new Error(`no function for ${handler}`);
-    return roleStatements(template, fn, stack)
-      .filter((s) => actionsOf(s).some((a) => a.startsWith("ses:")))
-      .map((s) => ({
-        actions: actionsOf(s),
-        resources: [s.Resource].flat().map((r) => JSON.stringify(r)),
-        condition: s.Condition,
-      }));
+    return new Map(
+      [...functionsOf(stack)].map(([handler, fn]) => [
+        handler,
+        roleStatements(template, fn, stack)
+          .filter((s) => actionsOf(s).some((a) => a.startsWith("ses:")))
+          .map((s) => ({
+            actions: actionsOf(s),
+            resources: [s.Resource].flat().map((r) => JSON.stringify(r)),
+            condition: s.Condition,
+          })),
+      ]),
+    );
   }
 
-  it("allows only ses:SendEmail, on the sender address identity and the configuration set, as the sender", () => {
-    const [statement, ...others] = sesStatements({ senderEmail: "surveys@acme.com" }, "send.ts");
-    expect(others).toEqual([]);
-    expect(statement?.actions).toEqual(["ses:SendEmail"]);
-    expect(statement?.resources).not.toContain('"*"');
-    expect(statement?.resources).toHaveLength(2);
-    expect(statement?.resources).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/:ses:.*:identity\/surveys@acme\.com"\]\]\}$/),
-        expect.stringMatching(/:configuration-set\/",\{"Ref":"MailConfigurationSet[0-9A-F]+"\}\]\]\}$/),
-      ]),
-    );
-    expect(statement?.condition).toEqual({ StringEquals: { "ses:FromAddress": "surveys@acme.com" } });
-  });
+  // The sender mails the surveys; the API mails test emails, through the same path and identity.
+  it.each(["send.ts", "api.ts"])(
+    "allows %s only ses:SendEmail, on the sender address identity and the configuration set, as the sender",
+    (handler) => {
+      const [statement, ...others] =
+        sesStatementsByHandler({ senderEmail: "surveys@acme.com" }).get(handler) ?? [];
+      expect(others).toEqual([]);
+      expect(statement?.actions).toEqual(["ses:SendEmail"]);
+      expect(statement?.resources).not.toContain('"*"');
+      expect(statement?.resources).toHaveLength(2);
+      expect(statement?.resources).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/:ses:.*:identity\/surveys@acme\.com"\]\]\}$/),
+          expect.stringMatching(/:configuration-set\/",\{"Ref":"MailConfigurationSet[0-9A-F]+"\}\]\]\}$/),
+        ]),
+      );
+      expect(statement?.condition).toEqual({ StringEquals: { "ses:FromAddress": "surveys@acme.com" } });
+    },
+  );
 
   it("names the domain identity (and the address) when the client verified a domain", () => {
-    const [statement] = sesStatements({ senderEmail: "nps@acme.com", senderDomain: "acme.com" }, "send.ts");
-    expect(statement?.resources).toHaveLength(3);
-    expect(statement?.resources).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/:identity\/acme\.com"\]\]\}$/),
-        expect.stringMatching(/:identity\/nps@acme\.com"\]\]\}$/),
-      ]),
-    );
-    expect(statement?.resources.join()).not.toMatch(/identity\/\*/);
+    const statements = sesStatementsByHandler({ senderEmail: "nps@acme.com", senderDomain: "acme.com" });
+    for (const handler of ["send.ts", "api.ts"]) {
+      const [statement] = statements.get(handler) ?? [];
+      expect(statement?.resources).toHaveLength(3);
+      expect(statement?.resources).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/:identity\/acme\.com"\]\]\}$/),
+          expect.stringMatching(/:identity\/nps@acme\.com"\]\]\}$/),
+        ]),
+      );
+      expect(statement?.resources.join()).not.toMatch(/identity\/\*/);
+    }
   });
 
-  it.each(["api.ts", "survey.ts", "dispatch.ts", "mail-events.ts"])("is not given to %s", (handler) => {
-    expect(sesStatements({}, handler)).toEqual([]);
+  it.each([
+    ["the sender address", { senderEmail: "surveys@acme.com" }],
+    ["a verified domain", { senderEmail: "nps@acme.com", senderDomain: "acme.com" }],
+  ])("is given to exactly the sender and the API, the same statement to both, with %s", (_name, props) => {
+    const statements = sesStatementsByHandler(props);
+    const granted = [...statements].filter(([, s]) => s.length > 0).map(([handler]) => handler);
+    expect(granted.sort()).toEqual(["api.ts", "send.ts"]);
+    expect(statements.get("api.ts")).toEqual(statements.get("send.ts"));
   });
 });
 
@@ -411,6 +431,17 @@ describe("function environments", SYNTH, () => {
     expect(variables.SENDER_ADDRESS).toBe("surveys@acme.com");
     // The literal values pass the same validation the handler runs at cold start.
     expect(sendEnvironment.shape.SENDER_ADDRESS.safeParse(variables.SENDER_ADDRESS).success).toBe(true);
+  });
+
+  it("gives the API the sender's mail settings: test emails and previews are the survey emails as sent", () => {
+    const { stack, template, logicalId } = synth({ senderEmail: "surveys@acme.com" });
+    const functions = template.findResources("AWS::Lambda::Function");
+    const variablesOf = (fn: LambdaFunction) => functions[logicalId(fn)]?.Properties.Environment.Variables;
+    const mailSettings = ["PUBLIC_BASE_URL", "SENDER_ADDRESS", "CONFIGURATION_SET_NAME"];
+    const api = variablesOf(stack.httpApi.apiFunction);
+    const send = variablesOf(stack.delivery.sendFunction);
+    for (const key of mailSettings) expect({ key, api: api[key] }).toEqual({ key, api: send[key] });
+    expect(api.CONFIGURATION_SET_NAME).toEqual({ Ref: logicalId(stack.mail.configurationSet) });
   });
 
   it("builds survey links on the API's own endpoint, which has no trailing slash", () => {

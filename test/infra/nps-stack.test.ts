@@ -104,19 +104,57 @@ describe("Lambda functions", SYNTH, () => {
     template.allResourcesProperties("AWS::IAM::Role", { ManagedPolicyArns: Match.absent() });
   });
 
-  it("may use table data (each function its own part: table-access.test.ts) but not manage the table, delete, scan or batch-write", () => {
+  it("may use table data (each function its own part: table-access.test.ts) but not manage the table, scan or read streams", () => {
     const template = synthTemplate();
     const table = tableLogicalId(template);
     for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
       const statements = policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[];
-      const actions = statements.flatMap((s) => s.Action);
-      expect(actions.filter((a) => a.startsWith("dynamodb:")).length).toBeGreaterThan(0);
-      expect(actions.filter((a) => /^dynamodb:(Create|Delete|Update)Table|dynamodb:\*/.test(a))).toEqual([]);
-      expect(actions.filter((a) => /^dynamodb:(DeleteItem|Scan|BatchWriteItem|GetRecords)$/.test(a))).toEqual(
-        [],
-      );
+      const dynamo = statements.flatMap((s) => s.Action).filter((a) => a.startsWith("dynamodb:"));
+      expect(dynamo.length).toBeGreaterThan(0);
+      expect(dynamo.filter((a) => a.includes("*") || /Table|Backup|Export|Import|Tag/.test(a))).toEqual([]);
+      expect(
+        dynamo.filter((a) =>
+          /^dynamodb:(Scan|GetRecords|GetShardIterator|PartiQL\w*|TransactGetItems)$/.test(a),
+        ),
+      ).toEqual([]);
       expect(JSON.stringify(statements)).toContain(table);
     }
+  });
+
+  it("lets only the api function delete or batch-write, each only on the table and its partitions", () => {
+    const { stack } = buildStack();
+    const template = Template.fromStack(stack);
+    const apiRole = stack.getLogicalId(stack.functions.api?.role?.node.defaultChild as CfnResource);
+    const tableArn = { "Fn::GetAtt": [tableLogicalId(template), "Arn"] };
+    type Statement = { Action: string | string[]; Effect: string; Condition?: unknown; Resource: unknown };
+    const granted: Record<string, { roles: unknown; partitions: string[] }> = {};
+    for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+        for (const action of [statement.Action].flat()) {
+          if (!/^dynamodb:(DeleteItem|BatchWriteItem)$/.test(action)) continue;
+          expect({ action, effect: statement.Effect, resource: statement.Resource }).toEqual({
+            action,
+            effect: "Allow",
+            resource: tableArn,
+          });
+          // Every key of the request (each item of a batch) must be in one of the partitions.
+          expect(Object.keys(statement.Condition ?? {})).toEqual(["ForAllValues:StringLike"]);
+          const condition = (statement.Condition as Record<string, Record<string, string[]>>)[
+            "ForAllValues:StringLike"
+          ];
+          expect(Object.keys(condition ?? {})).toEqual(["dynamodb:LeadingKeys"]);
+          expect(granted[action]).toBeUndefined();
+          granted[action] = {
+            roles: policy.Properties.Roles,
+            partitions: [condition?.["dynamodb:LeadingKeys"] ?? []].flat().sort(),
+          };
+        }
+      }
+    }
+    expect(granted).toEqual({
+      "dynamodb:DeleteItem": { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "INVITATION#*"] },
+      "dynamodb:BatchWriteItem": { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "RESULTS#*"] },
+    });
   });
 });
 
@@ -243,26 +281,32 @@ describe("custom domain", SYNTH, () => {
     const template = Template.fromStack(stack);
     const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
       stack.getLogicalId(construct.node.defaultChild as CfnResource);
-    const send = template.findResources("AWS::Lambda::Function")[logicalId(stack.delivery.sendFunction)];
+    const functions = template.findResources("AWS::Lambda::Function");
+    const send = functions[logicalId(stack.delivery.sendFunction)];
+    const api = functions[logicalId(stack.httpApi.apiFunction)];
     return {
       stack,
       template,
       logicalId,
       publicBaseUrl: send?.Properties.Environment.Variables.PUBLIC_BASE_URL,
+      // Email previews and test emails carry links on the same origin as the real ones.
+      apiPublicBaseUrl: api?.Properties.Environment.Variables.PUBLIC_BASE_URL,
     };
   }
 
   it("is absent by default: links use the API's endpoint, no domain, mapping or target output", () => {
-    const { stack, template, logicalId, publicBaseUrl } = synthWithIds();
+    const { stack, template, logicalId, publicBaseUrl, apiPublicBaseUrl } = synthWithIds();
     expect(publicBaseUrl).toEqual({ "Fn::GetAtt": [logicalId(stack.httpApi.httpApi), "ApiEndpoint"] });
+    expect(apiPublicBaseUrl).toEqual(publicBaseUrl);
     template.resourceCountIs("AWS::ApiGatewayV2::DomainName", 0);
     template.resourceCountIs("AWS::ApiGatewayV2::ApiMapping", 0);
     expect(Object.keys(template.findOutputs("CustomDomainTarget"))).toEqual([]);
   });
 
   it("creates the domain with the certificate, maps it to the $default stage, and builds links on it", () => {
-    const { stack, template, logicalId, publicBaseUrl } = synthWithIds(withDomain);
+    const { stack, template, logicalId, publicBaseUrl, apiPublicBaseUrl } = synthWithIds(withDomain);
     expect(publicBaseUrl).toBe("https://surveys.acme.com");
+    expect(apiPublicBaseUrl).toBe("https://surveys.acme.com");
     expect(sendEnvironment.shape.PUBLIC_BASE_URL.safeParse(publicBaseUrl).success).toBe(true);
     template.resourceCountIs("AWS::ApiGatewayV2::DomainName", 1);
     template.hasResourceProperties("AWS::ApiGatewayV2::DomainName", {

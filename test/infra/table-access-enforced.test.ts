@@ -1,18 +1,33 @@
 // The table grants against the code: each Lambda handler runs its flows on DynamoDB Local behind a proxy
-// that authorizes every call with that function's synthesized IAM policy, as DynamoDB would. Every call
-// the code makes must be allowed, and every grant must be used by some flow: the grants are neither
-// short of what the code does nor wider than it.
+// that authorizes every call with that function's synthesized IAM policy, as DynamoDB would, and the
+// functions that mail do so through a proxy in front of the SES emulator that authorizes each send the
+// same way. Every call the code makes must be allowed, and every grant must be used by some flow: the
+// grants are neither short of what the code does nor wider than it.
 import { randomUUID } from "node:crypto";
 import type { CfnResource } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import type { ScheduledEvent, SNSEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  apiKeyKey,
+  campaignKey,
+  purchaseKey,
+  resultsPartition,
+  segmentValuesKey,
+  suppressionKey,
+} from "../../functions/store/keys";
 import { createStores, type Stores } from "../../functions/store/stores";
 import type { FunctionName } from "../../lib/table-access";
 import { freePort } from "../../local/ports";
 import { type SesLocal, startSesLocal } from "../../local/ses-local";
 import { createTestTable, type TestTable } from "../support/dynamo";
-import { type Fault, type FaultProxy, type ProxiedRequest, startFaultProxy } from "../support/fault-proxy";
+import {
+  type Fault,
+  type FaultProxy,
+  type ProxiedRequest,
+  sesRejection,
+  startFaultProxy,
+} from "../support/fault-proxy";
 import {
   asHttpEntry,
   type HttpEntry,
@@ -27,33 +42,51 @@ import {
   stubLambdaEnvironment,
 } from "../support/lambda";
 import { type SqsReceiver, startSqsReceiver } from "../support/sqs-receiver";
-import { buildStack } from "./stack-fixture";
+import { buildStack, testStackProps } from "./stack-fixture";
 
 const FUNCTIONS: readonly FunctionName[] = ["api", "survey", "dispatch", "send", "mail-events"];
+/** The functions that send email, each through its own SES-enforcing proxy. */
+const MAILERS = ["api", "send"] as const satisfies readonly FunctionName[];
+const REGION = "us-east-1";
+const ACCOUNT = "123456789012";
 /** The synthesized table's ARN, and the one each request is authorized against (one table: one ARN). */
-const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/open-nps";
+const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/open-nps`;
+/** The sender address the stack is synthesized with: the policies' ses:FromAddress names it. */
+const SENDER_ADDRESS = testStackProps.senderEmail;
+/** What CONFIGURATION_SET_NAME (a reference to the stack's configuration set) stands for here. */
+const CONFIGURATION_SET = "open-nps-test";
+const PUBLIC_BASE_URL = "https://surveys.example.com";
+/** An address SES refuses for good (as it refuses an unverified recipient in the sandbox). */
+const REJECTED_ADDRESS = "rejected@example.com";
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-type Policy = { statements: Statement[] };
+/** A function's DynamoDB statements and its SES statements, their ARNs resolved. */
+type Policy = { statements: Statement[]; ses: Statement[] };
 
 /** One authorization DynamoDB makes for a call: a transaction makes one per item. */
 type Authorization = { action: string; resource: string; leadingKeys: string[] };
 
-/** The DynamoDB statements of each function's role, with the table's ARN resolved to TABLE_ARN. */
+/** The DynamoDB and SES statements of each function's role, with the ARNs in them resolved. */
 function synthesizedPolicies(): Record<FunctionName, Policy> {
   const { stack } = buildStack();
   const template = Template.fromStack(stack);
-  const tableId = stack.getLogicalId(stack.dataStore.table.node.defaultChild as CfnResource);
-  const resolveArn = (resource: unknown): unknown =>
-    JSON.parse(
-      JSON.stringify(resource).replaceAll(
-        JSON.stringify({ "Fn::GetAtt": [tableId, "Arn"] }),
-        `"${TABLE_ARN}"`,
-      ),
-    );
-  const resolveJoin = (resource: unknown): unknown => {
-    const join = (resource as { "Fn::Join"?: [string, unknown[]] })?.["Fn::Join"];
-    return join?.[1].every((part) => typeof part === "string") ? join[1].join(join[0]) : resource;
+  const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as CfnResource);
+  const tableArn = JSON.stringify({ "Fn::GetAtt": [logicalId(stack.dataStore.table), "Arn"] });
+  const refs: Record<string, string> = {
+    "AWS::Partition": "aws",
+    "AWS::Region": REGION,
+    "AWS::AccountId": ACCOUNT,
+    [logicalId(stack.mail.configurationSet)]: CONFIGURATION_SET,
+  };
+  // Any other token makes the test fail rather than leave a resource no request could match.
+  const resolve = (value: unknown): string => {
+    if (typeof value === "string") return value;
+    if (JSON.stringify(value) === tableArn) return TABLE_ARN;
+    const { Ref: ref, "Fn::Join": join } = value as { Ref?: string; "Fn::Join"?: [string, unknown[]] };
+    if (ref !== undefined && refs[ref] !== undefined) return refs[ref];
+    if (join) return join[1].map(resolve).join(join[0]);
+    throw new Error(`not resolved here: ${JSON.stringify(value)}`);
   };
   const policies = {} as Record<FunctionName, Policy>;
   for (const name of FUNCTIONS) {
@@ -63,10 +96,15 @@ function synthesizedPolicies(): Record<FunctionName, Policy> {
       JSON.stringify(p.Properties.Roles).includes(roleId),
     );
     if (!policy) throw new Error(`no policy for the ${name} function`);
-    const statements = (policy.Properties.PolicyDocument.Statement as Statement[])
-      .filter((s) => [s.Action].flat().some((a) => a.startsWith("dynamodb:")))
-      .map((s) => ({ ...s, Resource: [s.Resource].flat().map((r) => resolveJoin(resolveArn(r))) }));
-    policies[name] = { statements };
+    const of = (service: string) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[])
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith(`${service}:`)))
+        .map((s) => {
+          // A statement mixing services would be authorized here for one of them only.
+          expect([s.Action].flat().every((a) => a.startsWith(`${service}:`))).toBe(true);
+          return { ...s, Resource: [s.Resource].flat().map(resolve) };
+        });
+    policies[name] = { statements: of("dynamodb"), ses: of("ses") };
   }
   return policies;
 }
@@ -150,10 +188,158 @@ function authorizationsOf(request: ProxiedRequest, tableName: string): Authoriza
           leadingKeys: read.Keys.map(pkOf),
         }),
       );
+    case "BatchWriteItem":
+      // One authorization per table, over the partition of every put and delete in the batch.
+      return Object.entries(body.RequestItems as Record<string, Body[]>).map(([table, writes]) => ({
+        action: "BatchWriteItem",
+        resource: resourceOf(table),
+        leadingKeys: writes.map((write) =>
+          pkOf(
+            (write.PutRequest as Body | undefined)?.Item ?? (write.DeleteRequest as Body | undefined)?.Key,
+          ),
+        ),
+      }));
     default:
       return [{ action: operation, resource: resourceOf(body.TableName), leadingKeys: [] }];
   }
 }
+
+/** The attributes an update expression writes (SET, REMOVE, ADD, DELETE), by name. */
+function attributesWritten(expression: string, names: Record<string, string>): string[] {
+  const attributes = new Set<string>();
+  const clauses = expression.matchAll(
+    /\b(?:SET|REMOVE|ADD|DELETE)\s+(.*?)(?=\s+\b(?:SET|REMOVE|ADD|DELETE)\b|$)/gs,
+  );
+  for (const [, actions = ""] of clauses) {
+    // Commas inside a function call (if_not_exists(a, :b)) do not separate actions.
+    let depth = 0;
+    let start = 0;
+    const paths: string[] = [];
+    for (let i = 0; i <= actions.length; i++) {
+      const c = actions[i];
+      if (c === "(") depth++;
+      else if (c === ")") depth--;
+      else if ((c === "," && depth === 0) || i === actions.length) {
+        paths.push(actions.slice(start, i).trim().split(/[\s=]/)[0] ?? "");
+        start = i + 1;
+      }
+    }
+    for (const path of paths) {
+      const top = path.split(/[.[]/)[0] ?? "";
+      attributes.add(names[top] ?? top);
+    }
+  }
+  return [...attributes].sort();
+}
+
+/**
+ * The writes of a request that IAM cannot tell apart, each as its action, the partition's family and
+ * the kind of item (keys up to the first "#": CAMPAIGN# PURCHASE#) and, for an update, the attributes
+ * it writes. IAM bounds partitions only, so which items a function writes there is checked here: every
+ * write into a campaign's partition (the campaign, its purchases and its test-send counters share it),
+ * and every delete or batch put anywhere (DeleteItem on INVITATION#* reaches the answers stored beside
+ * the invitations; BatchWriteItem puts as well as deletes).
+ */
+function guardedWritesOf(request: ProxiedRequest): string[] {
+  const operation = request.target.replace(/^DynamoDB_20120810\./, "");
+  const body = JSON.parse(request.body.toString("utf8") || "{}") as Body;
+  const writeOf = (action: string, key: unknown, details: Body = {}): string[] => {
+    const { pk, sk } = (key ?? {}) as Record<string, AttributeValue>;
+    const family = String(pk?.S).replace(/#.*$/s, "#");
+    if (family !== "CAMPAIGN#" && !/delete|put$/i.test(action)) return [];
+    const kind = `${family} ${String(sk?.S).replace(/#.*$/s, "#")}`;
+    const names = (details.ExpressionAttributeNames ?? {}) as Record<string, string>;
+    const update = details.UpdateExpression;
+    return [
+      [
+        action,
+        kind,
+        ...(update === undefined ? [] : [attributesWritten(String(update), names).join(",")]),
+      ].join(" "),
+    ];
+  };
+  switch (operation) {
+    case "PutItem":
+      return writeOf(operation, body.Item);
+    case "UpdateItem":
+      return writeOf(operation, body.Key, body);
+    case "DeleteItem":
+      return writeOf(operation, body.Key);
+    case "TransactWriteItems":
+      return (body.TransactItems as Record<string, Body>[]).flatMap((item) => {
+        const [kind = "", details = {}] = Object.entries(item)[0] ?? [];
+        const action = (
+          { Put: "PutItem", Update: "UpdateItem", Delete: "DeleteItem" } as Record<string, string>
+        )[kind];
+        return action
+          ? writeOf(action, (details as Body).Item ?? (details as Body).Key, details as Body)
+          : [];
+      });
+    case "BatchWriteItem":
+      return Object.values(body.RequestItems as Record<string, Body[]>).flatMap((writes) =>
+        writes.flatMap((write) =>
+          write.PutRequest
+            ? writeOf("BatchWriteItem put", (write.PutRequest as Body).Item)
+            : writeOf("BatchWriteItem delete", (write.DeleteRequest as Body | undefined)?.Key),
+        ),
+      );
+    default:
+      return [];
+  }
+}
+
+/** The path of SES v2's SendEmail: the only SES call any function is granted. */
+const SEND_EMAIL_PATH = "/v2/email/outbound-emails";
+
+/**
+ * The resources SES authorizes a SendEmail against, and its From address (the ses:FromAddress
+ * condition key): the identity of that address and, when the call names one, the configuration set.
+ * The address's own identity stands for the verified one (a stack without a domain identity).
+ */
+function sesSendOf(request: ProxiedRequest): { from: string; resources: string[]; to: string[] } {
+  const body = JSON.parse(request.body.toString("utf8") || "{}") as {
+    FromEmailAddress?: string;
+    ConfigurationSetName?: string;
+    Destination?: { ToAddresses?: string[] };
+  };
+  const fromHeader = String(body.FromEmailAddress);
+  const from = /<([^<>]+)>$/.exec(fromHeader)?.[1] ?? fromHeader;
+  const arn = (resource: string) => `arn:aws:ses:${REGION}:${ACCOUNT}:${resource}`;
+  return {
+    from,
+    resources: [
+      arn(`identity/${from}`),
+      ...(body.ConfigurationSetName === undefined
+        ? []
+        : [arn(`configuration-set/${body.ConfigurationSetName}`)]),
+    ],
+    to: body.Destination?.ToAddresses ?? [],
+  };
+}
+
+/** The SES statement that allows sending as `from` on `resource`, if any; as allowingStatement does. */
+function sesAllowingStatement(policy: Policy, resource: string, from: string): Statement | undefined {
+  return policy.ses.find((statement) => {
+    if (statement.Effect !== "Allow") return false;
+    if (![statement.Action].flat().includes("ses:SendEmail")) return false;
+    if (!(statement.Resource as unknown[]).includes(resource)) return false;
+    const conditions = (statement.Condition ?? {}) as Record<string, Record<string, string | string[]>>;
+    for (const [operator, keys] of Object.entries(conditions)) {
+      if (operator !== "StringEquals" || Object.keys(keys).join() !== "ses:FromAddress") {
+        throw new Error(`condition not understood here: ${operator} ${JSON.stringify(keys)}`);
+      }
+      if (![keys["ses:FromAddress"]].flat().includes(from)) return false;
+    }
+    return true;
+  });
+}
+
+const sesAccessDenied = (message: string): Fault => ({
+  kind: "AccessDenied",
+  status: 403,
+  headers: { "content-type": "application/json", "x-amzn-errortype": "AccessDeniedException" },
+  body: JSON.stringify({ message }),
+});
 
 const accessDenied = (message: string): Fault => ({
   kind: "AccessDenied",
@@ -167,10 +353,13 @@ let stores: Stores;
 let ses: SesLocal;
 let queue: SqsReceiver;
 const proxies = {} as Record<FunctionName, FaultProxy>;
+const sesProxies = {} as Record<(typeof MAILERS)[number], FaultProxy>;
 /** Calls refused, as "function: action resource keys". */
 const denied: string[] = [];
 /** Per function, each grant some call used: "action resource pattern". */
 const used = {} as Record<FunctionName, Set<string>>;
+/** Per function, the writes of its allowed calls that IAM cannot tell apart (see guardedWritesOf). */
+const guardedWrites = {} as Record<FunctionName, Set<string>>;
 let policies: Record<FunctionName, Policy> | undefined;
 
 /** Synthesizes the stack once, inside a test (the fixture cleans up after the test that made it). */
@@ -193,7 +382,8 @@ let apiKey: string;
 
 /** A proxy in front of DynamoDB Local that answers AccessDenied to what `name`'s policy does not allow. */
 async function enforcingProxy(name: FunctionName): Promise<FaultProxy> {
-  used[name] = new Set();
+  used[name] ??= new Set();
+  guardedWrites[name] = new Set();
   return await startFaultProxy(table.endpoint, (request) => {
     if (!request.target.startsWith("DynamoDB_20120810.")) return undefined;
     for (const authorization of authorizationsOf(request, table.tableName)) {
@@ -214,8 +404,45 @@ async function enforcingProxy(name: FunctionName): Promise<FaultProxy> {
         }
       }
     }
+    for (const write of guardedWritesOf(request)) guardedWrites[name].add(write);
     return undefined;
   });
+}
+
+/**
+ * A proxy in front of the SES emulator that answers AccessDenied to a call `name`'s policy does not
+ * allow, and SES's MessageRejected to an allowed one addressed to REJECTED_ADDRESS.
+ */
+async function sesEnforcingProxy(name: (typeof MAILERS)[number]): Promise<FaultProxy> {
+  used[name] ??= new Set();
+  return await startFaultProxy(ses.url, (request) => {
+    const path = request.url.split("?")[0];
+    if (request.method !== "POST" || path !== SEND_EMAIL_PATH) {
+      const refused = `${name}: ses ${request.method} ${path}`;
+      denied.push(refused);
+      return sesAccessDenied(`not authorized: ${refused}`);
+    }
+    const { from, resources, to } = sesSendOf(request);
+    for (const resource of resources) {
+      if (!sesAllowingStatement(policyOf(name), resource, from)) {
+        const refused = `${name}: ses:SendEmail ${resource} from ${from}`;
+        denied.push(refused);
+        return sesAccessDenied(`not authorized: ${refused}`);
+      }
+      used[name].add(`ses:SendEmail ${resource}`);
+    }
+    return to.includes(REJECTED_ADDRESS) ? sesRejection() : undefined;
+  });
+}
+
+/** What a function that mails is given: the stack's mail settings, and its SES proxy as the endpoint. */
+function mailEnvironment(name: (typeof MAILERS)[number]): Record<string, string> {
+  return {
+    PUBLIC_BASE_URL,
+    SENDER_ADDRESS,
+    CONFIGURATION_SET_NAME: CONFIGURATION_SET,
+    SES_ENDPOINT: sesProxies[name].url,
+  };
 }
 
 /** Imports a handler with the environment the stack gives it, its table calls going through its proxy. */
@@ -234,11 +461,17 @@ beforeAll(async () => {
   table = await createTestTable();
   stores = createStores(table.db, table.tableName);
   ses = await startSesLocal({ port: await freePort() });
+  for (const name of MAILERS) sesProxies[name] = await sesEnforcingProxy(name);
   queue = await startSqsReceiver();
   apiKey = (await stores.apiKeys.create("table access test", new Date())).apiKey;
 
+  // The api function renders previews and sends test emails: it needs the mail settings at cold start.
   api = asHttpEntry(
-    await importHandler("api", async () => (await import("../../functions/handlers/api")).handler),
+    await importHandler(
+      "api",
+      async () => (await import("../../functions/handlers/api")).handler,
+      mailEnvironment("api"),
+    ),
   );
   survey = asHttpEntry(
     await importHandler("survey", async () => (await import("../../functions/handlers/survey")).handler),
@@ -250,11 +483,11 @@ beforeAll(async () => {
       QUEUE_URL: queue.queueUrl,
     },
   );
-  send = await importHandler("send", async () => (await import("../../functions/handlers/send")).handler, {
-    PUBLIC_BASE_URL: "https://surveys.example.com",
-    SENDER_ADDRESS: "surveys@example.com",
-    SES_ENDPOINT: ses.url,
-  });
+  send = await importHandler(
+    "send",
+    async () => (await import("../../functions/handlers/send")).handler,
+    mailEnvironment("send"),
+  );
   mailEvents = await importHandler(
     "mail-events",
     async () => (await import("../../functions/handlers/mail-events")).handler,
@@ -264,7 +497,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  for (const proxy of Object.values(proxies)) await proxy.close();
+  for (const proxy of [...Object.values(proxies), ...Object.values(sesProxies)]) await proxy.close();
   await queue?.close();
   await ses?.stop();
   await table?.drop();
@@ -309,6 +542,28 @@ async function page(method: "GET" | "POST", target: string, form?: string): Prom
     }),
     "SurveyFunction",
   );
+}
+
+/** The From header of each email the SES emulator holds for `to`. */
+async function emailsTo(to: string): Promise<string[]> {
+  const { emails } = (await (await fetch(`${ses.url}/store`)).json()) as {
+    emails: { from: string; destination: { to: string[] } }[];
+  };
+  return emails.filter((email) => email.destination.to.includes(to)).map((email) => email.from);
+}
+
+/** Every item of a table partition, read past the proxies (the test's own view of the table). */
+async function itemsIn(partition: string): Promise<Record<string, unknown>[]> {
+  const { QueryCommand } = await import("@aws-sdk/lib-dynamodb");
+  const { Items = [] } = await table.db.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": partition },
+      ConsistentRead: true,
+    }),
+  );
+  return Items;
 }
 
 /** Runs the dispatcher, dropping the SDK's notice that the loopback queue URL is not SQS's host. */
@@ -371,6 +626,14 @@ describe("each function's table grants, enforced on its handler", () => {
       `/v1/campaigns?limit=1&cursor=${encodeURIComponent(first.json.nextCursor)}`,
     );
     expect(second.statusCode).toBe(200);
+    // The listing filtered by status, a page at a time: the same index partition, filtered as it is read.
+    const active = await callApi("GET", "/v1/campaigns?status=active&limit=1");
+    expect(active.json.items.map((c: Json) => c.status)).toEqual(["active"]);
+    const nextActive = await callApi(
+      "GET",
+      `/v1/campaigns?status=active&limit=1&cursor=${encodeURIComponent(active.json.nextCursor)}`,
+    );
+    expect(nextActive.json.items.map((c: Json) => c.status)).toEqual(["active"]);
     expect((await callApi("GET", `/v1/campaigns/${campaignId}`)).statusCode).toBe(200);
     expect(
       (await callApi("PATCH", `/v1/campaigns/${campaignId}`, { json: { name: "Enforced 2" } })).statusCode,
@@ -394,9 +657,15 @@ describe("each function's table grants, enforced on its handler", () => {
     );
     expect(sent.batchItemFailures).toEqual([]);
     const tokens = queue.messages().map((body) => String(JSON.parse(body).token));
+    // Both were due at the same instant, so they were queued in their (random) tokens' order.
+    const tokenOf = async (email: string) => {
+      for (const queued of tokens) if ((await stores.invitations.get(queued))?.email === email) return queued;
+      throw new Error(`no invitation queued for ${email}`);
+    };
 
     // survey: the page, an answer, an edit of it, and an unsubscribe.
-    const [token = "", other = ""] = tokens;
+    const token = await tokenOf("ana@example.com");
+    const other = await tokenOf("ben@example.com");
     expect((await page("GET", `/s/${token}?score=9`)).statusCode).toBe(200);
     expect((await page("POST", `/s/${token}`, "score=9&attr.delivery=5&comment=Quick")).statusCode).toBe(200);
     expect((await page("POST", `/s/${token}`, "score=7&attr.delivery=4&comment=Fine")).statusCode).toBe(200);
@@ -424,6 +693,91 @@ describe("each function's table grants, enforced on its handler", () => {
     });
     expect(suppressed.json.results.map((r: Json) => r.status)).toEqual(["suppressed"]);
 
+    // api: each purchase's delivery, read from its invitations and its address's suppression.
+    const delivered = await callApi("GET", `/v1/campaigns/${campaignId}/purchases/A-2`);
+    expect(delivered.statusCode).toBe(200);
+    expect(delivered.json).toMatchObject({
+      orderId: "A-2",
+      status: "scheduled",
+      suppression: "unsubscribed",
+    });
+    expect(delivered.json.invitations.map((i: Json) => i.status)).toEqual(["answered"]);
+    const notSent = await callApi("GET", `/v1/campaigns/${campaignId}/purchases/A-3`);
+    expect(notSent.json).toMatchObject({ orderId: "A-3", status: "suppressed", invitations: [] });
+    expect((await callApi("GET", `/v1/campaigns/${campaignId}/purchases/A-9`)).statusCode).toBe(404);
+
+    // api: the email previewed (rendered, nothing written) and sent as a test, as the sender sends it.
+    const preview = await callApi("POST", `/v1/campaigns/${campaignId}/preview`, {
+      json: { locale: "zh-Hant", name: "Tess", reminder: true },
+    });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.json.html).toContain(`${PUBLIC_BASE_URL}/s/preview?score=`);
+    const tested = await callApi("POST", `/v1/campaigns/${campaignId}/test-send`, {
+      json: { email: "tess@example.com", name: "Tess" },
+    });
+    expect(tested.statusCode).toBe(202);
+    expect(await emailsTo("tess@example.com")).toEqual([expect.stringContaining(`<${SENDER_ADDRESS}>`)]);
+    // Not to an address that unsubscribed.
+    const toSuppressed = await callApi("POST", `/v1/campaigns/${campaignId}/test-send`, {
+      json: { email: "ben@example.com" },
+    });
+    expect(toSuppressed.statusCode).toBe(409);
+    // A campaign that sent is kept, with its results and answers.
+    expect((await callApi("DELETE", `/v1/campaigns/${campaignId}`)).statusCode).toBe(409);
+
+    // api: a campaign that never sent is deleted with all it holds: a purchase whose survey SES refused
+    // after the sender admitted its segment value, one still scheduled, and a test email's counter.
+    const draft = await callApi("POST", "/v1/campaigns", {
+      json: { name: "Draft", brandName: "Acme", delayDays: 0, segmentBy: ["region"] },
+    });
+    const draftId = String(draft.json.id);
+    const refusedPurchase = await callApi("POST", `/v1/campaigns/${draftId}/purchases`, {
+      json: { orderId: "D-1", email: REJECTED_ADDRESS, properties: { region: "east" } },
+    });
+    expect(refusedPurchase.json.results.map((r: Json) => r.status)).toEqual(["scheduled"]);
+    const queuedBefore = queue.messages().length;
+    expect((await runDispatch()).queued).toBe(1);
+    const refusedSend = await invoke(
+      send,
+      sqsEvent(
+        ...queue
+          .messages()
+          .slice(queuedBefore)
+          .map((body) => sqsRecord(body)),
+      ),
+      "SendFunction",
+    );
+    expect(refusedSend.batchItemFailures).toEqual([]);
+    const skipped = await callApi("GET", `/v1/campaigns/${draftId}/purchases/D-1`);
+    expect(skipped.json.invitations).toMatchObject([{ status: "skipped", skipReason: "rejected" }]);
+    const scheduled = await callApi("POST", `/v1/campaigns/${draftId}/purchases`, {
+      json: { orderId: "D-2", email: "dora@example.com" },
+    });
+    expect(scheduled.json.results.map((r: Json) => r.status)).toEqual(["scheduled"]);
+    expect(
+      (await callApi("POST", `/v1/campaigns/${draftId}/test-send`, { json: { email: "tess@example.com" } }))
+        .statusCode,
+    ).toBe(202);
+    const draftTokens = await stores.purchases.tokensOf(draftId);
+    expect(draftTokens).toHaveLength(2);
+    expect(await emailsTo("tess@example.com")).toHaveLength(2);
+    const itemsOf = async (id: string) =>
+      [...(await itemsIn(campaignKey(id).pk)), ...(await itemsIn(resultsPartition(id)))]
+        .map((item) => String(item.sk))
+        .sort();
+    // What the deletion has to remove besides the invitations: one item of each kind at least.
+    expect(await itemsOf(draftId)).toEqual([
+      campaignKey(draftId).sk,
+      purchaseKey(draftId, "D-1").sk,
+      purchaseKey(draftId, "D-2").sk,
+      segmentValuesKey(draftId, "region").sk,
+      expect.stringMatching(/^TESTSENDS#/),
+    ]);
+    expect((await callApi("DELETE", `/v1/campaigns/${draftId}`)).statusCode).toBe(204);
+    expect((await callApi("GET", `/v1/campaigns/${draftId}`)).statusCode).toBe(404);
+    expect(await itemsOf(draftId)).toEqual([]);
+    for (const token of draftTokens) expect(await stores.invitations.get(token)).toBeUndefined();
+
     // mail-events: a bounce suppresses its address.
     const bounced = await invoke(
       mailEvents,
@@ -433,7 +787,31 @@ describe("each function's table grants, enforced on its handler", () => {
     expect(bounced.suppressed).toBe(1);
 
     expect(denied).toEqual([]);
+    // Below the partitions IAM bounds: only api creates, replaces and deletes campaigns and purchases
+    // and counts test sends, deletes only invitations (never an answer) and segment values, and puts
+    // nothing through a batch; send only extends a purchase's expiry.
+    expect(Object.fromEntries(FUNCTIONS.map((name) => [name, [...guardedWrites[name]].sort()]))).toEqual({
+      api: [
+        "BatchWriteItem delete CAMPAIGN# PURCHASE#",
+        "BatchWriteItem delete CAMPAIGN# TESTSENDS#",
+        "BatchWriteItem delete RESULTS# SEGVALUES#",
+        "DeleteItem CAMPAIGN# CAMPAIGN",
+        "DeleteItem INVITATION# INVITATION",
+        "PutItem CAMPAIGN# CAMPAIGN",
+        "PutItem CAMPAIGN# PURCHASE#",
+        "UpdateItem CAMPAIGN# TESTSENDS# expiresAt,sent,type",
+      ],
+      survey: [],
+      dispatch: [],
+      send: ["UpdateItem CAMPAIGN# PURCHASE# expiresAt"],
+      "mail-events": [],
+    });
     for (const name of FUNCTIONS) {
+      const sending = policyOf(name).ses.flatMap((statement) =>
+        [statement.Action]
+          .flat()
+          .flatMap((action) => (statement.Resource as string[]).map((resource) => `${action} ${resource}`)),
+      );
       const granted = policyOf(name).statements.flatMap((statement) => {
         const patterns = [
           (statement.Condition as Record<string, Record<string, string[]>>)["ForAllValues:StringLike"]?.[
@@ -448,7 +826,10 @@ describe("each function's table grants, enforced on its handler", () => {
             ),
           );
       });
-      expect({ name, used: [...used[name]].sort() }).toEqual({ name, used: [...new Set(granted)].sort() });
+      expect({ name, used: [...used[name]].sort() }).toEqual({
+        name,
+        used: [...new Set([...granted, ...sending])].sort(),
+      });
     }
   });
 
@@ -466,6 +847,49 @@ describe("each function's table grants, enforced on its handler", () => {
         }),
       ),
     ).rejects.toThrow(/not authorized: survey: PutItem .* APIKEY#forged/);
+
+    // The api function deletes a campaign's records, never a suppression or an API key, not even
+    // slipped into a batch of allowed deletes: every key of a batch must be in a granted partition.
+    const { BatchWriteCommand, DeleteCommand } = await import("@aws-sdk/lib-dynamodb");
+    const asApi = createDocumentClient({ endpoint: proxies.api.url, region: REGION });
+    const suppression = suppressionKey("ana@example.com");
+    await expect(
+      asApi.send(new DeleteCommand({ TableName: table.tableName, Key: suppression })),
+    ).rejects.toThrow(/not authorized: api: DeleteItem .* EMAIL#ana@example\.com$/);
+    await expect(
+      asApi.send(new DeleteCommand({ TableName: table.tableName, Key: apiKeyKey("key_0123456789abcdef") })),
+    ).rejects.toThrow(/not authorized: api: DeleteItem .* APIKEY#/);
+    await expect(
+      asApi.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [table.tableName]: [
+              { DeleteRequest: { Key: campaignKey("cmp_absent") } },
+              { DeleteRequest: { Key: suppression } },
+            ],
+          },
+        }),
+      ),
+    ).rejects.toThrow(/not authorized: api: BatchWriteItem .* CAMPAIGN#cmp_absent,EMAIL#ana@example\.com$/);
+
+    // Nor may it mail as anyone but the sender address.
+    const { SESv2Client, SendEmailCommand } = await import("@aws-sdk/client-sesv2");
+    const asApiMailer = new SESv2Client({
+      endpoint: sesProxies.api.url,
+      region: REGION,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    await expect(
+      asApiMailer.send(
+        new SendEmailCommand({
+          FromEmailAddress: "ceo@acme.com",
+          Destination: { ToAddresses: ["tess@example.com"] },
+          ConfigurationSetName: CONFIGURATION_SET,
+          Content: { Simple: { Subject: { Data: "Hi" }, Body: { Text: { Data: "Hi" } } } },
+        }),
+      ),
+    ).rejects.toThrow(/not authorized: api: ses:SendEmail .*:identity\/ceo@acme\.com from ceo@acme\.com/);
+    expect(await emailsTo("tess@example.com")).not.toContainEqual(expect.stringContaining("ceo@acme.com"));
     denied.length = 0;
   });
 });

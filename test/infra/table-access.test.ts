@@ -23,6 +23,7 @@ import {
   LISTING_INDEX as STORE_LISTING_INDEX,
   segmentValuesKey,
   suppressionKey,
+  testSendsKey,
 } from "../../functions/store/keys";
 import type { LambdaFunction } from "../../lib/constructs/lambda-function";
 import type { NpsStack } from "../../lib/nps-stack";
@@ -113,10 +114,14 @@ const allows = (grants: TableGrants, action: string, partitionKey: string) =>
 const EXPECTED: Record<FunctionName, TableGrants> = {
   api: {
     table: {
-      GetItem: ["APIKEY#*", "CAMPAIGN#*"],
-      Query: ["EMAIL#*", "RESULTS#*"],
+      GetItem: ["APIKEY#*", "CAMPAIGN#*", "INVITATION#*"],
+      Query: ["CAMPAIGN#*", "EMAIL#*", "RESULTS#*"],
       PutItem: ["CAMPAIGN#*", "INVITATION#*"],
-      UpdateItem: ["EMAIL#*"],
+      UpdateItem: ["CAMPAIGN#*", "EMAIL#*"],
+      // Only for deleting a campaign that never sent: the campaign and its unsent invitations; its
+      // purchases and test-send counters, its segment values and zero aggregates.
+      DeleteItem: ["CAMPAIGN#*", "INVITATION#*"],
+      BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"],
     },
     indexes: { gsi1: ["CAMPAIGNS", "RESPONSES#*"] },
   },
@@ -137,7 +142,8 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
     table: {
       GetItem: ["CAMPAIGN#*", "INVITATION#*"],
       Query: ["EMAIL#*"],
-      UpdateItem: ["EMAIL#*", "INVITATION#*", "RESULTS#*"],
+      // CAMPAIGN#*: marking an invitation sent extends its purchase's expiry in the same transaction.
+      UpdateItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "RESULTS#*"],
     },
     indexes: {},
   },
@@ -188,13 +194,20 @@ describe("table access per function", SYNTH, () => {
     }
   });
 
-  it("never allows a scan, a delete, a batch write, a transactional read or table management", () => {
+  it("never allows a scan, a stream read, a batch or transactional read or table management", () => {
     const { template } = synth();
     const actions = Object.values(template.findResources("AWS::IAM::Policy")).flatMap((policy) =>
       (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap((s) => [s.Action].flat()),
     );
     const dynamo = [...new Set(actions.filter((a) => a.startsWith("dynamodb:")))].sort();
-    expect(dynamo).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+    expect(dynamo).toEqual([
+      "dynamodb:BatchWriteItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ]);
     // No wildcard resource or index: each statement names the table or gsi1 (checked in tableGrants).
     expect(JSON.stringify(template.findResources("AWS::IAM::Policy"))).not.toContain("/index/*");
   });
@@ -204,7 +217,7 @@ describe("table access per function", SYNTH, () => {
     const apiKey = apiKeyKey("key_0123456789abcdef").pk;
     for (const name of FUNCTION_NAMES) {
       const grants = grantsOf(name);
-      for (const write of ["PutItem", "UpdateItem"])
+      for (const write of ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"])
         expect({ name, write, ok: allows(grants, write, apiKey) }).toEqual({ name, write, ok: false });
       expect({ name, read: allows(grants, "GetItem", apiKey) }).toEqual({ name, read: name === "api" });
     }
@@ -226,23 +239,52 @@ describe("table access per function", SYNTH, () => {
     }
   });
 
-  it("lets only the api function write campaigns and purchases, and only mail and survey add suppressions", () => {
+  it("lets only the api function create or replace campaigns and purchases, and only mail and survey add suppressions", () => {
     const { grantsOf } = synth();
     const campaign = campaignKey("cmp_x").pk;
     const email = emailPartition("ana@example.com");
     const writers = (partition: string, action: string) =>
       FUNCTION_NAMES.filter((name) => allows(grantsOf(name), action, partition)).sort();
     expect(writers(campaign, "PutItem")).toEqual(["api"]);
-    expect(writers(campaign, "UpdateItem")).toEqual([]);
+    // api counts a campaign's test emails (TESTSENDS#<hour>), send extends a purchase's expiry: IAM
+    // bounds the partition only, so which items of it each updates is checked on the code, in
+    // table-access-enforced.test.ts.
+    expect(writers(campaign, "UpdateItem")).toEqual(["api", "send"]);
     expect(writers(email, "PutItem")).toEqual(["mail-events", "survey"]);
     expect(writers(resultsPartition("cmp_x"), "UpdateItem")).toEqual(["send", "survey"]);
     expect(writers(invitationKey("t").pk, "PutItem")).toEqual(["api", "survey"]);
+  });
+
+  it("lets only the api function delete, and only a campaign's own records: never a suppression or a key", () => {
+    const { grantsOf } = synth();
+    for (const name of FUNCTION_NAMES) {
+      const { DeleteItem = [], BatchWriteItem = [] } = grantsOf(name).table;
+      expect({ name, DeleteItem, BatchWriteItem }).toEqual(
+        name === "api"
+          ? { name, DeleteItem: ["CAMPAIGN#*", "INVITATION#*"], BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"] }
+          : { name, DeleteItem: [], BatchWriteItem: [] },
+      );
+    }
+    // Deleting a suppression would mail people who unsubscribed or bounced; a contact, their throttle.
+    const api = grantsOf("api");
+    const deletable = (partition: string) =>
+      ["DeleteItem", "BatchWriteItem"].filter((action) => allows(api, action, partition));
+    expect(deletable(campaignKey("cmp_x").pk)).toEqual(["DeleteItem", "BatchWriteItem"]);
+    expect(deletable(purchaseKey("cmp_x", "A-1").pk)).toEqual(["DeleteItem", "BatchWriteItem"]);
+    expect(deletable(invitationKey("t").pk)).toEqual(["DeleteItem"]);
+    expect(deletable(resultsPartition("cmp_x"))).toEqual(["BatchWriteItem"]);
+    expect(deletable(suppressionKey("ana@example.com").pk)).toEqual([]);
+    expect(deletable(contactKey("ana@example.com").pk)).toEqual([]);
+    expect(deletable(apiKeyKey("key_0123456789abcdef").pk)).toEqual([]);
   });
 });
 
 describe("the partition patterns against the key design (functions/store/keys.ts)", () => {
   const families: [pattern: string, keys: string[]][] = [
-    ["CAMPAIGN#*", [campaignKey("cmp_a").pk, purchaseKey("cmp_a", "A-1001").pk]],
+    [
+      "CAMPAIGN#*",
+      [campaignKey("cmp_a").pk, purchaseKey("cmp_a", "A-1001").pk, testSendsKey("cmp_a", "2026-01-01T09").pk],
+    ],
     ["INVITATION#*", [invitationKey("tok").pk, responseKey("tok").pk]],
     ["EMAIL#*", [contactKey("ana@example.com").pk, suppressionKey("ana@example.com").pk]],
     ["APIKEY#*", [apiKeyKey("key_a").pk]],
