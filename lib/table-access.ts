@@ -18,7 +18,9 @@
  * Only api deletes, and only to remove a campaign that never sent anything: DeleteItem on CAMPAIGN#*
  * (the campaign) and INVITATION#* (its unsent invitations, conditionally), BatchWriteItem on
  * CAMPAIGN#* (its purchases, test-send counters) and RESULTS#* (its zero counts, segment values). No
- * function calls BatchGetItem (only the reconcile CLI does), ConditionCheckItem or Scan. Where each
+ * function calls BatchGetItem (only the reconcile CLI does) or Scan; ConditionCheckItem is a check inside
+ * a transaction (api: that a later survey keeps the contact's window; send: that the address is not
+ * suppressed as the send's locks are taken). Where each
  * grant comes from:
  * - api: key check (GetItem APIKEY#); campaigns read, created and replaced (GetItem, PutItem
  *   CAMPAIGN#) and listed (gsi1 CAMPAIGNS); a purchase is one transaction of a Put of the purchase
@@ -72,6 +74,7 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
       Query: [CAMPAIGN, EMAIL, RESULTS],
       PutItem: [CAMPAIGN, INVITATION],
       UpdateItem: [CAMPAIGN, EMAIL],
+      ConditionCheckItem: [EMAIL],
       DeleteItem: [CAMPAIGN, INVITATION],
       BatchWriteItem: [CAMPAIGN, RESULTS],
     },
@@ -94,6 +97,7 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
       GetItem: [CAMPAIGN, INVITATION],
       Query: [EMAIL],
       UpdateItem: [CAMPAIGN, EMAIL, INVITATION, RESULTS],
+      ConditionCheckItem: [EMAIL],
     },
   },
   "mail-events": {

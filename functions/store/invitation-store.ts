@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, type TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -21,6 +21,7 @@ import type {
   SuppressionReason,
 } from "../domain/invitation";
 import { purchaseRef } from "../domain/invitation";
+import { throttleWindow } from "../domain/purchase";
 import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { aggregateUpdate } from "./aggregate-items";
 import {
@@ -153,35 +154,114 @@ export class InvitationStore {
   }
 
   /**
-   * Takes the send lock for one action: only one sender may be between "about to call SES" and "marked
-   * sent" at a time. An expired lock (the sender died) can be taken again.
+   * Takes the locks a send needs, in one transaction, after which the email may go out:
+   * - the invitation's (one sender at a time between "about to call SES" and "marked sent"), on
+   *   condition that the action is still due and neither answered (for a reminder) nor unsubscribed;
+   * - the person's contact record's, the serialization point of the throttle window: no survey about
+   *   another purchase went out within `throttleDays`, and no other send to this address is under way;
+   * - a check that the address is not suppressed.
+   * What a read just before said is only a hint: two senders, or a send and an unsubscribe, decide
+   * here, atomically. An expired lock (its sender died) can be taken again.
    */
-  async lockForSending(token: string, action: DueAction, now: Date, leaseMs: number): Promise<boolean> {
-    return await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(token),
-        UpdateExpression: "SET sendingUntil = :until",
-        ConditionExpression:
-          "nextAction = :action AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)",
-        ExpressionAttributeValues: {
-          ":action": action,
-          ":now": now.toISOString(),
-          ":until": new Date(now.getTime() + leaseMs).toISOString(),
-        },
-      }),
-    );
+  async beginSend(
+    invitation: Invitation,
+    action: DueAction,
+    now: Date,
+    leaseMs: number,
+    throttleDays: number,
+  ): Promise<SendLock> {
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const holder = `${invitation.token}#${action}`;
+    const throttled = action === "send" && throttleDays > 0;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: invitationKey(invitation.token),
+                UpdateExpression: "SET sendingUntil = :until",
+                ConditionExpression: `nextAction = :action AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(unsubscribedAt)${action === "remind" ? " AND attribute_not_exists(answeredAt)" : ""}`,
+                ExpressionAttributeValues: { ":action": action, ":now": at, ":until": until },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: contactKey(invitation.email),
+                UpdateExpression: "SET lockedBy = :holder, lockedUntil = :until, #type = :contact",
+                ConditionExpression: `(attribute_not_exists(lockedUntil) OR lockedUntil < :now OR lockedBy = :holder)${throttled ? " AND (attribute_not_exists(lastSentAt) OR lastSentAt <= :windowStart OR lastSentPurchase = :purchase)" : ""}`,
+                ExpressionAttributeNames: { "#type": "type" },
+                ExpressionAttributeValues: {
+                  ":holder": holder,
+                  ":until": until,
+                  ":now": at,
+                  ":contact": "contact",
+                  ...(throttled
+                    ? {
+                        ":windowStart": throttleWindow(at, throttleDays).from,
+                        ":purchase": purchaseRef(invitation),
+                      }
+                    : {}),
+                },
+                ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: suppressionKey(invitation.email),
+                ConditionExpression: "attribute_not_exists(pk) OR attribute_exists(liftedAt)",
+              },
+            },
+          ],
+        }),
+      );
+      return "locked";
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (!failed) throw error;
+      if (failed.includes(2)) return "suppressed";
+      if (failed.includes(1)) {
+        const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+        const old = reasons[1]?.Item ? unmarshall(reasons[1].Item) : {};
+        const lockedByOther =
+          typeof old.lockedUntil === "string" && old.lockedUntil >= at && old.lockedBy !== holder;
+        if (!lockedByOther && throttled) return "throttled";
+        return "busy";
+      }
+      return "changed";
+    }
   }
 
-  /** Releases the send lock after a failed attempt, so the queue's retry may try again at once. */
-  async releaseSendLock(token: string, action: DueAction): Promise<void> {
+  /** Releases the locks of a send that did not happen, so the queue's retry may try again at once. */
+  async releaseSendLock(invitation: Pick<Invitation, "token" | "email">, action: DueAction): Promise<void> {
     await this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: invitationKey(token),
+        Key: invitationKey(invitation.token),
         UpdateExpression: "REMOVE sendingUntil",
         ConditionExpression: "nextAction = :action",
         ExpressionAttributeValues: { ":action": action },
+      }),
+    );
+    await this.releaseContact(invitation, action);
+  }
+
+  /** Lets the address's next send go ahead; only the lock this invitation's action holds is released. */
+  private async releaseContact(
+    invitation: Pick<Invitation, "token" | "email">,
+    action: DueAction,
+  ): Promise<void> {
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: contactKey(invitation.email),
+        UpdateExpression: "REMOVE lockedBy, lockedUntil",
+        ConditionExpression: "lockedBy = :holder",
+        ExpressionAttributeValues: { ":holder": `${invitation.token}#${action}` },
       }),
     );
   }
@@ -251,7 +331,7 @@ export class InvitationStore {
                 TableName: this.tableName,
                 Key: contactKey(invitation.email),
                 UpdateExpression:
-                  "SET lastSentAt = :at, lastSentPurchase = :purchase, #type = :contact, expiresAt = :expiresAt",
+                  "SET lastSentAt = :at, lastSentPurchase = :purchase, #type = :contact, expiresAt = :expiresAt REMOVE lockedBy, lockedUntil",
                 ExpressionAttributeNames: { "#type": "type" },
                 ExpressionAttributeValues: {
                   ":at": at,
@@ -272,8 +352,11 @@ export class InvitationStore {
     }
   }
 
-  async markReminderSent(token: string, sentAt: Date): Promise<void> {
-    await this.finish(token, "remind", "SET reminderSentAt = :at", { ":at": sentAt.toISOString() });
+  async markReminderSent(invitation: Pick<Invitation, "token" | "email">, sentAt: Date): Promise<void> {
+    await this.finish(invitation.token, "remind", "SET reminderSentAt = :at", {
+      ":at": sentAt.toISOString(),
+    });
+    await this.releaseContact(invitation, "remind");
   }
 
   /** Nothing will be sent for this invitation, for `reason`. */
@@ -440,6 +523,9 @@ export class InvitationStore {
     }
   }
 }
+
+/** What taking a send's locks found: go ahead, or why not (see beginSend). */
+export type SendLock = "locked" | "busy" | "throttled" | "suppressed" | "changed";
 
 function toInvitation(item: Record<string, unknown>): Invitation {
   return Object.fromEntries(INVITATION_FIELDS.map((field) => [field, item[field] ?? null])) as Invitation;

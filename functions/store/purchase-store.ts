@@ -62,59 +62,82 @@ export class PurchaseStore {
     if (!initial) throw new Error("a purchase plans at least one invitation");
     const invitations = planned.map((plan) => newInvitation(campaign.id, purchase, plan));
     const window = throttleWindow(initial.sendAt, campaign.throttleDays);
+    const throttled = campaign.throttleDays > 0;
+    // The contact's last scheduled survey only ever moves forward, so an older purchase posted late
+    // cannot hide a newer survey from the window check. The common case moves it; when a later survey
+    // is scheduled already (outside this one's window), the contact is only checked, not changed.
+    const advance = {
+      Update: {
+        TableName: this.tableName,
+        Key: contactKey(purchase.email),
+        UpdateExpression: "SET lastScheduledAt = :sendAt, #type = :contact, expiresAt = :expiresAt",
+        ConditionExpression: throttled
+          ? "attribute_not_exists(lastScheduledAt) OR lastScheduledAt <= :from"
+          : "attribute_not_exists(lastScheduledAt) OR lastScheduledAt <= :sendAt",
+        ExpressionAttributeNames: { "#type": "type" },
+        ExpressionAttributeValues: {
+          ":sendAt": initial.sendAt,
+          ":contact": "contact",
+          ":expiresAt": contactExpiresAt(now.toISOString(), this.retentionDays),
+          ...(throttled ? { ":from": window.from } : {}),
+        },
+      },
+    };
+    const keep = throttled
+      ? {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: contactKey(purchase.email),
+            ConditionExpression: "lastScheduledAt >= :to",
+            ExpressionAttributeValues: { ":to": window.to },
+          },
+        }
+      : undefined;
+    const transaction = (contact: typeof advance | NonNullable<typeof keep> | undefined) =>
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...purchaseItem, status: "scheduled", tokens: invitations.map((i) => i.token) },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          ...(contact ? [contact] : []),
+          ...invitations.map((invitation) => ({
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...invitationKey(invitation.token),
+                ...dueListing(invitation.sendAt, invitation.token),
+                type: "invitation",
+                // Unset fields stay absent, not NULL: later updates use if_not_exists() on them.
+                ...withoutNulls(invitation),
+                expiresAt: expiresAt(invitation.sendAt, this.retentionDays),
+              },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          })),
+        ],
+      });
     try {
-      await sendTransaction(
-        this.db,
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...purchaseItem, status: "scheduled", tokens: invitations.map((i) => i.token) },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: contactKey(purchase.email),
-                UpdateExpression: "SET lastScheduledAt = :sendAt, #type = :contact, expiresAt = :expiresAt",
-                ConditionExpression:
-                  campaign.throttleDays > 0
-                    ? "attribute_not_exists(lastScheduledAt) OR lastScheduledAt <= :from OR lastScheduledAt >= :to"
-                    : undefined,
-                ExpressionAttributeNames: { "#type": "type" },
-                ExpressionAttributeValues: {
-                  ":sendAt": initial.sendAt,
-                  ":contact": "contact",
-                  ":expiresAt": contactExpiresAt(now.toISOString(), this.retentionDays),
-                  ...(campaign.throttleDays > 0 ? { ":from": window.from, ":to": window.to } : {}),
-                },
-              },
-            },
-            ...invitations.map((invitation) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...invitationKey(invitation.token),
-                  ...dueListing(invitation.sendAt, invitation.token),
-                  type: "invitation",
-                  // Unset fields stay absent, not NULL: later updates use if_not_exists() on them.
-                  ...withoutNulls(invitation),
-                  expiresAt: expiresAt(invitation.sendAt, this.retentionDays),
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            })),
-          ],
-        }),
-      );
+      await sendTransaction(this.db, transaction(advance));
     } catch (error) {
       const failed = failedConditions(error);
       if (!failed) throw error;
       if (failed.includes(0)) return { status: "duplicate" };
-      if (failed.includes(1)) return await this.recordUnscheduled(purchaseItem, "throttled");
-      throw error;
+      if (!failed.includes(1)) throw error;
+      // The contact did not move: a later survey is already scheduled. Outside this one's window
+      // (or with no window), this one is scheduled and the contact kept; inside it, throttled.
+      try {
+        await sendTransaction(this.db, transaction(keep));
+      } catch (retryError) {
+        const again = failedConditions(retryError);
+        if (!again) throw retryError;
+        if (again.includes(0)) return { status: "duplicate" };
+        if (again.includes(1)) return await this.recordUnscheduled(purchaseItem, "throttled");
+        throw retryError;
+      }
     }
     return { status: "scheduled", sendAt: initial.sendAt, tokens: invitations.map((i) => i.token) };
   }

@@ -21,8 +21,15 @@ export type SendPorts = {
     drop(token: string, action: DueAction): Promise<void>;
     skip(token: string, reason: SkipReason, now: Date): Promise<void>;
     postpone(token: string, action: DueAction, until: string): Promise<void>;
-    lockForSending(token: string, action: DueAction, now: Date, leaseMs: number): Promise<boolean>;
-    releaseSendLock(token: string, action: DueAction): Promise<void>;
+    /** Takes the send's locks, atomically with the throttle window and the suppression check. */
+    beginSend(
+      invitation: Invitation,
+      action: DueAction,
+      now: Date,
+      leaseMs: number,
+      throttleDays: number,
+    ): Promise<"locked" | "busy" | "throttled" | "suppressed" | "changed">;
+    releaseSendLock(invitation: Pick<Invitation, "token" | "email">, action: DueAction): Promise<void>;
     /** False when an earlier attempt marked it already. */
     markSent(
       invitation: Invitation,
@@ -30,7 +37,7 @@ export type SendPorts = {
       reminderDueAt: string | null,
       segments: Record<string, string>,
     ): Promise<boolean>;
-    markReminderSent(token: string, sentAt: Date): Promise<void>;
+    markReminderSent(invitation: Pick<Invitation, "token" | "email">, sentAt: Date): Promise<void>;
   };
   readonly results: {
     resolveSegments(
@@ -83,16 +90,36 @@ export async function sendInvitation(ports: SendPorts, message: DeliveryMessage)
       break;
   }
 
+  // The read above is a hint; the locks decide, atomically with the throttle window and suppression.
   const lockMs = ports.sendLockMs ?? 10 * 60_000;
-  if (!(await ports.invitations.lockForSending(invitation.token, message.action, now, lockMs))) {
-    return "busy";
+  const lock = await ports.invitations.beginSend(
+    invitation,
+    message.action,
+    now,
+    lockMs,
+    campaign.throttleDays,
+  );
+  switch (lock) {
+    case "locked":
+      break;
+    case "suppressed":
+    case "throttled":
+      if (message.action === "send") await ports.invitations.skip(invitation.token, lock, now);
+      else await ports.invitations.drop(invitation.token, message.action);
+      return "skipped";
+    case "busy":
+    case "changed":
+      // Another sender holds this invitation or this address, or the invitation changed since it was
+      // read (answered, unsubscribed): the entry falls due again after its lease, and is decided then.
+      return "busy";
   }
-  // Fixed before sending, so a failure here sends nothing; the answer will count in the same segments.
-  const segments =
-    message.action === "send"
-      ? await ports.results.resolveSegments(campaign.id, campaign.segmentBy, invitation.properties)
-      : {};
+
+  let segments: Record<string, string> = {};
   try {
+    // Fixed before sending, so a failure here sends nothing; the answer will count in the same segments.
+    if (message.action === "send") {
+      segments = await ports.results.resolveSegments(campaign.id, campaign.segmentBy, invitation.properties);
+    }
     await ports.mail.send(
       invitationEmail(campaign, invitation, {
         publicBaseUrl: ports.publicBaseUrl,
@@ -103,16 +130,17 @@ export async function sendInvitation(ports: SendPorts, message: DeliveryMessage)
     if (error instanceof MailRejectedError) {
       if (message.action === "send") await ports.invitations.skip(invitation.token, "rejected", now);
       else await ports.invitations.drop(invitation.token, message.action);
+      await ports.invitations.releaseSendLock(invitation, message.action);
       return "skipped";
     }
-    // Nothing was sent: let the queue's retry take the lock again instead of waiting for it to expire.
-    await ports.invitations.releaseSendLock(invitation.token, message.action);
+    // Nothing was sent: let the queue's retry take the locks again instead of waiting for them to expire.
+    await ports.invitations.releaseSendLock(invitation, message.action);
     throw error;
   }
 
   const sentAt = ports.clock();
   if (message.action === "remind") {
-    await markAfterSending(() => ports.invitations.markReminderSent(invitation.token, sentAt));
+    await markAfterSending(() => ports.invitations.markReminderSent(invitation, sentAt));
     return "reminded";
   }
   const reminder = reminderDueAt(sentAt.toISOString(), campaign.reminderDays);

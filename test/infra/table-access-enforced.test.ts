@@ -754,12 +754,21 @@ describe("each function's table grants, enforced on its handler", () => {
       json: { orderId: "D-2", email: "dora@example.com" },
     });
     expect(scheduled.json.results.map((r: Json) => r.status)).toEqual(["scheduled"]);
+    // An older purchase of hers, posted after: outside the newer survey's window, it only checks it.
+    const older = await callApi("POST", `/v1/campaigns/${draftId}/purchases`, {
+      json: {
+        orderId: "D-3",
+        email: "dora@example.com",
+        purchasedAt: new Date(Date.now() - 60 * 86_400_000).toISOString(),
+      },
+    });
+    expect(older.json.results.map((r: Json) => r.status)).toEqual(["scheduled"]);
     expect(
       (await callApi("POST", `/v1/campaigns/${draftId}/test-send`, { json: { email: "tess@example.com" } }))
         .statusCode,
     ).toBe(202);
     const draftTokens = await stores.purchases.tokensOf(draftId);
-    expect(draftTokens).toHaveLength(2);
+    expect(draftTokens).toHaveLength(3);
     expect(await emailsTo("tess@example.com")).toHaveLength(2);
     const itemsOf = async (id: string) =>
       [...(await itemsIn(campaignKey(id).pk)), ...(await itemsIn(resultsPartition(id)))]
@@ -770,6 +779,7 @@ describe("each function's table grants, enforced on its handler", () => {
       campaignKey(draftId).sk,
       purchaseKey(draftId, "D-1").sk,
       purchaseKey(draftId, "D-2").sk,
+      purchaseKey(draftId, "D-3").sk,
       segmentValuesKey(draftId, "region").sk,
       expect.stringMatching(/^TESTSENDS#/),
     ]);

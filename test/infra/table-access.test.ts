@@ -118,6 +118,8 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
       Query: ["CAMPAIGN#*", "EMAIL#*", "RESULTS#*"],
       PutItem: ["CAMPAIGN#*", "INVITATION#*"],
       UpdateItem: ["CAMPAIGN#*", "EMAIL#*"],
+      // A purchase behind a later scheduled survey checks the contact's window without moving it.
+      ConditionCheckItem: ["EMAIL#*"],
       // Only for deleting a campaign that never sent: the campaign and its unsent invitations; its
       // purchases and test-send counters, its segment values and zero aggregates.
       DeleteItem: ["CAMPAIGN#*", "INVITATION#*"],
@@ -144,6 +146,8 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
       Query: ["EMAIL#*"],
       // CAMPAIGN#*: marking an invitation sent extends its purchase's expiry in the same transaction.
       UpdateItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "RESULTS#*"],
+      // The send's locks are taken on condition that the address is not suppressed.
+      ConditionCheckItem: ["EMAIL#*"],
     },
     indexes: {},
   },
@@ -202,6 +206,7 @@ describe("table access per function", SYNTH, () => {
     const dynamo = [...new Set(actions.filter((a) => a.startsWith("dynamodb:")))].sort();
     expect(dynamo).toEqual([
       "dynamodb:BatchWriteItem",
+      "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
       "dynamodb:GetItem",
       "dynamodb:PutItem",

@@ -234,7 +234,9 @@ describe("campaign tools", () => {
       await h.postPurchases(campaign.id, [{ orderId: "r-1", email: "racing@example.com" }]);
       const [token = ""] = await tokensOf(h, campaign.id, "r-1");
       // A sender holds the send lock: its email may be leaving as the DELETE runs.
-      expect(await h.stores.invitations.lockForSending(token, "send", clock.now(), 60_000)).toBe(true);
+      const invitation = await h.stores.invitations.get(token);
+      if (!invitation) throw new Error("no invitation");
+      expect(await h.stores.invitations.beginSend(invitation, "send", clock.now(), 60_000, 30)).toBe("locked");
 
       const refused = await h.api<ErrorBody>("DELETE", path(campaign.id));
       expect(refused.status).toBe(409);

@@ -115,6 +115,8 @@ export type DeliveryHarness = {
   readonly queue: LocalWorkQueue;
   /** The clock everything reads. */
   readonly clock: Clock;
+  /** What the sender works with (the stores, the mailer through the emulator, the links' origin). */
+  readonly sendPorts: SendPorts;
   /** Calls the API with the key; `body` is sent as JSON. Never throws for an HTTP status. */
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
   /** `POST /v1/campaigns`; `name` and `brandName` default to "Test campaign" and "Acme". Throws unless 201. */
@@ -240,6 +242,7 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
       apiKey,
       queue: runtime.queue,
       clock: runtime.clock,
+      sendPorts: runtime.sendPorts,
       api,
       createCampaign: async (fields = {}) => {
         const response = await api<Campaign>("POST", "/v1/campaigns", {

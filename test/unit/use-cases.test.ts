@@ -166,9 +166,9 @@ describe("sendInvitation", () => {
         drop: async () => void calls.push("drop"),
         skip: async (_t, reason) => void calls.push(`skip:${reason}`),
         postpone: async () => void calls.push("postpone"),
-        lockForSending: async () => {
+        beginSend: async () => {
           calls.push("lock");
-          return true;
+          return "locked";
         },
         releaseSendLock: async () => void calls.push("release"),
         markSent: async (_i, _at, reminder, segments) => {
@@ -209,7 +209,7 @@ describe("sendInvitation", () => {
       async () => true,
     );
     expect(await sendInvitation(rejected.ports, message)).toBe("skipped");
-    expect(rejected.calls.at(-1)).toBe("skip:rejected");
+    expect(rejected.calls.slice(-2)).toEqual(["skip:rejected", "release"]);
     const failing = fake(
       async () => {
         throw new Error("connection reset");
