@@ -236,7 +236,9 @@ describe("campaign tools", () => {
       // A sender holds the send lock: its email may be leaving as the DELETE runs.
       const invitation = await h.stores.invitations.get(token);
       if (!invitation) throw new Error("no invitation");
-      expect(await h.stores.invitations.beginSend(invitation, "send", clock.now(), 60_000, 30)).toBe("locked");
+      expect(await h.stores.invitations.beginSend(invitation, "send", clock.now(), 60_000, 30)).toBe(
+        "locked",
+      );
 
       const refused = await h.api<ErrorBody>("DELETE", path(campaign.id));
       expect(refused.status).toBe(409);
