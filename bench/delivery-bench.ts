@@ -127,6 +127,7 @@ export async function runDeliveryBench(
       meter.count("sqsRequests", Math.ceil(messages.length / 10));
       await queue.enqueue(messages);
     },
+    depth: () => queue.depth(),
   };
   let runs = 0;
   let dispatched = 0;

@@ -119,12 +119,19 @@ export class Delivery extends Construct {
       description: "Queues the invitations that are due (every minute)",
       // Under the one-minute schedule, so runs do not pile up; what one run leaves, the next one takes.
       timeout: Duration.seconds(50),
-      environment: { QUEUE_URL: this.queue.queueUrl },
+      environment: {
+        QUEUE_URL: this.queue.queueUrl,
+        // What the senders send in half a claim's 15-minute lease, at about 0.2 s per email each: the
+        // dispatcher keeps no more than that queued, so a backlog waits in the due index, not in SQS.
+        DISPATCH_QUEUE_BUDGET: String((props.sendConcurrency ?? 2) * 5 * 450),
+      },
       logRetention,
     });
     // Due invitations are found through gsi1's DUE partition; a claim is a conditional UpdateItem.
     bindTable(this.dispatchFunction, props.table, FUNCTION_TABLE_ACCESS.dispatch);
     this.queue.grantSendMessages(this.dispatchFunction);
+    // Its depth, to claim no more than the senders can take.
+    this.queue.grant(this.dispatchFunction, "sqs:GetQueueAttributes");
     // The next scheduled run is the retry: Lambda's own retries of a failed run would only overlap it.
     this.dispatchFunction.configureAsyncInvoke({ retryAttempts: 0 });
     this.schedule = new Rule(this, "DispatchSchedule", {

@@ -28,6 +28,11 @@ export class LocalWorkQueue {
     return this.ready.length;
   }
 
+  /** What waits to be handed to a sender: the local queue hands messages out only while draining. */
+  async depth(): Promise<number> {
+    return this.ready.length;
+  }
+
   /** Delivers up to `batchSize` messages to `handler` and settles them as SQS would. */
   async deliver(
     handler: ReturnType<typeof createSendQueueHandler>,

@@ -7,11 +7,12 @@ export type DueAction = "send" | "remind";
 export type SkipReason = "suppressed" | "throttled" | "archived" | "rejected" | "undeliverable";
 
 /**
- * How many times one due action is dispatched before it is given up as undeliverable. Each dispatch
- * already gets the queue's own retries, so this bounds a fault that outlives both (it also shows in the
- * dead-letter queue, which alarms).
+ * Failed send attempts (a fault before SES accepted the email, each after the SDK's own retries)
+ * after which a due action is given up as undeliverable. Only failures count: a claim whose lease ran
+ * out while its message waited in a backlog is no failure, so a backlog delays a survey, never drops
+ * it. The dead-letter queue, which alarms, holds the last failed message.
  */
-export const MAX_DISPATCH_ATTEMPTS = 5;
+export const MAX_SEND_FAILURES = 5;
 
 export type Invitation = {
   token: string;
@@ -31,6 +32,15 @@ export type Invitation = {
   dueAt: string | null;
   sentAt: string | null;
   reminderSentAt: string | null;
+  /**
+   * When SES accepted the email (or the reminder), recorded at once, before it is marked sent and
+   * counted: from then on the invitation can no longer be given up, and a retry marks it instead of
+   * sending it again.
+   */
+  acceptedAt: string | null;
+  reminderAcceptedAt: string | null;
+  /** Failed send attempts of the due action (see MAX_SEND_FAILURES). */
+  sendFailures: number | null;
   answeredAt: string | null;
   unsubscribedAt: string | null;
   skipReason: SkipReason | null;
@@ -59,8 +69,11 @@ export type InvitationEmail = {
   readonly accentColor: string | null;
 };
 
-/** A due action found in the due index; `dueKey` is where it sits, which a claim must still find. */
-export type DueEntry = { token: string; action: DueAction; dueKey: string };
+/**
+ * A due action found in the due index; `dueKey` is where it sits, which a claim must still find;
+ * `failures` its failed send attempts so far.
+ */
+export type DueEntry = { token: string; action: DueAction; dueKey: string; failures: number };
 
 /** A unit of delivery work: one due action of one invitation (a queue message carries it). */
 export type DeliveryMessage = { readonly token: string; readonly action: DueAction };
@@ -132,8 +145,12 @@ export function reminderDueAt(sentAt: string, reminderDays: number | null): stri
 }
 
 /** Answers and edits are accepted for ANSWER_WINDOW_DAYS after the email was sent. */
-export function answerWindowClosed(invitation: Pick<Invitation, "sentAt">, now: Date): boolean {
-  return invitation.sentAt !== null && addDays(invitation.sentAt, ANSWER_WINDOW_DAYS) < now.toISOString();
+export function answerWindowClosed(
+  invitation: Pick<Invitation, "sentAt" | "acceptedAt">,
+  now: Date,
+): boolean {
+  const sent = invitation.sentAt ?? invitation.acceptedAt;
+  return sent !== null && addDays(sent, ANSWER_WINDOW_DAYS) < now.toISOString();
 }
 
 /**

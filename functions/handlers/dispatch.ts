@@ -5,6 +5,7 @@ import { dispatchEnvironment, readEnvironment } from "../platform/environment";
 import { SqsWorkQueue } from "../queue/sqs-work-queue";
 import { createDocumentClient } from "../store/dynamo-client";
 import { createStores } from "../store/stores";
+import { DEFAULT_DISPATCH } from "../use-cases/dispatch-due-invitations";
 
 const env = readEnvironment(dispatchEnvironment);
 const { invitations } = createStores(
@@ -12,8 +13,7 @@ const { invitations } = createStores(
   env.TABLE_NAME,
 );
 
-export const handler = createDispatchHandler({
-  invitations,
-  queue: SqsWorkQueue.fromUrl(env.QUEUE_URL, env.AWS_REGION),
-  clock: systemClock,
-});
+export const handler = createDispatchHandler(
+  { invitations, queue: SqsWorkQueue.fromUrl(env.QUEUE_URL, env.AWS_REGION), clock: systemClock },
+  { ...DEFAULT_DISPATCH, queueBudget: env.DISPATCH_QUEUE_BUDGET },
+);

@@ -40,6 +40,14 @@ export const apiEnvironment = z.object({ ...tableSettings, ...mailSettings });
 export const dispatchEnvironment = z.object({
   ...tableSettings,
   QUEUE_URL: z.url(),
+  /**
+   * The most messages the send queue should hold: what the senders send well within a claim's lease
+   * (the stack sets it from sendConcurrency). The dispatcher claims no more than that leaves room for.
+   */
+  DISPATCH_QUEUE_BUDGET: z.pipe(
+    z._default(z.string().check(z.regex(/^\d{1,7}$/, "must be a whole number of messages")), "10000"),
+    z.transform(Number),
+  ),
 });
 
 export function readEnvironment<T>(schema: z.ZodMiniType<T>, env: NodeJS.ProcessEnv = process.env): T {

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { DeliveryMessage } from "../domain/invitation";
 
 /** The send queue on AWS. A batch entry SQS refuses throws: its claim expires and it is dispatched again. */
@@ -30,5 +30,19 @@ export class SqsWorkQueue {
         );
       }
     }
+  }
+
+  /** Messages waiting and in flight, as SQS approximates them (a few seconds behind). */
+  async depth(): Promise<number> {
+    const { Attributes = {} } = await this.client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queueUrl,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
+    );
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
   }
 }

@@ -53,6 +53,9 @@ const INVITATION_FIELDS = [
   "dueAt",
   "sentAt",
   "reminderSentAt",
+  "acceptedAt",
+  "reminderAcceptedAt",
+  "sendFailures",
   "answeredAt",
   "unsubscribedAt",
   "skipReason",
@@ -103,7 +106,7 @@ export class InvitationStore {
         IndexName: LISTING_INDEX,
         KeyConditionExpression: "gsi1pk = :due AND gsi1sk <= :upTo",
         ExpressionAttributeValues: { ":due": DUE_PARTITION, ":upTo": dueUpTo(now.toISOString()) },
-        ProjectionExpression: "#token, nextAction, gsi1sk",
+        ProjectionExpression: "#token, nextAction, gsi1sk, sendFailures",
         ExpressionAttributeNames: { "#token": "token" },
         Limit: limit,
       }),
@@ -112,45 +115,83 @@ export class InvitationStore {
       token: String(item.token),
       action: item.nextAction as DueAction,
       dueKey: String(item.gsi1sk),
+      failures: typeof item.sendFailures === "number" ? item.sendFailures : 0,
     }));
   }
 
   /**
    * Claims a due entry for `leaseMs` by moving its due time forward: if the claimant dies before
-   * the send is marked, the entry falls due again and another dispatch picks it up. Each claim counts
-   * an attempt; past `maxAttempts` the action is given up (`exhausted`). `taken`: someone else
-   * claimed it first.
+   * the send is marked, the entry falls due again and another dispatch picks it up. `taken`: someone
+   * else claimed it first. A claim is not an attempt: nothing counts against the invitation until a
+   * send actually fails.
    */
-  async claim(
-    entry: DueEntry,
-    now: Date,
-    leaseMs: number,
-    maxAttempts: number,
-  ): Promise<"claimed" | "taken" | "exhausted"> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: invitationKey(entry.token),
-          UpdateExpression: "SET gsi1sk = :leased, claimedAt = :now ADD dispatchAttempts :one",
-          ConditionExpression:
-            "gsi1sk = :seen AND (attribute_not_exists(dispatchAttempts) OR dispatchAttempts < :max)",
-          ExpressionAttributeValues: {
-            ":seen": entry.dueKey,
-            ":leased": dueListing(new Date(now.getTime() + leaseMs).toISOString(), entry.token).gsi1sk,
-            ":now": now.toISOString(),
-            ":one": 1,
-            ":max": maxAttempts,
-          },
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-        }),
-      );
-      return "claimed";
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old = error.Item ? unmarshall(error.Item) : undefined;
-      return old?.gsi1sk === entry.dueKey ? "exhausted" : "taken";
-    }
+  async claim(entry: DueEntry, now: Date, leaseMs: number): Promise<"claimed" | "taken"> {
+    const claimed = await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(entry.token),
+        UpdateExpression: "SET gsi1sk = :leased, claimedAt = :now",
+        ConditionExpression: "gsi1sk = :seen",
+        ExpressionAttributeValues: {
+          ":seen": entry.dueKey,
+          ":leased": dueListing(new Date(now.getTime() + leaseMs).toISOString(), entry.token).gsi1sk,
+          ":now": now.toISOString(),
+        },
+      }),
+    );
+    return claimed ? "claimed" : "taken";
+  }
+
+  /**
+   * Gives up a due action that failed `maxFailures` times: a send is skipped as `undeliverable`, a
+   * reminder dropped. Never while a sender holds it, and never once SES accepted its email (that one is
+   * marked, not given up). False when any of that does not hold, or someone else moved it first.
+   */
+  async giveUp(entry: DueEntry, now: Date, maxFailures: number): Promise<boolean> {
+    const accepted = entry.action === "send" ? "acceptedAt" : "reminderAcceptedAt";
+    return await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(entry.token),
+        UpdateExpression:
+          entry.action === "send"
+            ? "SET #status = :skipped, skipReason = :undeliverable, skippedAt = :now, nextAction = :none, dueAt = :none REMOVE gsi1pk, gsi1sk"
+            : "SET nextAction = :none, dueAt = :none REMOVE gsi1pk, gsi1sk",
+        ConditionExpression: `gsi1sk = :seen AND nextAction = :action AND sendFailures >= :max AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(${accepted})`,
+        ...(entry.action === "send" ? { ExpressionAttributeNames: { "#status": "status" } } : {}),
+        ExpressionAttributeValues: {
+          ":seen": entry.dueKey,
+          ":action": entry.action,
+          ":max": maxFailures,
+          ":now": now.toISOString(),
+          ":none": null,
+          ...(entry.action === "send" ? { ":skipped": "skipped", ":undeliverable": "undeliverable" } : {}),
+        },
+      }),
+    );
+  }
+
+  /**
+   * Records that SES accepted the email of `action` (its message id for the record), before it is
+   * marked sent and counted, in one small write on the invitation alone: from here on the invitation
+   * cannot be given up, and a retry marks it rather than sending it again.
+   */
+  async recordAcceptance(token: string, action: DueAction, at: Date, messageId: string): Promise<void> {
+    const accepted = action === "send" ? "acceptedAt" : "reminderAcceptedAt";
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(token),
+        UpdateExpression: `SET ${accepted} = if_not_exists(${accepted}, :at), sesMessageIds = list_append(if_not_exists(sesMessageIds, :empty), :id)`,
+        ConditionExpression: "nextAction = :action",
+        ExpressionAttributeValues: {
+          ":at": at.toISOString(),
+          ":action": action,
+          ":empty": [],
+          ":id": [messageId],
+        },
+      }),
+    );
   }
 
   /**
@@ -236,15 +277,24 @@ export class InvitationStore {
     }
   }
 
-  /** Releases the locks of a send that did not happen, so the queue's retry may try again at once. */
-  async releaseSendLock(invitation: Pick<Invitation, "token" | "email">, action: DueAction): Promise<void> {
+  /**
+   * Releases the locks of a send that did not happen, so the queue's retry may try again at once;
+   * with `failed`, counts it as a failed attempt (see MAX_SEND_FAILURES).
+   */
+  async releaseSendLock(
+    invitation: Pick<Invitation, "token" | "email">,
+    action: DueAction,
+    options: { readonly failed?: boolean } = {},
+  ): Promise<void> {
     await this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: invitationKey(invitation.token),
-        UpdateExpression: "REMOVE sendingUntil",
+        UpdateExpression: options.failed
+          ? "REMOVE sendingUntil ADD sendFailures :one"
+          : "REMOVE sendingUntil",
         ConditionExpression: "nextAction = :action",
-        ExpressionAttributeValues: { ":action": action },
+        ExpressionAttributeValues: { ":action": action, ...(options.failed ? { ":one": 1 } : {}) },
       }),
     );
     await this.releaseContact(invitation, action);
@@ -295,8 +345,8 @@ export class InvitationStore {
                 // Kept for the retention counted from the day it is counted on (sent), not from when it was
                 // due: a late send (a pause, a backlog) must not leave a count whose record expires first.
                 UpdateExpression: reminderDueAt
-                  ? "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey, expiresAt = :expiresAt REMOVE sendingUntil, dispatchAttempts"
-                  : "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :none, dueAt = :none, expiresAt = :expiresAt REMOVE sendingUntil, gsi1pk, gsi1sk, dispatchAttempts",
+                  ? "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey, expiresAt = :expiresAt REMOVE sendingUntil, sendFailures"
+                  : "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :none, dueAt = :none, expiresAt = :expiresAt REMOVE sendingUntil, gsi1pk, gsi1sk, sendFailures",
                 ConditionExpression: "#status = :scheduled AND nextAction = :send",
                 ExpressionAttributeNames: { "#status": "status", "#segments": "segments" },
                 ExpressionAttributeValues: {
@@ -379,8 +429,7 @@ export class InvitationStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: invitationKey(token),
-        // A pause is not a failure: the attempt count starts again.
-        UpdateExpression: "SET gsi1sk = :dueKey, dueAt = :until REMOVE sendingUntil, dispatchAttempts",
+        UpdateExpression: "SET gsi1sk = :dueKey, dueAt = :until REMOVE sendingUntil",
         ConditionExpression: "nextAction = :action",
         ExpressionAttributeValues: {
           ":dueKey": dueListing(until, token).gsi1sk,
@@ -480,7 +529,8 @@ export class InvitationStore {
           TableName: this.tableName,
           Key: invitationKey(token),
           ConditionExpression:
-            "attribute_not_exists(pk) OR (#status <> :sent AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now))",
+            // An email SES accepted (acceptedAt) counts as sent even before it is marked.
+            "attribute_not_exists(pk) OR (#status <> :sent AND attribute_not_exists(acceptedAt) AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now))",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":sent": "sent", ":now": now.toISOString() },
           ReturnValues: "ALL_OLD",

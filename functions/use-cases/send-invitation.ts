@@ -29,7 +29,14 @@ export type SendPorts = {
       leaseMs: number,
       throttleDays: number,
     ): Promise<"locked" | "busy" | "throttled" | "suppressed" | "changed">;
-    releaseSendLock(invitation: Pick<Invitation, "token" | "email">, action: DueAction): Promise<void>;
+    /** With `failed`, the attempt counts against the action (see MAX_SEND_FAILURES). */
+    releaseSendLock(
+      invitation: Pick<Invitation, "token" | "email">,
+      action: DueAction,
+      options?: { readonly failed?: boolean },
+    ): Promise<void>;
+    /** Records that SES accepted the email, before it is marked: it can no longer be given up. */
+    recordAcceptance(token: string, action: DueAction, at: Date, messageId: string): Promise<void>;
     /** False when an earlier attempt marked it already. */
     markSent(
       invitation: Invitation,
@@ -59,8 +66,9 @@ export type SendOutcome = "sent" | "reminded" | "skipped" | "dropped" | "postpon
 
 /**
  * Carries out one due action: checks again that it should happen (campaign state, suppression,
- * throttle window), takes the send lock, sends, and marks it sent. Throws on transient faults, so the
- * queue retries the message; the conditional writes make every retry safe.
+ * throttle window), takes the send's locks, sends, records that SES accepted the email, and marks it
+ * sent. Throws on transient faults, so the queue retries the message; the conditional writes make
+ * every retry safe, and a retry of an email SES already accepted marks it, never sends it again.
  */
 export async function sendInvitation(ports: SendPorts, message: DeliveryMessage): Promise<SendOutcome> {
   const now = ports.clock();
@@ -72,6 +80,12 @@ export async function sendInvitation(ports: SendPorts, message: DeliveryMessage)
     // sent, so the entry leaves the due index rather than falling due again until it is given up.
     await ports.invitations.drop(invitation.token, message.action);
     return "dropped";
+  }
+
+  // SES accepted this email on an earlier attempt that could not mark it: mark it now.
+  const accepted = message.action === "send" ? invitation.acceptedAt : invitation.reminderAcceptedAt;
+  if (accepted !== null && invitation.nextAction === message.action) {
+    return await recordSent(ports, campaign, invitation, message.action, new Date(accepted));
   }
 
   const recipient = await ports.invitations.recipient(invitation.email);
@@ -114,13 +128,9 @@ export async function sendInvitation(ports: SendPorts, message: DeliveryMessage)
       return "busy";
   }
 
-  let segments: Record<string, string> = {};
+  let messageId: string;
   try {
-    // Fixed before sending, so a failure here sends nothing; the answer will count in the same segments.
-    if (message.action === "send") {
-      segments = await ports.results.resolveSegments(campaign.id, campaign.segmentBy, invitation.properties);
-    }
-    await ports.mail.send(
+    messageId = await ports.mail.send(
       invitationEmail(campaign, invitation, {
         publicBaseUrl: ports.publicBaseUrl,
         isReminder: message.action === "remind",
@@ -133,32 +143,54 @@ export async function sendInvitation(ports: SendPorts, message: DeliveryMessage)
       await ports.invitations.releaseSendLock(invitation, message.action);
       return "skipped";
     }
-    // Nothing was sent: let the queue's retry take the locks again instead of waiting for them to expire.
-    await ports.invitations.releaseSendLock(invitation, message.action);
+    // Nothing was sent: the attempt counts, and the queue's retry may take the locks again at once.
+    await ports.invitations.releaseSendLock(invitation, message.action, { failed: true });
     throw error;
   }
 
+  // The email is out and cannot be recalled: first record that, on the invitation alone (a write no
+  // answer competes with), then mark and count it. A mark that fails is retried by the queue as a mark.
   const sentAt = ports.clock();
-  if (message.action === "remind") {
-    await markAfterSending(() => ports.invitations.markReminderSent(invitation, sentAt));
+  await retryWhileBusy(() =>
+    ports.invitations.recordAcceptance(invitation.token, message.action, sentAt, messageId),
+  );
+  return await recordSent(ports, campaign, invitation, message.action, sentAt);
+}
+
+/** Marks an email SES accepted as sent, and counts it: idempotent, whichever attempt gets here. */
+async function recordSent(
+  ports: SendPorts,
+  campaign: Campaign,
+  invitation: Invitation,
+  action: DueAction,
+  sentAt: Date,
+): Promise<SendOutcome> {
+  if (action === "remind") {
+    await retryWhileBusy(() => ports.invitations.markReminderSent(invitation, sentAt));
     return "reminded";
   }
+  // The values the answer will be counted in too; admitted values are never removed, so a later
+  // attempt resolves the same ones.
+  const segments = await ports.results.resolveSegments(
+    campaign.id,
+    campaign.segmentBy,
+    invitation.properties,
+  );
   const reminder = reminderDueAt(sentAt.toISOString(), campaign.reminderDays);
-  const marked = await markAfterSending(() =>
+  const marked = await retryWhileBusy(() =>
     ports.invitations.markSent(invitation, sentAt, reminder, segments),
   );
-  // Marked already by an earlier attempt: the mail went out twice at worst, and counts once.
+  // Marked already by an earlier attempt: counted once.
   return marked ? "sent" : "dropped";
 }
 
 const MARK_ATTEMPTS = 4;
 
 /**
- * Records what was just sent. The email is out and cannot be recalled, so a busy table is waited out
- * here (up to about 3 s) rather than left to the queue: a message retried later finds its send lock
- * taken and would wait for the lease, then send the email again.
+ * Records what was just sent, waiting out a busy table (up to about 3 s) before leaving it to the
+ * queue's retry, which would find the acceptance recorded and mark it then.
  */
-async function markAfterSending<T>(mark: () => Promise<T>): Promise<T> {
+async function retryWhileBusy<T>(mark: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await mark();

@@ -37,7 +37,10 @@ export type OpenedLink = { invitation: Invitation; campaign: Campaign; page: Pag
  */
 export async function openLink(ports: SurveyLinkPorts, request: LinkRequest): Promise<OpenedLink> {
   const invitation = isToken(request.token) ? await ports.invitations.get(request.token) : undefined;
-  if (!invitation || invitation.sentAt === null) throw new NotFoundError("This link is not valid.");
+  // Until SES accepted its email, nobody can hold the link.
+  if (!invitation || (invitation.sentAt === null && invitation.acceptedAt === null)) {
+    throw new NotFoundError("This link is not valid.");
+  }
   const campaign = await ports.campaigns.get(invitation.campaignId);
   if (!campaign) throw new NotFoundError("This link is not valid.");
   const page = {

@@ -9,17 +9,19 @@ import { recordReliability, StatusTally } from "../support/reliability-summary";
 /**
  * Delivery faults: SES in front of the emulator throttles some sends once (the SDK's retry absorbs it)
  * and some twice (outlasting the SDK's two attempts, so the queue retries the message), rejects some
- * recipients for good, and the sender dies between SES accepting some emails and marking them sent.
- * Afterwards every invitation is sent or, if rejected, given up; nothing is lost; the sent counts and
- * reconcile agree with the invitations. A crash costs a second email (at-least-once, see the README),
- * never a second count. Size: DELIVERY_FAULT_INVITATIONS (default 200).
+ * recipients for good, and the sender dies after SES accepted some emails: before marking them sent
+ * (the acceptance was recorded: the retry marks, one email) or before even recording the acceptance
+ * (the one window left: the retry sends again, a second email). Afterwards every invitation is sent
+ * or, if rejected, given up; nothing is lost; the sent counts and reconcile agree with the
+ * invitations; no crash counts twice. Size: DELIVERY_FAULT_INVITATIONS (default 200).
  */
 const INVITATIONS = Number(process.env.DELIVERY_FAULT_INVITATIONS ?? 200);
 
 /** What happens to the invitation of customer i. */
-function fateOf(i: number): "rejected" | "crash" | "throttled-once" | "throttled-twice" | "clean" {
+function fateOf(i: number): "rejected" | "crash" | "lost" | "throttled-once" | "throttled-twice" | "clean" {
   if (i % 20 === 0) return "rejected";
   if (i % 20 === 5) return "crash";
+  if (i % 20 === 15) return "lost";
   if (i % 20 === 3) return "throttled-once";
   if (i % 40 === 7) return "throttled-twice";
   return "clean";
@@ -49,9 +51,12 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
       return sesThrottling();
     });
 
-    // The sender dies once per "crash" invitation after SES accepted its email and before marking it.
+    // The sender dies once per "crash" invitation after SES accepted its email and the acceptance was
+    // recorded, before marking it; once per "lost" invitation before even the acceptance was recorded.
     const crashed = new Set<string>();
-    const dieBeforeMarking = (deps: SendPorts): SendPorts => {
+    const lost = new Set<string>();
+    const emailOf = new Map<string, string>();
+    const dieAfterSending = (deps: SendPorts): SendPorts => {
       const markSent: InvitationStore["markSent"] = async (invitation, ...rest) => {
         if (invitation.email.startsWith("crash-") && !crashed.has(invitation.token)) {
           crashed.add(invitation.token);
@@ -59,8 +64,16 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
         }
         return deps.invitations.markSent(invitation, ...rest);
       };
+      const recordAcceptance: InvitationStore["recordAcceptance"] = async (token, ...rest) => {
+        if (emailOf.get(token)?.startsWith("lost-") && !lost.has(token)) {
+          lost.add(token);
+          throw new SimulatedCrash("the sender died between SES and recording that SES accepted");
+        }
+        return deps.invitations.recordAcceptance(token, ...rest);
+      };
       const invitations = Object.create(deps.invitations, {
         markSent: { value: markSent },
+        recordAcceptance: { value: recordAcceptance },
       }) as InvitationStore;
       return { ...deps, invitations };
     };
@@ -70,7 +83,7 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
       clock: clock.now,
       sesEndpoint: proxy.url,
       sesMaxAttempts: 2,
-      wrapSendPorts: dieBeforeMarking,
+      wrapSendPorts: dieAfterSending,
     });
     proxy.target.url = h.sesUrl;
     const statuses = new StatusTally();
@@ -88,9 +101,14 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
         });
         expect(statuses.add(response.status)).toBe(202);
       }
+      const tokensByOrder = await h.stores.invitations.getMany(
+        await h.stores.purchases.tokensOf(campaign.id),
+      );
+      for (const invitation of tokensByOrder) emailOf.set(invitation.token, invitation.email);
 
-      // The first pass meets every fault. A crashed send holds its lock (10 minutes) and its dispatch
-      // lease (15 minutes): once both have passed, the next pass sends it again and marks it.
+      // The first pass meets every fault. A crash after the acceptance was recorded is marked by the
+      // queue's retry at once. One before it holds its lock (10 minutes) and its dispatch lease
+      // (15 minutes): once both have passed, the next pass sends it again and marks it.
       await h.deliver();
       for (let pass = 0; pass < 3; pass++) {
         clock.advance({ minutes: 16 });
@@ -117,7 +135,7 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
         } else {
           sent++;
           expect(invitation.status, invitation.email).toBe("sent");
-          expect(emailsTo.get(invitation.email), invitation.email).toBe(fate === "crash" ? 2 : 1);
+          expect(emailsTo.get(invitation.email), invitation.email).toBe(fate === "lost" ? 2 : 1);
         }
       }
 
@@ -131,20 +149,21 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
       expect(report.differences).toEqual([]);
 
       const withFate = (fate: string) => purchases.filter((p) => p.email.startsWith(`${fate}-`)).length;
-      const [once, twice, crashes] = [
+      const [once, twice, crashes, losses] = [
         withFate("throttled-once"),
         withFate("throttled-twice"),
         withFate("crash"),
+        withFate("lost"),
       ];
-      expect(Math.min(once, twice, crashes, withFate("rejected"))).toBeGreaterThan(0);
+      expect(Math.min(once, twice, crashes, losses, withFate("rejected"))).toBeGreaterThan(0);
       // Every failure the sender logged is an injected one, and each path ran as many times as planned:
       // a crash fails its message once; a throttle outlasting the SDK's 2 attempts fails it once (the
       // queue's retry then succeeds); a single throttle is absorbed by the SDK and logs nothing.
       const failures = logged.mock.calls.map((args) => JSON.parse(String(args[0])) as { error?: string });
       const failed = (name: string) => failures.filter((f) => f.error?.startsWith(`${name}:`)).length;
-      expect(failed("SimulatedCrash")).toBe(crashes);
+      expect(failed("SimulatedCrash")).toBe(crashes + losses);
       expect(failed("TooManyRequestsException")).toBe(twice);
-      expect(failures).toHaveLength(crashes + twice);
+      expect(failures).toHaveLength(crashes + losses + twice);
 
       const faults = proxy.faults();
       // A rejection is given up at once: SES sees each rejected recipient exactly once.
@@ -152,6 +171,9 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
       expect(faults.SesThrottling).toBe(once + 2 * twice);
       expect([...throttlesLeft.values()].every((left) => left === 0)).toBe(true);
       expect(crashed.size).toBe(crashes);
+      expect(lost.size).toBe(losses);
+      // Duplicate emails: only the crashes before the acceptance was recorded.
+      expect(emails.length - sent).toBe(losses);
       expect(statuses.serverErrors).toBe(0);
       recordReliability(inject("reliabilitySummaryDir"), {
         name: "delivery faults",
@@ -167,6 +189,7 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
           "SES throttling": faults.SesThrottling ?? 0,
           "SES rejection": faults.SesRejection ?? 0,
           "crash between send and mark": crashed.size,
+          "crash between send and recording it": lost.size,
         },
         statuses: statuses.toJSON(),
       });

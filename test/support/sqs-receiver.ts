@@ -23,6 +23,8 @@ export type SqsReceiver = {
   requests(): ReceivedRequest[];
   /** While set, entries whose body matches are refused (listed under `Failed`, as SQS does). */
   refuse(matches: ((body: string) => boolean) | null): void;
+  /** What GetQueueAttributes reports as waiting (default 0). */
+  setDepth(messages: number): void;
   close(): Promise<void>;
 };
 
@@ -41,6 +43,7 @@ export async function startSqsReceiver(): Promise<SqsReceiver> {
   const messages: string[] = [];
   const requests: ReceivedRequest[] = [];
   let refusing: ((body: string) => boolean) | null = null;
+  let depth = 0;
 
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -59,6 +62,15 @@ export async function startSqsReceiver(): Promise<SqsReceiver> {
       entries: entries.length,
       headers: req.headers,
     });
+    if (target === "AmazonSQS.GetQueueAttributes") {
+      // The dispatcher's look at the queue's depth, to claim no more than the senders can take.
+      return reply(res, 200, {
+        Attributes: {
+          ApproximateNumberOfMessages: String(depth),
+          ApproximateNumberOfMessagesNotVisible: "0",
+        },
+      });
+    }
     if (target !== "AmazonSQS.SendMessageBatch") {
       return reply(res, 400, error("com.amazonaws.sqs#UnsupportedOperation", `${target} is not supported.`));
     }
@@ -92,6 +104,9 @@ export async function startSqsReceiver(): Promise<SqsReceiver> {
     requests: () => [...requests],
     refuse: (matches) => {
       refusing = matches;
+    },
+    setDepth: (messages) => {
+      depth = messages;
     },
     close: () =>
       new Promise<void>((resolve) => {

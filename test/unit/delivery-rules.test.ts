@@ -6,7 +6,6 @@ import {
   type Invitation,
   reminderDueAt,
 } from "../../functions/domain/invitation";
-import { suppressionsFromSesEvent } from "../../functions/domain/mail-events";
 import { planInvitations, purchaseSchema, toPurchase } from "../../functions/domain/purchase";
 import { formatFromAddress } from "../../functions/mail/mail-sender";
 
@@ -28,6 +27,9 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   dueAt: "2026-11-17T12:00:00.000Z",
   sentAt: null,
   reminderSentAt: null,
+  acceptedAt: null,
+  reminderAcceptedAt: null,
+  sendFailures: null,
   answeredAt: null,
   unsubscribedAt: null,
   skipReason: null,
@@ -168,8 +170,11 @@ describe("decideDelivery", () => {
   it("computes the reminder time and the answer window", () => {
     expect(reminderDueAt("2026-11-01T00:00:00.000Z", 3)).toBe("2026-11-04T00:00:00.000Z");
     expect(reminderDueAt("2026-11-01T00:00:00.000Z", null)).toBeNull();
-    expect(answerWindowClosed({ sentAt: "2026-10-21T11:59:59.000Z" }, now)).toBe(true);
-    expect(answerWindowClosed({ sentAt: "2026-10-21T12:00:01.000Z" }, now)).toBe(false);
+    expect(answerWindowClosed({ sentAt: "2026-10-21T11:59:59.000Z", acceptedAt: null }, now)).toBe(true);
+    expect(answerWindowClosed({ sentAt: "2026-10-21T12:00:01.000Z", acceptedAt: null }, now)).toBe(false);
+    // Accepted by SES but not marked yet: the window runs from the acceptance.
+    expect(answerWindowClosed({ sentAt: null, acceptedAt: "2026-10-21T11:59:59.000Z" }, now)).toBe(true);
+    expect(answerWindowClosed({ sentAt: null, acceptedAt: null }, now)).toBe(false);
   });
 });
 
@@ -215,36 +220,6 @@ describe("parseAnswer", () => {
 
   it("refuses CSAT when the campaign does not ask it", () => {
     expect(parseAnswer({ score: "9", csat: "4" }, { csat: false, attributes: [] }).ok).toBe(false);
-  });
-});
-
-describe("SES events", () => {
-  const event = (body: Record<string, unknown>) => JSON.stringify({ mail: { messageId: "m-1" }, ...body });
-
-  it("suppresses permanent bounces and complaints, nothing else", () => {
-    expect(
-      suppressionsFromSesEvent(
-        event({
-          eventType: "Bounce",
-          bounce: { bounceType: "Permanent", bouncedRecipients: [{ emailAddress: "A@x.com" }] },
-        }),
-      ),
-    ).toEqual([{ email: "a@x.com", reason: "bounced", source: "ses:m-1" }]);
-    expect(
-      suppressionsFromSesEvent(
-        event({ eventType: "Complaint", complaint: { complainedRecipients: [{ emailAddress: "b@x.com" }] } }),
-      ),
-    ).toEqual([{ email: "b@x.com", reason: "complained", source: "ses:m-1" }]);
-    expect(
-      suppressionsFromSesEvent(
-        event({
-          eventType: "Bounce",
-          bounce: { bounceType: "Transient", bouncedRecipients: [{ emailAddress: "c@x.com" }] },
-        }),
-      ),
-    ).toEqual([]);
-    expect(suppressionsFromSesEvent(event({ eventType: "Delivery" }))).toEqual([]);
-    expect(suppressionsFromSesEvent("not json")).toEqual([]);
   });
 });
 

@@ -15,6 +15,7 @@ import type {
   InvitationEmail,
 } from "../../functions/domain/invitation";
 import {
+  DEFAULT_DISPATCH,
   type DispatchPorts,
   dispatchDueInvitations,
 } from "../../functions/use-cases/dispatch-due-invitations";
@@ -65,6 +66,9 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   dueAt: null,
   sentAt: "2026-11-19T12:00:00.000Z",
   reminderSentAt: null,
+  acceptedAt: null,
+  reminderAcceptedAt: null,
+  sendFailures: null,
   answeredAt: null,
   unsubscribedAt: null,
   skipReason: null,
@@ -149,14 +153,18 @@ describe("recordAnswer", () => {
 describe("sendInvitation", () => {
   const due = invitation({ status: "scheduled", nextAction: "send", sentAt: null, segments: null });
   const message: DeliveryMessage = { token: TOKEN, action: "send" };
-  const fake = (mail: (email: InvitationEmail) => Promise<string>, markSent: () => Promise<boolean>) => {
+  const fake = (
+    mail: (email: InvitationEmail) => Promise<string>,
+    markSent: () => Promise<boolean>,
+    stored: Invitation = due,
+  ) => {
     const calls: string[] = [];
     const ports: SendPorts = {
       clock,
       publicBaseUrl: "https://surveys.example.com",
       campaigns: { get: async () => campaign },
       invitations: {
-        get: async () => due,
+        get: async () => stored,
         recipient: async () => ({
           suppressed: false,
           suppressedFor: null,
@@ -170,7 +178,9 @@ describe("sendInvitation", () => {
           calls.push("lock");
           return "locked";
         },
-        releaseSendLock: async () => void calls.push("release"),
+        releaseSendLock: async (_i, _a, options) =>
+          void calls.push(options?.failed ? "release:failed" : "release"),
+        recordAcceptance: async (_t, _a, _at, id) => void calls.push(`accepted:${id}`),
         markSent: async (_i, _at, reminder, segments) => {
           calls.push(`mark:${reminder}:${JSON.stringify(segments)}`);
           return await markSent();
@@ -197,6 +207,7 @@ describe("sendInvitation", () => {
     expect(calls).toEqual([
       "lock",
       `mail:ann@example.com:https://surveys.example.com/s/${TOKEN}`,
+      "accepted:id",
       `mark:2026-11-23T12:00:00.000Z:{"region":"north"}`,
     ]);
   });
@@ -217,7 +228,19 @@ describe("sendInvitation", () => {
       async () => true,
     );
     await expect(sendInvitation(failing.ports, message)).rejects.toThrow("connection reset");
-    expect(failing.calls.at(-1)).toBe("release");
+    // A failure before SES accepted counts as a failed attempt.
+    expect(failing.calls.at(-1)).toBe("release:failed");
+  });
+
+  it("marks an email SES accepted on an earlier attempt, and never sends it again", async () => {
+    const accepted = { ...due, acceptedAt: "2026-11-20T11:00:00.000Z" };
+    const retried = fake(
+      async () => "id",
+      async () => true,
+      accepted,
+    );
+    expect(await sendInvitation(retried.ports, message)).toBe("sent");
+    expect(retried.calls).toEqual([`mark:2026-11-23T11:00:00.000Z:{"region":"north"}`]);
   });
 
   it("waits out a busy table after sending rather than sending again, and counts a mark made earlier once", async () => {
@@ -251,28 +274,58 @@ describe("sendInvitation", () => {
 });
 
 describe("dispatchDueInvitations", () => {
-  it("queues what it claimed, gives up what is exhausted, and leaves what another run took", async () => {
-    const entries: DueEntry[] = ["claimed", "taken", "exhausted"].map((outcome, i) => ({
-      token: `${outcome}`.padEnd(24, String(i)),
-      action: "send",
-      dueKey: `k${i}`,
-    }));
+  const entry = (name: string, failures = 0): DueEntry => ({
+    token: name.padEnd(24, "0"),
+    action: "send",
+    dueKey: `k-${name}`,
+    failures,
+  });
+  const fake = (entries: DueEntry[], options: { depth?: number; held?: string[]; taken?: string[] } = {}) => {
     const queued: DeliveryMessage[] = [];
-    const skipped: string[] = [];
+    const givenUp: string[] = [];
     let reads = 0;
     const ports: DispatchPorts = {
       clock,
-      queue: { enqueue: async (messages) => void queued.push(...messages) },
+      queue: {
+        enqueue: async (messages) => void queued.push(...messages),
+        depth: async () => options.depth ?? 0,
+      },
       invitations: {
-        findDue: async () => (reads++ === 0 ? entries : []),
-        claim: async (entry) => entry.token.replace(/\d+$/, "") as "claimed" | "taken" | "exhausted",
-        skip: async (token, reason) => void skipped.push(`${token}:${reason}`),
-        drop: async () => undefined,
+        findDue: async (_now, limit) => (reads++ === 0 ? entries.slice(0, limit) : []),
+        claim: async (e) => (options.taken?.includes(e.token) ? "taken" : "claimed"),
+        giveUp: async (e) => {
+          // A sender holds it, or SES accepted it: not given up.
+          if (options.held?.includes(e.token)) return false;
+          givenUp.push(e.token);
+          return true;
+        },
       },
     };
-    expect(await dispatchDueInvitations(ports)).toBe(1);
-    expect(queued).toEqual([{ token: entries[0]?.token, action: "send" }]);
-    expect(skipped).toEqual([`${entries[2]?.token}:undeliverable`]);
+    return { ports, queued, givenUp };
+  };
+
+  it("queues what it claimed, leaves what another run took, and gives up only what failed five times", async () => {
+    const [fresh, taken, failed, failedButHeld, failedOnce] = [
+      entry("fresh"),
+      entry("taken"),
+      entry("failed", 5),
+      entry("held", 5),
+      entry("once", 1),
+    ];
+    const all = [fresh, taken, failed, failedButHeld, failedOnce].filter((e) => e !== undefined);
+    const { ports, queued, givenUp } = fake(all, { held: [failedButHeld.token], taken: [taken.token] });
+    expect(await dispatchDueInvitations(ports)).toBe(3);
+    expect(queued.map((m) => m.token)).toEqual([fresh.token, failedButHeld.token, failedOnce.token]);
+    expect(givenUp).toEqual([failed.token]);
+  });
+
+  it("claims no more than the queue's budget leaves room for, so a backlog waits in the due index", async () => {
+    const entries = Array.from({ length: 50 }, (_, i) => entry(`e${i}`));
+    const { ports, queued } = fake(entries, { depth: DEFAULT_DISPATCH.queueBudget - 7 });
+    expect(await dispatchDueInvitations(ports)).toBe(7);
+    expect(queued).toHaveLength(7);
+    const full = fake(entries, { depth: DEFAULT_DISPATCH.queueBudget + 3 });
+    expect(await dispatchDueInvitations(full.ports)).toBe(0);
   });
 });
 
