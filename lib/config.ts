@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import type { Environment } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { MAX_SENDER_ADDRESS_LENGTH } from "../functions/domain/mail-address";
 import { RETENTION_DAYS_RANGE } from "../functions/domain/retention";
 import * as z from "../functions/domain/zod";
 
@@ -264,6 +265,17 @@ export function parseStackConfig(
   if (values.senderEmail && values.senderDomain && !isAddressAt(values.senderEmail, values.senderDomain)) {
     problems.push(
       `senderEmail: must be an address at senderDomain "${values.senderDomain}" (got "${values.senderEmail}")`,
+    );
+  }
+  // Campaign sender names are checked to fit SES's From line next to an address up to this long.
+  const sender =
+    values.senderEmail ??
+    (values.senderDomain ? `${DEFAULT_SENDER_LOCAL_PART}@${values.senderDomain}` : undefined);
+  if (sender && sender.length > MAX_SENDER_ADDRESS_LENGTH) {
+    problems.push(
+      `${values.senderEmail ? "senderEmail" : "senderDomain"}: the sender address must be at most ` +
+        `${MAX_SENDER_ADDRESS_LENGTH} characters (SES takes a From line of at most 320 with the sender ` +
+        `name), got ${sender.length}`,
     );
   }
   if (values.createDomainIdentity && !values.senderDomain) {

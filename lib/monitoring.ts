@@ -18,6 +18,7 @@ import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import type { LambdaFunction } from "./constructs/lambda-function";
 import type { Mail } from "./mail";
 
 /**
@@ -36,6 +37,9 @@ import type { Mail } from "./mail";
  * - Send backlog: the oldest message in the send queue has waited an hour. At the default 2 senders a
  *   burst of 10,000 purchases drains in about 20 minutes; an hour means sending is stuck or slower than
  *   purchases arrive (SES throttling, a lowered quota), and surveys go out late.
+ * - Sends refused for the setup: one email in 5 minutes that SES refused for a reason every email of its
+ *   campaign shares (a From name SES will not take, an unverified sender, a paused account). Each is
+ *   retried and would reach the dead-letter queue only after 5 receives; this says so at the first.
  */
 export const ALARM_THRESHOLDS = {
   functionErrors: { count: 1, period: Duration.minutes(5) },
@@ -45,6 +49,7 @@ export const ALARM_THRESHOLDS = {
   /** How often the reputation rates are sampled: they move slowly, over SES's own window. */
   reputationPeriod: Duration.minutes(15),
   sendBacklogAge: Duration.hours(1),
+  sendSetupFailures: { count: 1, period: Duration.minutes(5) },
 } as const;
 
 export interface MonitoringProps {
@@ -56,6 +61,9 @@ export interface MonitoringProps {
 
   /** The SES side: reputation rates and send counts of the configuration set. */
   readonly mail: Mail;
+
+  /** The sender: its sends refused for the campaign's or the sender's setup are alarmed. */
+  readonly sendFunction: LambdaFunction;
 
   /** The delivery queues, charted; the dead-letter queue has its own alarm in `Delivery`. */
   readonly sendQueue: IQueue;
@@ -70,7 +78,7 @@ export interface MonitoringProps {
 
 /**
  * Alarms on function errors, API 5xx, SES bounce and complaint rates, failed mail events (the
- * mail-events function's failure queue not empty) and a send backlog, each notifying the alarm topic, and one CloudWatch dashboard with what an operator checks first: alarm states, emails sent,
+ * mail-events function's failure queue not empty), a send backlog and sends refused for their setup, each notifying the alarm topic, and one CloudWatch dashboard with what an operator checks first: alarm states, emails sent,
  * bounce and complaint rates, API requests and 5xx, function errors and durations, queue depths. No
  * alarm or dashboard has a physical name, so several clients and stages can share an account.
  */
@@ -84,6 +92,8 @@ export class Monitoring extends Construct {
   public readonly mailEventsDeadLetterAlarm: Alarm;
   /** Fires when survey emails wait in the send queue longer than ALARM_THRESHOLDS.sendBacklogAge. */
   public readonly sendBacklogAlarm: Alarm;
+  /** Fires when SES refuses an email for the campaign's or the sender's setup (SendsFailedSetup). */
+  public readonly sendSetupAlarm: Alarm;
   public readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -178,6 +188,19 @@ export class Monitoring extends Construct {
       threshold: backlog.toSeconds(),
     });
 
+    const setupFailures = ALARM_THRESHOLDS.sendSetupFailures;
+    this.sendSetupAlarm = alarm("SendSetupFailures", {
+      alarmDescription:
+        `Open NPS: SES refused ${setupFailures.count} or more survey email(s) in ` +
+        `${setupFailures.period.toMinutes()} minutes for a reason every email of its campaign shares (a ` +
+        "sender name too long for the From line, an unverified sender or MAIL FROM domain, a paused or " +
+        "suspended account). No email of that campaign goes until it is fixed, and each of its surveys is " +
+        "given up as undeliverable after 5 failed attempts. Search the send function's logs for " +
+        "MailSetupError, then fix the campaign's senderName or the SES setup.",
+      metric: props.sendFunction.metricBusiness("SendsFailedSetup", { period: setupFailures.period }),
+      threshold: setupFailures.count,
+    });
+
     this.dashboard = this.buildDashboard(props, { requests, serverErrors });
   }
 
@@ -207,6 +230,7 @@ export class Monitoring extends Construct {
           this.complaintRateAlarm,
           this.mailEventsDeadLetterAlarm,
           this.sendBacklogAlarm,
+          this.sendSetupAlarm,
         ],
       }),
     );

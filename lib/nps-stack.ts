@@ -176,6 +176,7 @@ export class NpsStack extends Stack {
       functions: this.functions,
       httpApi: this.httpApi.httpApi,
       mail: this.mail,
+      sendFunction: this.delivery.sendFunction,
       sendQueue: this.delivery.queue,
       deadLetterQueue: this.delivery.deadLetterQueue,
       alarmTopic: this.alarmTopic.topic,

@@ -1,5 +1,6 @@
 import type { ErrorDetail } from "./errors";
 import { CAMPAIGN_ID_PATTERN } from "./ids";
+import { encodedSenderNameLength, MAX_ENCODED_SENDER_NAME_LENGTH } from "./mail-address";
 import { multiLineText, singleLineText } from "./text";
 import { type Checked, valid } from "./validation";
 import * as z from "./zod";
@@ -45,6 +46,22 @@ const daysBetween = (min: number, max: number) =>
       z.number(),
     ),
   );
+
+/**
+ * A sender name SES will take: its From header (the name encoded, and an address of up to
+ * MAX_SENDER_ADDRESS_LENGTH characters) stays within SES's 320 characters. Refused here, once, rather
+ * than by SES for every email of the campaign.
+ */
+const fromHeaderMessage = (length: number) =>
+  `is too long for an email's From line: ${length} characters once encoded for it, at most ` +
+  `${MAX_ENCODED_SENDER_NAME_LENGTH} (about 44 Chinese characters; any ASCII name of up to 100 characters fits)`;
+const fitsFromHeader = () =>
+  z.check<string>((ctx) => {
+    const length = encodedSenderNameLength(ctx.value);
+    if (length > MAX_ENCODED_SENDER_NAME_LENGTH) {
+      ctx.issues.push({ code: "custom", input: ctx.value, message: fromHeaderMessage(length) });
+    }
+  });
 
 /** A text the same in every language, or one per language. */
 export type LocalizedText = string | Partial<Record<Locale, string>>;
@@ -152,12 +169,18 @@ const campaignFields = {
   ),
   brandName: singleLine(1, 100).check(
     z.describe(
-      "Your brand as customers see it in the email and on the survey page: 1–100 characters on one line.",
+      "Your brand as customers see it in the email and on the survey page: 1–100 characters on one line. " +
+        "Without a `senderName` at creation it is the sender name too, and must then fit as one.",
     ),
   ),
   senderName: singleLine(1, 100).check(
+    fitsFromHeader(),
     z.describe(
-      "The display name of the emails' From address: 1–100 characters on one line. Default: `brandName` at creation.",
+      "The display name of the emails' From address: 1–100 characters on one line, and at most " +
+        `${MAX_ENCODED_SENDER_NAME_LENGTH} characters as written in the From header (a name that is not plain ` +
+        "ASCII goes encoded, about 4 characters for every 3 bytes of UTF-8): any ASCII name fits, and about 44 " +
+        "Chinese characters do. SES refuses a longer From address, and with it every email of the campaign. " +
+        "Default: `brandName` at creation.",
     ),
   ),
   locale: localeSchema.check(
@@ -298,6 +321,19 @@ const campaignCreateFields = z.strictObject({
 });
 // z.partial refuses an object that carries checks, and a description is one: both are described after it.
 export const campaignCreateSchema = campaignCreateFields.check(
+  // The brand becomes the sender name when none is given (campaignSettingsFromCreate): it must fit as one.
+  z.check((ctx) => {
+    if (ctx.value.senderName !== undefined) return;
+    const length = encodedSenderNameLength(ctx.value.brandName);
+    if (length > MAX_ENCODED_SENDER_NAME_LENGTH) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value.brandName,
+        path: ["brandName"],
+        message: `${fromHeaderMessage(length)}: it is the sender name unless you give a shorter senderName`,
+      });
+    }
+  }),
   z.describe("A new campaign: `name` and `brandName` are required, every other field has a default."),
 );
 export type CampaignCreate = z.infer<typeof campaignCreateSchema>;

@@ -146,3 +146,14 @@ export class CapacityExceededError extends ThrottledError {
 export class MailRejectedError extends Error {
   override name = "MailRejectedError";
 }
+
+/**
+ * The mail provider refused a message for a reason every message of the campaign shares (its From
+ * name, the sender's identity, the account's sending): not the recipient's fault, and nothing to give
+ * up on one invitation for. Deliberately not a MailRejectedError: it is thrown as a transient fault, so
+ * the queue retries the message and finally dead-letters it, and the send handler counts it
+ * (`SendsFailedSetup`, alarmed) so the operator learns of it at once.
+ */
+export class MailSetupError extends Error {
+  override name = "MailSetupError";
+}

@@ -59,8 +59,9 @@ export const purchaseSchema = z
         z.regex(SINGLE_LINE, "must not contain control characters"),
         wellFormed(),
         z.describe(
-          "Your order's id, 1–200 characters: posting the same orderId to the campaign again answers `duplicate` " +
-            "and changes nothing.",
+          "Your order's id, 1–200 characters (UTF-16 code units, so at most 600 bytes of UTF-8: its database key " +
+            "stays within DynamoDB's 1,024-byte sort key): posting the same orderId to the campaign again answers " +
+            "`duplicate` and changes nothing.",
         ),
       ),
     email: z

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { MailSetupError } from "../domain/errors";
 import { log } from "../platform/log";
 import { type BusinessMetric, countMetric, flushMetrics } from "../platform/metrics";
 import { type SendOutcome, type SendPorts, sendInvitation } from "../use-cases/send-invitation";
@@ -27,6 +28,9 @@ export function createSendQueueHandler(ports: SendPorts) {
         });
         batchItemFailures.push({ itemIdentifier: record.messageId });
         countMetric("SendsFailed");
+        // Every email of the campaign would fail alike: counted apart, for an alarm that does not wait
+        // for the retries to reach the dead-letter queue.
+        if (error instanceof MailSetupError) countMetric("SendsFailedSetup");
       }
     }
     flushMetrics();

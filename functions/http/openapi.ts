@@ -272,7 +272,7 @@ const ROUTES: readonly Route[] = [
     errors: [400, 401, 404, 409, 413, 415, 429],
     errorDescriptions: {
       400: "The body is not valid (`details` names each offending field), or SES refused the address (`email`), e.g. one not verified while the account is in the SES sandbox.",
-      409: "The address is suppressed: it unsubscribed, bounced or complained, and gets no email at all.",
+      409: "The address is suppressed: it unsubscribed, bounced or complained, and gets no email at all; or SES refused the email for a reason every email of the campaign shares (its sender name, the sender's SES setup), which the message gives; nothing was sent.",
       429: `The campaign sent ${TEST_SENDS_PER_HOUR} test emails this UTC hour (\`Retry-After\` is the seconds until the next), or the table was busy (\`Retry-After: 1\`); nothing was sent.`,
     },
   },

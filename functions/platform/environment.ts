@@ -1,3 +1,4 @@
+import { MAX_SENDER_ADDRESS_LENGTH } from "../domain/mail-address";
 import { check } from "../domain/validation";
 import * as z from "../domain/zod";
 
@@ -25,8 +26,8 @@ const mailSettings = {
   PUBLIC_BASE_URL: z
     .url()
     .check(z.regex(/^https?:\/\/[^/]+(\/[^?#]*[^/?#])?$/, "must be an http(s) URL without a trailing slash")),
-  /** The verified SES identity mail is sent from. */
-  SENDER_ADDRESS: z.email(),
+  /** The verified SES identity mail is sent from; campaign sender names are checked to fit beside it. */
+  SENDER_ADDRESS: z.email().check(z.maxLength(MAX_SENDER_ADDRESS_LENGTH)),
   CONFIGURATION_SET_NAME: z.optional(z.string()),
   /** Only for the local runtime and tests: the SES emulator's address. */
   SES_ENDPOINT: z.optional(z.url()),

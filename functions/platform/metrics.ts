@@ -17,6 +17,8 @@ export type BusinessMetric =
   | "RemindersSent"
   | "SendsSkipped"
   | "SendsFailed"
+  /** Of SendsFailed, those SES refused for the campaign's or the sender's setup (MailSetupError). */
+  | "SendsFailedSetup"
   | "AnswersRecorded"
   | "Unsubscribes"
   | "Resubscribes"

@@ -7,7 +7,7 @@ import {
   testEmailRequestSchema,
   testSendHour,
 } from "../domain/email-preview";
-import { ConflictError, MailRejectedError, ThrottledError } from "../domain/errors";
+import { ConflictError, MailRejectedError, MailSetupError, ThrottledError } from "../domain/errors";
 import type { InvitationEmail, Recipient } from "../domain/invitation";
 import { normalizeEmail } from "../domain/purchase";
 import { invalid, parseWith } from "../domain/validation";
@@ -19,7 +19,10 @@ export type SendTestEmailPorts = CampaignLookupPorts & {
     countTestSend(campaignId: string, hour: string, limit: number, expiresAt: number): Promise<boolean>;
   };
   readonly invitations: { recipient(email: string): Promise<Recipient> };
-  /** Renders and sends a survey email; throws MailRejectedError when retrying cannot help. */
+  /**
+   * Renders and sends a survey email; throws MailRejectedError when the address is refused,
+   * MailSetupError when every email of the campaign would be.
+   */
   readonly mail: { send(email: InvitationEmail): Promise<string> };
   readonly publicBaseUrl: string;
   readonly clock: Clock;
@@ -44,7 +47,8 @@ const COUNTER_TTL_SECONDS = 24 * 3600;
  * to see it in a real inbox. It stands outside every count: no purchase, invitation, contact or
  * throttle record, no aggregate; only the hour's test-send counter moves. Its links carry the
  * placeholder token, so they lead to a "not valid" page and record nothing. Refused for a suppressed
- * address (409: it asked for no email, or bounced), and past TEST_SENDS_PER_HOUR per campaign (429).
+ * address (409: it asked for no email, or bounced), when SES refuses the campaign's email as such (409),
+ * and past TEST_SENDS_PER_HOUR per campaign (429).
  */
 export async function sendTestEmail(
   ports: SendTestEmailPorts,
@@ -69,6 +73,13 @@ export async function sendTestEmail(
   try {
     await ports.mail.send(email);
   } catch (error) {
+    // What a test send is for: the marketer learns now, not from an alarm once surveys go out.
+    if (error instanceof MailSetupError) {
+      throw new ConflictError(
+        "The mail service refused this campaign's email for a reason every one of its emails shares " +
+          `(its sender name, or the sender's SES setup); nothing was sent: ${error.message.slice(0, 300)}`,
+      );
+    }
     if (!(error instanceof MailRejectedError)) throw error;
     throw invalid("test email request", [
       { field: "email", message: `was refused by the mail service: ${error.message.slice(0, 300)}` },

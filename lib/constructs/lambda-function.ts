@@ -1,6 +1,7 @@
 // The one Lambda function construct: every function in the stack shares these defaults.
 import { fileURLToPath } from "node:url";
 import { Duration } from "aws-cdk-lib";
+import { Metric, type MetricOptions } from "aws-cdk-lib/aws-cloudwatch";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, LoggingFormat, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
@@ -69,6 +70,8 @@ export class LambdaFunction extends NodejsFunction {
    * (the tests check each function's variables against that handler's schema in functions/config.ts).
    */
   public readonly handlerFile: string;
+  /** The `service` dimension of its business metrics (POWERTOOLS_SERVICE_NAME): "send" for send.ts. */
+  public readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     // An explicit log group: Lambda's implicit one never expires and is not removed with the stack.
@@ -100,7 +103,7 @@ export class LambdaFunction extends NodejsFunction {
         NODE_OPTIONS: "--enable-source-maps",
         // Business metrics (functions/metrics.ts): EMF lines in namespace OpenNps, one service per function.
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_SERVICE_NAME: props.handlerFile.replace(/\.ts$/, ""),
+        POWERTOOLS_SERVICE_NAME: serviceNameOf(props.handlerFile),
         ...props.environment,
       },
       projectRoot: repositoryRoot,
@@ -121,8 +124,27 @@ export class LambdaFunction extends NodejsFunction {
       },
     });
     this.handlerFile = props.handlerFile;
+    this.serviceName = serviceNameOf(props.handlerFile);
+  }
+
+  /**
+   * One of the business metrics this function emits (functions/platform/metrics.ts), e.g.
+   * `SendsFailedSetup`: a count per period, summed.
+   */
+  metricBusiness(metricName: string, options: MetricOptions = {}): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.serviceName },
+      statistic: "Sum",
+      period: Duration.minutes(5),
+      ...options,
+    });
   }
 }
+
+/** "send.ts" → "send": the service a handler's metrics are emitted under. */
+const serviceNameOf = (handlerFile: string): string => handlerFile.replace(/\.ts$/, "");
 
 /**
  * The DynamoDB item actions `bindTable` can grant, and nothing else: no Scan (it reads every partition,

@@ -10,7 +10,9 @@ import { invoke, type LambdaEntry, snsEvent, stubLambdaEnvironment } from "../su
 
 /**
  * The mail events' Lambda entry, driven with SNS events carrying what SES event publishing sends for
- * the configuration set: bounces and complaints suppress the address, other events change nothing.
+ * the configuration set: bounces and complaints suppress the address, other events change nothing,
+ * and a notification that is not a known SES event fails the invocation (Lambda retries it, then keeps
+ * it in the failure queue) without losing the good ones of its batch.
  */
 
 let table: TestTable;
@@ -167,5 +169,102 @@ describe("mail events handler", () => {
     expect(await invoke(handler, event, "MailEvents")).toEqual({ suppressed: 1 });
     expect(await invoke(handler, event, "MailEvents")).toEqual({ suppressed: 0 });
     expect(await stores.invitations.isSuppressed("ola@example.com")).toBe(true);
+  });
+
+  it("changes nothing, quietly, for the other valid events: send, reject, delivery delay", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const mail = sesMail(messageId(), "pat@example.com");
+      const result = await invoke(
+        handler,
+        snsEvent(
+          JSON.stringify({ eventType: "Send", mail, send: {} }),
+          JSON.stringify({ eventType: "Reject", mail, reject: { reason: "Bad content" } }),
+          JSON.stringify({ eventType: "DeliveryDelay", mail, deliveryDelay: { delayType: "MailboxFull" } }),
+        ),
+        "MailEvents",
+      );
+      expect(result).toEqual({ suppressed: 0 });
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it.each([
+    ["is not JSON", () => "Bounce for rue@example.com: 550 user unknown", "not JSON"],
+    ["is not an SES event", () => JSON.stringify({ hello: "rue@example.com" }), "no eventType"],
+    [
+      "has an unknown type",
+      () => JSON.stringify({ eventType: "Bounced", mail: sesMail(messageId(), "rue@example.com") }),
+      "not a known SES event type",
+    ],
+    [
+      "is a bounce without its recipients",
+      () =>
+        JSON.stringify({
+          eventType: "Bounce",
+          bounce: { bounceType: "Permanent" },
+          mail: sesMail(messageId(), "rue@example.com"),
+        }),
+      "bounce.bouncedRecipients",
+    ],
+    [
+      "is a complaint whose recipient has no address",
+      () =>
+        JSON.stringify({
+          eventType: "Complaint",
+          complaint: { complainedRecipients: [{ email: "rue@example.com" }] },
+          mail: sesMail(messageId(), "rue@example.com"),
+        }),
+      "complaint.complainedRecipients.0.emailAddress",
+    ],
+  ])(
+    "fails the invocation for a notification that %s, logged with its ids and without addresses",
+    async (_what, message, reason) => {
+      const event = snsEvent(message());
+      const snsId = event.Records[0]?.Sns.MessageId ?? "";
+      const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      try {
+        // Rejecting is what makes Lambda retry the event and then send it to the failure queue.
+        await expect(invoke(handler, event, "MailEvents")).rejects.toThrow(snsId);
+        const logged = errors.mock.calls.map((args) => String(args[0])).join("\n");
+        const line = JSON.parse(logged.split("\n")[0] ?? "{}") as Record<string, unknown>;
+        expect(line).toMatchObject({
+          level: "error",
+          message: "SES notification malformed",
+          snsMessageId: snsId,
+        });
+        expect(String(line.reason)).toContain(reason);
+        expect(logged).not.toContain("rue@example.com");
+      } finally {
+        errors.mockRestore();
+      }
+      expect(await stores.invitations.isSuppressed("rue@example.com")).toBe(false);
+    },
+  );
+
+  it("records the good notifications of a batch before failing for a bad one, and records them once when retried", async () => {
+    const id = messageId();
+    const event = snsEvent(
+      bounce("uma@example.com", "Permanent", id),
+      "{not json",
+      complaint("vic@example.com"),
+    );
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      await expect(invoke(handler, event, "MailEvents")).rejects.toThrow(
+        "1 of 3 SES notification(s) not recorded",
+      );
+      expect(await suppressionOf("uma@example.com")).toMatchObject({
+        reason: "bounced",
+        source: `ses:${id}`,
+      });
+      expect(await stores.invitations.isSuppressed("vic@example.com")).toBe(true);
+      // Lambda's retry of the same event: the good ones change nothing, the bad one fails again.
+      await expect(invoke(handler, event, "MailEvents")).rejects.toThrow("1 of 3");
+    } finally {
+      errors.mockRestore();
+    }
   });
 });

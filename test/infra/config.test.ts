@@ -131,6 +131,18 @@ describe("stack configuration", () => {
     ]);
   });
 
+  it("rejects a sender address too long for campaign sender names to fit beside it in SES's From line", () => {
+    const domain = `${"a".repeat(60)}.${"b".repeat(40)}.com`;
+    expect(configError({ senderEmail: `s@${domain}` }).problems).toEqual([
+      "senderEmail: the sender address must be at most 100 characters (SES takes a From line of at most 320 " +
+        "with the sender name), got 107",
+    ]);
+    // Only a domain: its derived address surveys@<domain> is what counts.
+    expect(configError({ senderDomain: domain }).problems).toEqual([
+      expect.stringMatching(/^senderDomain: the sender address must be at most 100 characters .*, got 113$/),
+    ]);
+  });
+
   it("treats blank values (-c key=) as missing", () => {
     const error = configError({ stage: "prod", senderEmail: " ", alarmEmail: "" });
     expect(error.problems).toHaveLength(2);

@@ -19,8 +19,8 @@ describe("alarms", SYNTH, () => {
   it("every alarm notifies the alarm topic: the dead-letter alarm and the new ones", () => {
     const { stack, template, logicalId } = synth();
     // 5 function errors + API 5xx + bounce rate + complaint rate + dead letters + failed mail events
-    // + send backlog.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 11);
+    // + send backlog + sends refused for their setup.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 12);
     template.allResourcesProperties("AWS::CloudWatch::Alarm", {
       AlarmActions: [{ Ref: logicalId(stack.alarmTopic.topic) }],
       AlarmName: Match.absent(),
@@ -42,6 +42,29 @@ describe("alarms", SYNTH, () => {
       Period: 300,
       Threshold: 3600,
     });
+  });
+
+  it("fires at the first send SES refused for its campaign's or the sender's setup (SendsFailedSetup)", () => {
+    const { stack, template } = synth();
+    expect(stack.delivery.sendFunction.serviceName).toBe("send");
+    // The metric the send handler emits: namespace OpenNps, dimension service = the function's
+    // POWERTOOLS_SERVICE_NAME (test/handlers/send-setup.test.ts checks the emitted side).
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "OpenNps",
+      MetricName: "SendsFailedSetup",
+      Dimensions: [{ Name: "service", Value: "send" }],
+      Statistic: "Sum",
+      Period: 300,
+      Threshold: 1,
+      AlarmDescription: Match.stringLikeRegexp("MailSetupError"),
+    });
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "send" }) },
+    });
+    const [dashboard] = Object.values(template.findResources("AWS::CloudWatch::Dashboard"));
+    expect(JSON.stringify(dashboard?.Properties.DashboardBody)).toContain(
+      stack.getLogicalId(stack.monitoring.sendSetupAlarm.node.defaultChild as CfnResource),
+    );
   });
 
   it("fires on one error in 5 minutes of any function", () => {
