@@ -8,7 +8,7 @@ import {
   targetsFor,
 } from "../functions/domain/counters";
 import { newToken } from "../functions/domain/tokens";
-import { responseKey, responseListing } from "../functions/store/keys";
+import { aggregateShardOf, responseKey, responseListing } from "../functions/store/keys";
 import { putInBulk } from "../test/support/bulk-write";
 import { REGIONS } from "./delivery-bench";
 import { answerOf } from "./ingestion-bench";
@@ -150,9 +150,10 @@ export async function runResultsBench(
 /** Stores `count` answers for `campaign`; returns the seconds it took. */
 async function load(stack: LocalStack, campaign: Campaign, count: number): Promise<number> {
   const started = performance.now();
+  const tokens = Array.from({ length: count }, () => newToken());
   const itemOf = (i: number) => {
     const { day, region } = placeOf(i);
-    const token = newToken();
+    const token = tokens[i] ?? "";
     const at = `${day}T${String(i % 24).padStart(2, "0")}:00:00.000Z`;
     return {
       ...responseKey(token),
@@ -175,20 +176,22 @@ async function load(stack: LocalStack, campaign: Campaign, count: number): Promi
   };
   await putInBulk(stack.db, stack.tableName, count, itemOf, PARALLEL_BATCHES);
 
-  // The aggregates those answers add up to (each answer's invitation was sent the same day).
-  const aggregates = new Map<string, { target: AggregateTarget; counters: Counters }>();
+  // The aggregates those answers add up to (each answer's invitation was sent the same day), in the
+  // shard of each answer's token, as the product counts them.
+  const aggregates = new Map<string, { target: AggregateTarget; shard: number; counters: Counters }>();
   for (let i = 0; i < count; i++) {
     const { day, region } = placeOf(i);
+    const shard = aggregateShardOf(tokens[i] ?? "");
     const counters = { ...answerCounters(answerOf(i)), sent: 1 };
     for (const target of targetsFor(day, { region })) {
-      const key = `${target.dimension}#${target.day}#${target.value}`;
-      const entry = aggregates.get(key) ?? { target, counters: emptyCounters() };
+      const key = `${target.dimension}#${target.day}#${target.value}#${shard}`;
+      const entry = aggregates.get(key) ?? { target, shard, counters: emptyCounters() };
       entry.counters = combineCounters(entry.counters, counters);
       aggregates.set(key, entry);
     }
   }
-  for (const { target, counters } of aggregates.values()) {
-    await stack.stores.results.add(campaign.id, target, counters);
+  for (const { target, shard, counters } of aggregates.values()) {
+    await stack.stores.results.add(campaign.id, target, counters, shard);
   }
   return (performance.now() - started) / 1000;
 }

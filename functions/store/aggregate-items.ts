@@ -1,29 +1,38 @@
-import type { TransactWriteCommandInput, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import {
   type AggregateRow,
   type AggregateTarget,
   type Counters,
+  combineCounters,
   emptyCounters,
   isZero,
+  targetId,
 } from "../domain/counters";
 import { aggregateKey, aggregateTargetOf } from "./keys";
 
 /**
  * The aggregate item: one Counters as numeric attributes (sent, responses, s0…s10, c1…c5,
- * a_<key>_sum, a_<key>_n). Every store that moves a count (an answer, a send, a repair) writes it
- * through `aggregateUpdate`; results and reconcile read it through `toAggregateRow`.
+ * a_<key>_sum, a_<key>_n), one of an aggregate's shards. Every store that moves a count (an answer, a
+ * send, a repair) writes it through `aggregateUpdate`; results and reconcile read it through
+ * `toShardRow` and add the shards up with `sumShards`.
  */
 
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+/** One stored item of an aggregate: its target, its shard and its counters. */
+export type ShardRow = AggregateRow & { shard: number };
+
 /**
- * The transaction item that adds `delta` to one aggregate (ADD is commutative, so concurrent answers
- * never lose a count, and a negative delta undoes an edited answer's old contribution).
+ * The transaction item that adds `delta` to one aggregate, in the given shard (ADD is commutative, so
+ * concurrent answers never lose a count, and a negative delta undoes an edited answer's old
+ * contribution: in the same shard, since the shard follows the invitation's token).
  */
 export function aggregateUpdate(
   tableName: string,
   campaignId: string,
   target: AggregateTarget,
+  shard: number,
   delta: Counters,
-): NonNullable<TransactWriteCommandInput["TransactItems"]>[number] | undefined {
+): TransactItem | undefined {
   if (isZero(delta)) return undefined;
   const names: Record<string, string> = { "#type": "type" };
   const values: Record<string, unknown> = { ":type": "aggregate" };
@@ -38,7 +47,7 @@ export function aggregateUpdate(
   return {
     Update: {
       TableName: tableName,
-      Key: aggregateKey(campaignId, target.dimension, target.day, target.value),
+      Key: aggregateKey(campaignId, target.dimension, target.day, target.value, shard),
       UpdateExpression: `SET #type = :type ADD ${adds.join(", ")}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -59,46 +68,96 @@ function counterAttributes(counters: Counters): Record<string, number> {
 }
 
 /**
- * The update that turns one aggregate from `from` into `to`, on condition that it still holds `from`:
- * a repair that is applied once. Run again after it went through (a lost response, a second run),
- * or after an answer moved the aggregate meanwhile, its condition fails and it changes nothing.
+ * The transaction items that turn one aggregate from `shards` (each shard as read) into `to`, on
+ * condition that every shard still holds what was read: a repair that is applied once. The difference
+ * goes to shard 0; the other shards are only checked. Run again after it went through (a lost
+ * response, a second run), or after an answer moved the aggregate meanwhile, a condition fails and it
+ * changes nothing.
  */
 export function aggregateReplacement(
   tableName: string,
   campaignId: string,
   target: AggregateTarget,
-  from: Counters,
+  shards: readonly ShardRow[],
   to: Counters,
-): ConstructorParameters<typeof UpdateCommand>[0] {
-  const before = counterAttributes(from);
-  const after = counterAttributes(to);
+): TransactItem[] {
+  const key = (shard: number) => aggregateKey(campaignId, target.dimension, target.day, target.value, shard);
+  const first = shards.find((row) => row.shard === 0)?.counters ?? emptyCounters();
+  const difference = combineCounters(to, sumShards(shards)[0]?.counters ?? emptyCounters(), -1);
+  const repaired = combineCounters(first, difference);
+  const before = counterAttributes(first);
+  const after = counterAttributes(repaired);
   const names: Record<string, string> = { "#type": "type" };
-  const values: Record<string, unknown> = { ":type": "aggregate", ":zero": 0 };
+  const values: Record<string, unknown> = { ":type": "aggregate" };
   const sets = ["#type = :type"];
-  const conditions: string[] = [];
   for (const [i, attribute] of [...new Set([...Object.keys(before), ...Object.keys(after)])].entries()) {
-    const old = before[attribute] ?? 0;
-    const next = after[attribute] ?? 0;
     names[`#a${i}`] = attribute;
-    values[`:new${i}`] = next;
+    values[`:new${i}`] = after[attribute] ?? 0;
     sets.push(`#a${i} = :new${i}`);
-    if (old === 0) conditions.push(`(attribute_not_exists(#a${i}) OR #a${i} = :zero)`);
-    else {
-      values[`:old${i}`] = old;
-      conditions.push(`#a${i} = :old${i}`);
-    }
   }
-  return {
-    TableName: tableName,
-    Key: aggregateKey(campaignId, target.dimension, target.day, target.value),
-    UpdateExpression: `SET ${sets.join(", ")}`,
-    ConditionExpression: conditions.join(" AND "),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+  const update: TransactItem = {
+    Update: {
+      TableName: tableName,
+      Key: key(0),
+      UpdateExpression: `SET ${sets.join(", ")}`,
+      ...holding(first, names, values),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
   };
+  const checks: TransactItem[] = shards
+    .filter((row) => row.shard !== 0)
+    .map((row) => {
+      const checkNames: Record<string, string> = {};
+      const checkValues: Record<string, unknown> = {};
+      return {
+        ConditionCheck: {
+          TableName: tableName,
+          Key: key(row.shard),
+          ...holding(row.counters, checkNames, checkValues),
+          ExpressionAttributeNames: checkNames,
+          ExpressionAttributeValues: checkValues,
+        },
+      };
+    });
+  return [update, ...checks];
 }
 
-export function toAggregateRow(item: Record<string, unknown>): AggregateRow {
+/**
+ * The condition that an item holds exactly `counters` (an absent counter holds 0), adding the names
+ * and values it uses. Counters held elsewhere in the item but not in `counters` must be absent or 0.
+ */
+function holding(
+  counters: Counters,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): { ConditionExpression: string } {
+  const conditions: string[] = [];
+  values[":zero"] = 0;
+  for (const [i, [attribute, amount]] of Object.entries(counterAttributes(counters)).entries()) {
+    names[`#h${i}`] = attribute;
+    if (amount === 0) conditions.push(`(attribute_not_exists(#h${i}) OR #h${i} = :zero)`);
+    else {
+      values[`:h${i}`] = amount;
+      conditions.push(`#h${i} = :h${i}`);
+    }
+  }
+  return { ConditionExpression: conditions.join(" AND ") };
+}
+
+/** The aggregates the shards add up to, one row per target, in the order first seen. */
+export function sumShards(rows: readonly (AggregateRow | ShardRow)[]): AggregateRow[] {
+  const sums = new Map<string, AggregateRow>();
+  for (const row of rows) {
+    const id = targetId(row);
+    const sum = sums.get(id);
+    if (sum) sum.counters = combineCounters(sum.counters, row.counters);
+    else sums.set(id, { dimension: row.dimension, day: row.day, value: row.value, counters: row.counters });
+  }
+  return [...sums.values()];
+}
+
+export function toShardRow(item: Record<string, unknown>): ShardRow {
   const counters = emptyCounters();
   const num = (name: string) => (typeof item[name] === "number" ? (item[name] as number) : 0);
   counters.sent = num("sent");

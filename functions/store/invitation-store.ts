@@ -25,6 +25,7 @@ import { throttleWindow } from "../domain/purchase";
 import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { aggregateUpdate } from "./aggregate-items";
 import {
+  aggregateShardOf,
   contactKey,
   DUE_PARTITION,
   dueListing,
@@ -331,7 +332,14 @@ export class InvitationStore {
     const at = sentAt.toISOString();
     const sent = { ...emptyCounters(), sent: 1 };
     const counts = targetsFor(at.slice(0, 10), segments).flatMap(
-      (target) => aggregateUpdate(this.tableName, invitation.campaignId, target, sent) ?? [],
+      (target) =>
+        aggregateUpdate(
+          this.tableName,
+          invitation.campaignId,
+          target,
+          aggregateShardOf(invitation.token),
+          sent,
+        ) ?? [],
     );
     try {
       await sendTransaction(

@@ -21,6 +21,7 @@ import { DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { aggregateUpdate } from "./aggregate-items";
 import { decodeCursor, encodeCursor, invalidCursor } from "./cursor";
 import {
+  aggregateShardOf,
   invitationKey,
   LISTING_INDEX,
   responseKey,
@@ -234,7 +235,9 @@ export function answerTransaction(
     expiresAt: expiresAt(createdAt, retentionDays),
   };
   const counts = countDeltas(existing, answer, item.countedIn).flatMap(
-    ({ target, delta }) => aggregateUpdate(tableName, invitation.campaignId, target, delta) ?? [],
+    ({ target, delta }) =>
+      aggregateUpdate(tableName, invitation.campaignId, target, aggregateShardOf(invitation.token), delta) ??
+      [],
   );
   return {
     TransactItems: [

@@ -1,18 +1,35 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  paginateQuery,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import {
   type AggregateRow,
   type AggregateTarget,
   type Counters,
+  combineCounters,
+  emptyCounters,
+  isZero,
   MAX_SEGMENT_VALUES,
   NO_SEGMENT,
   normalizeSegmentValue,
   OTHER_SEGMENT,
 } from "../domain/counters";
-import { aggregateReplacement, aggregateUpdate, toAggregateRow } from "./aggregate-items";
+import { aggregateReplacement, aggregateUpdate, sumShards, toShardRow } from "./aggregate-items";
 import { deleteKeys } from "./batch-delete";
-import { aggregateRange, aggregatesOf, resultsPartition, segmentValuesKey } from "./keys";
+import {
+  AGGREGATE_SHARDS,
+  aggregateKey,
+  aggregateRange,
+  aggregatesOf,
+  resultsPartition,
+  segmentValuesKey,
+} from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
+import { failedConditions } from "./transactions";
 
 /** Result aggregates: segment value resolution (with its cardinality cap) and range reads. */
 export class ResultsStore {
@@ -85,14 +102,14 @@ export class ResultsStore {
     }
   }
 
-  /** Every aggregate of a campaign, all dimensions and days (for reconciliation). */
+  /** Every aggregate of a campaign, all dimensions and days, its shards added up (for reconciliation). */
   async readAll(campaignId: string): Promise<AggregateRow[]> {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       ...beginsWith(aggregatesOf(campaignId)),
       ConsistentRead: true,
     });
-    return items.map(toAggregateRow);
+    return sumShards(items.map(toShardRow));
   }
 
   /**
@@ -137,32 +154,56 @@ export class ResultsStore {
   }
 
   /**
-   * Adds `delta` to one aggregate outside any transaction and unconditionally: for seeding data (the
-   * benchmark, tests). The product counts inside the transaction of the event, and repairs by replace().
+   * Adds `delta` to one shard of an aggregate outside any transaction and unconditionally: for seeding
+   * data (the benchmark, tests). The product counts inside the transaction of the event, and repairs by
+   * replace().
    */
-  async add(campaignId: string, target: AggregateTarget, delta: Counters): Promise<void> {
-    const update = aggregateUpdate(this.tableName, campaignId, target, delta)?.Update;
+  async add(campaignId: string, target: AggregateTarget, delta: Counters, shard = 0): Promise<void> {
+    const update = aggregateUpdate(this.tableName, campaignId, target, shard, delta)?.Update;
     if (update)
       await this.db.send(new UpdateCommand(update as ConstructorParameters<typeof UpdateCommand>[0]));
   }
 
   /**
-   * Reconciliation's repair: sets one aggregate to `to` if it still holds `from`. False when it does
-   * not (repaired already, or moved by an answer since it was read): nothing was changed.
+   * Reconciliation's repair: sets one aggregate (its shards' sum) to `to` if it still holds `from`.
+   * False when it does not (repaired already, or moved by an answer since it was read): nothing was
+   * changed.
    */
   async replace(campaignId: string, target: AggregateTarget, from: Counters, to: Counters): Promise<boolean> {
+    const shards = await this.readShards(campaignId, target);
+    const held = sumShards(shards)[0]?.counters ?? emptyCounters();
+    if (!isZero(combineCounters(held, from, -1))) return false;
     try {
       await this.db.send(
-        new UpdateCommand(aggregateReplacement(this.tableName, campaignId, target, from, to)),
+        new TransactWriteCommand({
+          TransactItems: aggregateReplacement(this.tableName, campaignId, target, shards, to),
+        }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (failedConditions(error)?.length) return false;
       throw error;
     }
   }
 
-  /** Every aggregate of one dimension for the days from..to: one Query, paged. */
+  /** The stored shards of one aggregate, as they are now. */
+  private async readShards(campaignId: string, target: AggregateTarget) {
+    const keys = Array.from({ length: AGGREGATE_SHARDS }, (_, shard) =>
+      aggregateKey(campaignId, target.dimension, target.day, target.value, shard),
+    );
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [this.tableName]: { Keys: keys, ConsistentRead: true },
+    };
+    const items: Record<string, unknown>[] = [];
+    while (request && Object.keys(request).length > 0) {
+      const page = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+      items.push(...(page.Responses?.[this.tableName] ?? []));
+      request = page.UnprocessedKeys as typeof request;
+    }
+    return items.map(toShardRow);
+  }
+
+  /** Every aggregate of one dimension for the days from..to, its shards added up: one Query, paged. */
   async readRange(campaignId: string, dimension: string, from: string, to: string): Promise<AggregateRow[]> {
     const range = aggregateRange(dimension, from, to);
     const items = await queryAll(
@@ -182,6 +223,6 @@ export class ResultsStore {
         this.consumedReadUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
       },
     );
-    return items.map(toAggregateRow);
+    return sumShards(items.map(toShardRow));
   }
 }

@@ -4,7 +4,7 @@ import type { Campaign } from "../../functions/domain/campaign";
 import { type Counters, emptyCounters, OVERALL } from "../../functions/domain/counters";
 import type { Stats } from "../../functions/domain/results";
 import { firstFullyRetainedDay } from "../../functions/domain/retention";
-import { aggregateKey } from "../../functions/store/keys";
+import { AGGREGATE_SHARDS, aggregateKey } from "../../functions/store/keys";
 import { type Reconciliation, reconcileCampaign } from "../../functions/use-cases/reconcile-campaign";
 import { type CliResult, expectHelp, expectUsageError, runCli } from "../support/cli";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
@@ -148,10 +148,12 @@ describe("reconcile", () => {
         attributes: { delivery: { sum: 7, count: 2 } },
       }),
     );
+    // In the last shard: a repair sets the sum of the shards, whichever holds the damage.
     await h.stores.results.add(
       campaign.id,
       { dimension: OVERALL, day: "2026-06-01", value: OVERALL },
       counters({ sent: -1 }),
+      AGGREGATE_SHARDS - 1,
     );
     // The damage shows: north now has more answers than the whole campaign on 06-02.
     const corrupted = await results();
@@ -326,13 +328,16 @@ describe("reconcile", () => {
   });
 
   it("recreates a lost aggregate and zeroes a stray one", async () => {
-    // The (none) sends of 06-01 lost with their whole item; a send counted in a region nobody is in.
-    await h.table.db.send(
-      new DeleteCommand({
-        TableName: h.table.tableName,
-        Key: aggregateKey(campaign.id, "region", "2026-06-01", "(none)"),
-      }),
-    );
+    // The (none) sends of 06-01 lost with their whole item (every shard of it); a send counted in a
+    // region nobody is in.
+    for (let shard = 0; shard < AGGREGATE_SHARDS; shard++) {
+      await h.table.db.send(
+        new DeleteCommand({
+          TableName: h.table.tableName,
+          Key: aggregateKey(campaign.id, "region", "2026-06-01", "(none)", shard),
+        }),
+      );
+    }
     await h.stores.results.add(
       campaign.id,
       { dimension: "region", day: "2026-06-02", value: "east" },
