@@ -27,7 +27,7 @@ export class DataStore extends Construct {
 
     const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 
-    // Keys, index and TTL come from tableDefinition and nothing else, so the local runtime's table
+    // Keys, indexes and TTL come from tableDefinition and nothing else, so the local runtime's table
     // (functions/store/create-table.ts) and this one cannot drift apart.
     this.table = new Table(this, "Table", {
       partitionKey: stringKey(tableDefinition.partitionKey),
@@ -45,7 +45,9 @@ export class DataStore extends Construct {
         indexName: index.name,
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
-        projectionType: ProjectionType.ALL,
+        ...(index.projectedAttributes === "all"
+          ? { projectionType: ProjectionType.ALL }
+          : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projectedAttributes] }),
       });
     }
   }

@@ -127,7 +127,7 @@ export class Delivery extends Construct {
       },
       logRetention,
     });
-    // Due invitations are found through gsi1's DUE partition; a claim is a conditional UpdateItem.
+    // Due invitations are found through gsi2's DUE#<shard> partitions; a claim is a conditional UpdateItem.
     bindTable(this.dispatchFunction, props.table, FUNCTION_TABLE_ACCESS.dispatch);
     this.queue.grantSendMessages(this.dispatchFunction);
     // Its depth, to claim no more than the senders can take.

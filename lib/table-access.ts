@@ -5,12 +5,13 @@
  * nothing else is granted, so no function can Scan, DeleteItem or BatchWriteItem, and none can touch
  * a partition its code never names (the public survey function cannot write an `APIKEY#` item).
  *
- * | function    | GetItem                  | Query (table)      | PutItem                  | UpdateItem                         | Query gsi1 (index partition) |
+ * | function    | GetItem                  | Query (table)      | PutItem                  | UpdateItem                         | Query index (partition)      |
  * |-------------|--------------------------|--------------------|--------------------------|------------------------------------|------------------------------|
- * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*,        | CAMPAIGN#*, INVITATION#* | CAMPAIGN#*, EMAIL#*                | CAMPAIGNS, RESPONSES#*       |
+ * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*,        | CAMPAIGN#*, INVITATION#* | CAMPAIGN#*, EMAIL#*                | gsi1: CAMPAIGNS, RESPONSES#* |
  * |             | INVITATION#*             | EMAIL#*, RESULTS#* |                          |                                    |                              |
  * | survey      | CAMPAIGN#*, INVITATION#* | EMAIL#*            | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
- * | dispatch    |                          |                    |                          | INVITATION#*                       | DUE                          |
+ * | dispatch    |                          |                    |                          | INVITATION#*                       | gsi2: DUE#*, PARKED#*,       |
+ * |             |                          |                    |                          |                                    | RESUMING; gsi1: DUE (legacy) |
  * | send        | CAMPAIGN#*, INVITATION#* | EMAIL#*            |                          | CAMPAIGN#*, EMAIL#*, INVITATION#*, |                              |
  * |             |                          |                    |                          | RESULTS#*                          |                              |
  * | mail-events |                          |                    | EMAIL#*                  |                                    |                              |
@@ -20,10 +21,13 @@
  * CAMPAIGN#* (its purchases, test-send counters) and RESULTS#* (its zero counts, segment values). No
  * function calls BatchGetItem (only the reconcile CLI does) or Scan; ConditionCheckItem is a check inside
  * a transaction (api: that a later survey keeps the contact's window; send: that the address is not
- * suppressed as the send's locks are taken). Where each
+ * suppressed as the send's locks are taken, and that a campaign is still paused as an invitation is
+ * parked). The dispatcher deletes a campaign's resume mark (DeleteItem CAMPAIGN#) once nothing of it
+ * is parked. Where each
  * grant comes from:
  * - api: key check (GetItem APIKEY#); campaigns read, created and replaced (GetItem, PutItem
- *   CAMPAIGN#) and listed (gsi1 CAMPAIGNS); a purchase is one transaction of a Put of the purchase
+ *   CAMPAIGN#; leaving `paused` Puts the campaign's resume mark beside it) and listed (gsi1
+ *   CAMPAIGNS); a purchase is one transaction of a Put of the purchase
  *   (CAMPAIGN#), Puts of its invitations (INVITATION#) and an Update of the contact (EMAIL#), after
  *   a suppression check (Query EMAIL#); results are ranges of aggregates (Query RESULTS#); responses
  *   are listed and exported from their listing (gsi1 RESPONSES#<campaign>); a purchase's delivery
@@ -34,9 +38,12 @@
  *   (INVITATION#) and Updates of the aggregates (RESULTS#), with segment values admitted by Update
  *   (RESULTS#); the unsubscribe page reads where the address stands (Query EMAIL#), an unsubscribe
  *   Puts the suppression (EMAIL#) and Updates the invitation, a resubscribe Updates the suppression.
- * - dispatch: the due listing (gsi1 DUE), then claims, skips and drops (UpdateItem INVITATION#).
+ * - dispatch: the due listing (gsi2 DUE#<shard>, and gsi1 DUE of tables written before gsi2), then
+ *   claims and give-ups (UpdateItem INVITATION#); resume marks (gsi2 RESUMING), the parked invitations
+ *   of their campaigns (gsi2 PARKED#<campaign>) put back (UpdateItem INVITATION#), the mark removed
+ *   (DeleteItem CAMPAIGN#).
  * - send: invitation and campaign (GetItem), the person's suppression and contact (Query EMAIL#);
- *   locks, skips and drops (UpdateItem INVITATION#); marking sent is one transaction of Updates of the
+ *   locks, skips, drops and parking (UpdateItem INVITATION#, ConditionCheckItem CAMPAIGN#); marking sent is one transaction of Updates of the
  *   invitation, its purchase's expiry (CAMPAIGN#), the contact (EMAIL#) and the aggregates (RESULTS#);
  *   segment values by Update RESULTS#.
  * - mail-events: a bounce or complaint Puts the suppression (EMAIL#).
@@ -51,6 +58,8 @@ import type { TableAccess } from "./constructs/lambda-function";
 
 /** The overloaded secondary index every listing lives in (gsi1pk / gsi1sk). */
 export const LISTING_INDEX = tableDefinition.indexes[0].name;
+/** The work index (gsi2pk / gsi2sk): due and parked invitations, resume marks. */
+export const WORK_INDEX = tableDefinition.indexes[1].name;
 
 /** Table partitions, by the item families of functions/store/keys.ts. */
 const CAMPAIGN = "CAMPAIGN#*"; // campaigns and their purchases
@@ -62,7 +71,12 @@ const RESULTS = "RESULTS#*"; // aggregates and segment values
 /** Partitions of the listing index. */
 const CAMPAIGNS_LISTING = "CAMPAIGNS";
 const RESPONSES_LISTING = "RESPONSES#*";
-const DUE_LISTING = "DUE";
+const LEGACY_DUE_LISTING = "DUE";
+
+/** Partitions of the work index. */
+const DUE = "DUE#*";
+const PARKED = "PARKED#*";
+const RESUMING = "RESUMING";
 
 /** The names the stack gives its functions (NpsStack.functions). */
 export type FunctionName = "api" | "survey" | "dispatch" | "send" | "mail-events";
@@ -89,15 +103,15 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
     },
   },
   dispatch: {
-    items: { UpdateItem: [INVITATION] },
-    indexQueries: { [LISTING_INDEX]: [DUE_LISTING] },
+    items: { UpdateItem: [INVITATION], DeleteItem: [CAMPAIGN] },
+    indexQueries: { [LISTING_INDEX]: [LEGACY_DUE_LISTING], [WORK_INDEX]: [DUE, PARKED, RESUMING] },
   },
   send: {
     items: {
       GetItem: [CAMPAIGN, INVITATION],
       Query: [EMAIL],
       UpdateItem: [CAMPAIGN, EMAIL, INVITATION, RESULTS],
-      ConditionCheckItem: [EMAIL],
+      ConditionCheckItem: [CAMPAIGN, EMAIL],
     },
   },
   "mail-events": {

@@ -74,6 +74,8 @@ export type InvitationEmail = {
  * `failures` its failed send attempts so far.
  */
 export type DueEntry = { token: string; action: DueAction; dueKey: string; failures: number };
+/** A campaign's resume mark as read: the campaign left `paused`, and the mark's own key (opaque). */
+export type ResumeMark = { readonly campaignId: string; readonly mark: string };
 
 /** A unit of delivery work: one due action of one invitation (a queue message carries it). */
 export type DeliveryMessage = { readonly token: string; readonly action: DueAction };
@@ -96,10 +98,8 @@ export type DeliveryDecision =
   | { kind: "skip"; reason: SkipReason }
   /** Nothing to send (answered, already done, or a stale message): the due entry just goes. */
   | { kind: "drop" }
-  /** Campaign paused: look again later. */
-  | { kind: "postpone"; until: string };
-
-export const PAUSED_RECHECK_MINUTES = 60;
+  /** Campaign paused: wait outside the due index until it is resumed. */
+  | { kind: "park" };
 
 export const purchaseRef = (invitation: Pick<Invitation, "campaignId" | "orderId">): string =>
   `${invitation.campaignId}#${invitation.orderId}`;
@@ -118,12 +118,7 @@ export function decideDelivery(
   if (invitation.nextAction !== action || invitation.status === "skipped") return { kind: "drop" };
   if (campaign.status === "archived")
     return action === "send" ? { kind: "skip", reason: "archived" } : { kind: "drop" };
-  if (campaign.status === "paused") {
-    return {
-      kind: "postpone",
-      until: new Date(now.getTime() + PAUSED_RECHECK_MINUTES * 60_000).toISOString(),
-    };
-  }
+  if (campaign.status === "paused") return { kind: "park" };
   if (recipient.suppressed || invitation.unsubscribedAt) {
     return action === "send" ? { kind: "skip", reason: "suppressed" } : { kind: "drop" };
   }

@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Campaign, CampaignSettings } from "../domain/campaign";
@@ -18,10 +19,13 @@ import {
   campaignListing,
   campaignOfListing,
   LISTING_INDEX,
+  resumeListing,
+  resumeMarkKey,
   testSendsKey,
   testSendsOf,
 } from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
+import { failedConditions } from "./transactions";
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -66,27 +70,50 @@ export class CampaignStore {
 
   /**
    * Replaces the settings if nobody changed the campaign since `version` was read; a concurrent
-   * change answers 409 rather than silently losing one of the two edits.
+   * change answers 409 rather than silently losing one of the two edits. A campaign leaving `paused`
+   * gets a resume mark in the same transaction: the dispatcher then puts its parked invitations back
+   * (to be sent, or skipped if it was archived).
    */
   async update(current: Campaign, version: number, settings: CampaignSettings, now: Date): Promise<Campaign> {
     const updated: Campaign = { ...current, ...settings, updatedAt: now.toISOString() };
+    const resumed = current.status === "paused" && updated.status !== "paused";
     try {
       await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...campaignKey(current.id),
-            ...campaignListing(current.createdAt, current.id),
-            type: "campaign",
-            version: version + 1,
-            ...updated,
-          },
-          ConditionExpression: "version = :version",
-          ExpressionAttributeValues: { ":version": version },
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...campaignKey(current.id),
+                  ...campaignListing(current.createdAt, current.id),
+                  type: "campaign",
+                  version: version + 1,
+                  ...updated,
+                },
+                ConditionExpression: "version = :version",
+                ExpressionAttributeValues: { ":version": version },
+              },
+            },
+            ...(resumed
+              ? [
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: {
+                        ...resumeMarkKey(current.id),
+                        ...resumeListing(updated.updatedAt, current.id),
+                        type: "resume",
+                      },
+                    },
+                  },
+                ]
+              : []),
+          ],
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (failedConditions(error)?.includes(0)) {
         throw new ConflictError(
           "The campaign was changed by another request meanwhile; read it again and retry.",
         );

@@ -2,15 +2,27 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  type Projection,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
-import { tableDefinition } from "./table-definition";
+import { type IndexDefinition, tableDefinition } from "./table-definition";
+
+const projectionOf = (index: IndexDefinition): Projection =>
+  index.projectedAttributes === "all"
+    ? { ProjectionType: "ALL" }
+    : { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projectedAttributes] };
+const keySchemaOf = (index: IndexDefinition) => [
+  { AttributeName: index.partitionKey, KeyType: "HASH" as const },
+  { AttributeName: index.sortKey, KeyType: "RANGE" as const },
+];
 
 /**
  * Creates the table from the same definition the CDK stack uses (local runtime and tests only; on AWS
- * CloudFormation owns the table). Idempotent: an existing table is left as it is.
+ * CloudFormation owns the table). Idempotent: an existing table (a local data directory kept from an
+ * earlier version) only gets the indexes it lacks, as CloudFormation would add them.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const keyAttributes = new Set<string>([tableDefinition.partitionKey, tableDefinition.sortKey]);
@@ -30,11 +42,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         ],
         GlobalSecondaryIndexes: tableDefinition.indexes.map((index) => ({
           IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: "HASH" },
-            { AttributeName: index.sortKey, KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
+          KeySchema: keySchemaOf(index),
+          Projection: projectionOf(index),
         })),
       }),
     );
@@ -42,7 +51,26 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
-  const description = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  let description = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const existing = new Set((description.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of tableDefinition.indexes.filter((index) => !existing.has(index.name))) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: index.partitionKey, AttributeType: "S" },
+          { AttributeName: index.sortKey, AttributeType: "S" },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: { IndexName: index.name, KeySchema: keySchemaOf(index), Projection: projectionOf(index) },
+          },
+        ],
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+    description = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  }
   if (description.Table?.TableStatus === "ACTIVE") {
     await client
       .send(

@@ -17,6 +17,7 @@ import type {
   DueEntry,
   Invitation,
   Recipient,
+  ResumeMark,
   SkipReason,
   SuppressionReason,
 } from "../domain/invitation";
@@ -26,15 +27,24 @@ import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/r
 import { aggregateUpdate } from "./aggregate-items";
 import {
   aggregateShardOf,
+  campaignKey,
+  campaignOfResumeListing,
   contactKey,
-  DUE_PARTITION,
+  DUE_PARTITIONS,
   dueListing,
   dueUpTo,
   emailPartition,
   invitationKey,
+  LEGACY_DUE_PARTITION,
   LISTING_INDEX,
+  parkedListing,
+  parkedPartition,
   purchaseKey,
+  RESUMING_PARTITION,
+  resumeMarkKey,
   suppressionKey,
+  tokenOfWorkEntry,
+  WORK_INDEX,
 } from "./keys";
 import { failedConditions, sendTransaction } from "./transactions";
 
@@ -99,44 +109,66 @@ export class InvitationStore {
     return found;
   }
 
-  /** Due entries, oldest first, at most `limit`. */
+  /**
+   * Due entries, about the oldest first, at most `limit`: read from every shard of the due index at
+   * once (and from the single due partition of tables written before it; a claim moves such an entry).
+   */
   async findDue(now: Date, limit: number): Promise<DueEntry[]> {
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: LISTING_INDEX,
-        KeyConditionExpression: "gsi1pk = :due AND gsi1sk <= :upTo",
-        ExpressionAttributeValues: { ":due": DUE_PARTITION, ":upTo": dueUpTo(now.toISOString()) },
-        ProjectionExpression: "#token, nextAction, gsi1sk, sendFailures",
-        ExpressionAttributeNames: { "#token": "token" },
-        Limit: limit,
+    const upTo = dueUpTo(now.toISOString());
+    const perPartition = Math.max(1, Math.ceil(limit / DUE_PARTITIONS.length));
+    const read = (index: string, partitionKey: string, sortKey: string, partition: string) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: `${partitionKey} = :due AND ${sortKey} <= :upTo`,
+          ExpressionAttributeValues: { ":due": partition, ":upTo": upTo },
+          ProjectionExpression: `#token, nextAction, sendFailures, ${sortKey}`,
+          ExpressionAttributeNames: { "#token": "token" },
+          Limit: perPartition,
+        }),
+      );
+    const pages = await Promise.all([
+      ...DUE_PARTITIONS.map((partition) => read(WORK_INDEX, "gsi2pk", "gsi2sk", partition)),
+      read(LISTING_INDEX, "gsi1pk", "gsi1sk", LEGACY_DUE_PARTITION),
+    ]);
+    const entries = pages.flatMap((page, i) =>
+      (page.Items ?? []).map((item) => {
+        const legacy = i === DUE_PARTITIONS.length;
+        return {
+          token: String(item.token),
+          action: item.nextAction as DueAction,
+          dueKey: legacy ? `${LEGACY_DUE_KEY}${String(item.gsi1sk)}` : String(item.gsi2sk),
+          failures: typeof item.sendFailures === "number" ? item.sendFailures : 0,
+        };
       }),
     );
-    return (result.Items ?? []).map((item) => ({
-      token: String(item.token),
-      action: item.nextAction as DueAction,
-      dueKey: String(item.gsi1sk),
-      failures: typeof item.sendFailures === "number" ? item.sendFailures : 0,
-    }));
+    const dueAtOf = (entry: DueEntry) => entry.dueKey.replace(LEGACY_DUE_KEY, "");
+    return entries.sort((a, b) => (dueAtOf(a) < dueAtOf(b) ? -1 : 1)).slice(0, limit);
   }
 
   /**
    * Claims a due entry for `leaseMs` by moving its due time forward: if the claimant dies before
    * the send is marked, the entry falls due again and another dispatch picks it up. `taken`: someone
    * else claimed it first. A claim is not an attempt: nothing counts against the invitation until a
-   * send actually fails.
+   * send actually fails. An entry of the legacy due partition moves to the due index as it is claimed.
    */
   async claim(entry: DueEntry, now: Date, leaseMs: number): Promise<"claimed" | "taken"> {
+    const leased = dueListing(new Date(now.getTime() + leaseMs).toISOString(), entry.token);
+    const legacy = entry.dueKey.startsWith(LEGACY_DUE_KEY);
     const claimed = await this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: invitationKey(entry.token),
-        UpdateExpression: "SET gsi1sk = :leased, claimedAt = :now",
-        ConditionExpression: "gsi1sk = :seen",
+        UpdateExpression: legacy
+          ? "SET gsi2pk = :partition, gsi2sk = :leased, claimedAt = :now REMOVE gsi1pk, gsi1sk"
+          : "SET gsi2sk = :leased, claimedAt = :now",
+        ConditionExpression: legacy ? "gsi1sk = :seen" : "gsi2sk = :seen",
         ExpressionAttributeValues: {
-          ":seen": entry.dueKey,
-          ":leased": dueListing(new Date(now.getTime() + leaseMs).toISOString(), entry.token).gsi1sk,
+          ":seen": entry.dueKey.replace(LEGACY_DUE_KEY, ""),
+          ":leased": leased.gsi2sk,
           ":now": now.toISOString(),
+          ...(legacy ? { ":partition": leased.gsi2pk } : {}),
         },
       }),
     );
@@ -149,6 +181,7 @@ export class InvitationStore {
    * marked, not given up). False when any of that does not hold, or someone else moved it first.
    */
   async giveUp(entry: DueEntry, now: Date, maxFailures: number): Promise<boolean> {
+    if (entry.dueKey.startsWith(LEGACY_DUE_KEY)) return false;
     const accepted = entry.action === "send" ? "acceptedAt" : "reminderAcceptedAt";
     return await this.conditional(
       new UpdateCommand({
@@ -156,9 +189,9 @@ export class InvitationStore {
         Key: invitationKey(entry.token),
         UpdateExpression:
           entry.action === "send"
-            ? "SET #status = :skipped, skipReason = :undeliverable, skippedAt = :now, nextAction = :none, dueAt = :none REMOVE gsi1pk, gsi1sk"
-            : "SET nextAction = :none, dueAt = :none REMOVE gsi1pk, gsi1sk",
-        ConditionExpression: `gsi1sk = :seen AND nextAction = :action AND sendFailures >= :max AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(${accepted})`,
+            ? "SET #status = :skipped, skipReason = :undeliverable, skippedAt = :now, nextAction = :none, dueAt = :none REMOVE gsi2pk, gsi2sk"
+            : "SET nextAction = :none, dueAt = :none REMOVE gsi2pk, gsi2sk",
+        ConditionExpression: `gsi2sk = :seen AND nextAction = :action AND sendFailures >= :max AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(${accepted})`,
         ...(entry.action === "send" ? { ExpressionAttributeNames: { "#status": "status" } } : {}),
         ExpressionAttributeValues: {
           ":seen": entry.dueKey,
@@ -170,6 +203,75 @@ export class InvitationStore {
         },
       }),
     );
+  }
+
+  /** Campaigns resumed (or archived) since they were paused, oldest first: their parked invitations go back. */
+  async findResumed(limit: number): Promise<ResumeMark[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: WORK_INDEX,
+        KeyConditionExpression: "gsi2pk = :resuming",
+        ExpressionAttributeValues: { ":resuming": RESUMING_PARTITION },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({
+      campaignId: campaignOfResumeListing(String(item.gsi2sk)),
+      mark: String(item.gsi2sk),
+    }));
+  }
+
+  /** Invitations parked while their campaign was paused, oldest due first: sort keys, at most `limit`. */
+  async findParked(campaignId: string, limit: number): Promise<string[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: WORK_INDEX,
+        KeyConditionExpression: "gsi2pk = :parked",
+        ExpressionAttributeValues: { ":parked": parkedPartition(campaignId) },
+        ProjectionExpression: "gsi2sk",
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => String(item.gsi2sk));
+  }
+
+  /**
+   * Puts a parked invitation back in the due index, due when it was due (so at once). False when it
+   * is no longer parked there (put back already, or sent meanwhile).
+   */
+  async unpark(campaignId: string, parkedKey: string): Promise<boolean> {
+    const token = tokenOfWorkEntry(parkedKey);
+    return await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: invitationKey(token),
+        UpdateExpression: "SET gsi2pk = :due",
+        ConditionExpression: "gsi2pk = :parked AND gsi2sk = :seen",
+        ExpressionAttributeValues: {
+          ":due": dueListing("", token).gsi2pk,
+          ":parked": parkedPartition(campaignId),
+          ":seen": parkedKey,
+        },
+      }),
+    );
+  }
+
+  /** Removes a resume mark once its campaign has nothing parked; kept if the campaign was resumed again since. */
+  async clearResumeMark(mark: ResumeMark): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: resumeMarkKey(mark.campaignId),
+          ConditionExpression: "gsi2sk = :seen",
+          ExpressionAttributeValues: { ":seen": mark.mark },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /**
@@ -353,8 +455,8 @@ export class InvitationStore {
                 // Kept for the retention counted from the day it is counted on (sent), not from when it was
                 // due: a late send (a pause, a backlog) must not leave a count whose record expires first.
                 UpdateExpression: reminderDueAt
-                  ? "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :remind, dueAt = :due, gsi1pk = :duePartition, gsi1sk = :dueKey, expiresAt = :expiresAt REMOVE sendingUntil, sendFailures"
-                  : "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :none, dueAt = :none, expiresAt = :expiresAt REMOVE sendingUntil, gsi1pk, gsi1sk, sendFailures",
+                  ? "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :remind, dueAt = :due, gsi2pk = :duePartition, gsi2sk = :dueKey, expiresAt = :expiresAt REMOVE sendingUntil, sendFailures"
+                  : "SET #status = :sent, sentAt = :at, #segments = :segments, nextAction = :none, dueAt = :none, expiresAt = :expiresAt REMOVE sendingUntil, gsi2pk, gsi2sk, sendFailures",
                 ConditionExpression: "#status = :scheduled AND nextAction = :send",
                 ExpressionAttributeNames: { "#status": "status", "#segments": "segments" },
                 ExpressionAttributeValues: {
@@ -368,8 +470,8 @@ export class InvitationStore {
                     ? {
                         ":remind": "remind",
                         ":due": reminderDueAt,
-                        ":duePartition": DUE_PARTITION,
-                        ":dueKey": dueListing(reminderDueAt, invitation.token).gsi1sk,
+                        ":duePartition": dueListing(reminderDueAt, invitation.token).gsi2pk,
+                        ":dueKey": dueListing(reminderDueAt, invitation.token).gsi2sk,
                       }
                     : { ":none": null }),
                 },
@@ -431,21 +533,58 @@ export class InvitationStore {
     await this.finish(token, action, "", {});
   }
 
-  /** Puts the entry back in the due index for `until` (a paused campaign is looked at again later). */
-  async postpone(token: string, action: DueAction, until: string): Promise<void> {
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(token),
-        UpdateExpression: "SET gsi1sk = :dueKey, dueAt = :until REMOVE sendingUntil",
-        ConditionExpression: "nextAction = :action",
-        ExpressionAttributeValues: {
-          ":dueKey": dueListing(until, token).gsi1sk,
-          ":until": until,
-          ":action": action,
-        },
-      }),
+  /**
+   * Moves the entry out of the due index while its campaign is paused, on condition that the campaign
+   * still is paused: a resume that overtook the read leaves it due, and it is sent. It waits, with its
+   * due time, until the campaign's resume mark has the dispatcher put it back. False when either
+   * condition failed (the campaign resumed, or the entry moved on).
+   */
+  async park(
+    invitation: Pick<Invitation, "token" | "campaignId" | "dueAt">,
+    action: DueAction,
+    now: Date,
+  ): Promise<boolean> {
+    // Its due time, not the lease's: put back, it is due at once, in its old order.
+    const parked = parkedListing(
+      invitation.campaignId,
+      invitation.dueAt ?? now.toISOString(),
+      invitation.token,
     );
+    try {
+      await sendTransaction(
+        this.db,
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: invitationKey(invitation.token),
+                UpdateExpression: "SET gsi2pk = :parked, gsi2sk = :parkedKey REMOVE sendingUntil",
+                ConditionExpression: "nextAction = :action AND attribute_exists(gsi2pk)",
+                ExpressionAttributeValues: {
+                  ":parked": parked.gsi2pk,
+                  ":parkedKey": parked.gsi2sk,
+                  ":action": action,
+                },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: campaignKey(invitation.campaignId),
+                ConditionExpression: "#status = :paused",
+                ExpressionAttributeNames: { "#status": "status" },
+                ExpressionAttributeValues: { ":paused": "paused" },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (failedConditions(error)?.length) return false;
+      throw error;
+    }
   }
 
   /** Suppression and last-survey records of one person, in one query. */
@@ -562,7 +701,7 @@ export class InvitationStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: invitationKey(token),
-        UpdateExpression: `${setClause}${setClause ? ", " : "SET "}nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi1pk, gsi1sk`,
+        UpdateExpression: `${setClause}${setClause ? ", " : "SET "}nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi2pk, gsi2sk, gsi1pk, gsi1sk`,
         ConditionExpression: "nextAction = :action",
         ExpressionAttributeNames: setClause.includes("#status") ? { "#status": "status" } : undefined,
         ExpressionAttributeValues: { ...values, ":none": null, ":action": action },
@@ -581,6 +720,9 @@ export class InvitationStore {
     }
   }
 }
+
+/** Marks the dueKey of an entry read from the legacy due partition (gsi1 DUE). */
+const LEGACY_DUE_KEY = "gsi1:";
 
 /** What taking a send's locks found: go ahead, or why not (see beginSend). */
 export type SendLock = "locked" | "busy" | "throttled" | "suppressed" | "changed";

@@ -7,7 +7,9 @@
  * | campaign    | CAMPAIGN#<id>        | CAMPAIGN           | CAMPAIGNS          | <createdAt>#<id>       |
  * | purchase    | CAMPAIGN#<id>        | PURCHASE#<orderId> |                    |                        |
  * | test sends  | CAMPAIGN#<id>        | TESTSENDS#<hour>   |                    |                        |
- * | invitation  | INVITATION#<token>   | INVITATION         | DUE (while due)    | <dueAt>#<token>        |
+ * | resume mark | CAMPAIGN#<id>        | RESUME             | (gsi2) RESUMING    | (gsi2) <at>#<id>       |
+ * | invitation  | INVITATION#<token>   | INVITATION         | (gsi2) DUE#<shard> | (gsi2) <dueAt>#<token> |
+ * |             |                      |                    | or PARKED#<campId> |                        |
  * | response    | INVITATION#<token>   | RESPONSE           | RESPONSES#<campId> | <createdAt>#<token>    |
  * | contact     | EMAIL#<email>        | CONTACT            |                    |                        |
  * | suppression | EMAIL#<email>        | SUPPRESSION        |                    |                        |
@@ -15,9 +17,12 @@
  * | aggregate   | RESULTS#<campaignId> | AGG#<dim>#<day>#<shard>#<value>                                   |
  * | seg. values | RESULTS#<campaignId> | SEGVALUES#<property>                                              |
  *
- * The DUE partition is the sparse index of work: an invitation is in it only while a send or a
- * reminder is due, so the dispatcher reads exactly the due items. One email's contact and suppression
- * records share a partition, so one query answers "may we survey this person?".
+ * gsi2 is the sparse index of work, projecting only what the dispatcher reads. An invitation is in a
+ * DUE#<shard> partition only while a send or a reminder is due (the shard by its token, so no one index
+ * partition takes every purchase and claim), so the dispatcher reads exactly the due items; while its
+ * campaign is paused it waits in PARKED#<campaignId> instead, out of the dispatcher's way, until a
+ * resume mark (RESUMING) has the dispatcher put the campaign's parked invitations back. One email's
+ * contact and suppression records share a partition, so one query answers "may we survey this person?".
  *
  * Aggregates hold the result counters of one campaign × dimension × UTC day × segment value, where the
  * dimension is a segmentBy property, or OVERALL ("*") for the whole campaign; a results call reads one
@@ -34,11 +39,24 @@ import { tableDefinition } from "./table-definition";
 
 export type ItemKey = { pk: string; sk: string };
 export type ListingKey = { gsi1pk: string; gsi1sk: string };
+export type WorkKey = { gsi2pk: string; gsi2sk: string };
+
+/** Which of `shards` a text falls in: FNV-1a, stable across processes and deployments. */
+function shardOf(text: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}
 /** Items of one partition whose sort key starts with `skPrefix`. */
 export type PartitionPrefix = { pk: string; skPrefix: string };
 
 /** The overloaded secondary index every listing (gsi1pk/gsi1sk) lives in. */
 export const LISTING_INDEX = tableDefinition.indexes[0].name;
+/** The work index (gsi2pk/gsi2sk): due and parked invitations, resume marks. */
+export const WORK_INDEX = tableDefinition.indexes[1].name;
 
 export const CAMPAIGNS_PARTITION = "CAMPAIGNS";
 export const campaignKey = (campaignId: string): ItemKey => ({
@@ -78,13 +96,46 @@ export const testSendsOf = (campaignId: string): PartitionPrefix => ({
   skPrefix: TEST_SENDS_PREFIX,
 });
 
-export const DUE_PARTITION = "DUE";
 export const invitationKey = (token: string): ItemKey => ({ pk: `INVITATION#${token}`, sk: "INVITATION" });
-/** Where an invitation sits in the due index: sorted by the time its next action is due. */
-export const dueListing = (dueAt: string, token: string): ListingKey => ({
-  gsi1pk: DUE_PARTITION,
+/** Partitions the due index is spread over. */
+export const DUE_SHARDS = 8;
+/** Every partition of the due index. */
+export const DUE_PARTITIONS: readonly string[] = Array.from({ length: DUE_SHARDS }, (_, i) => `DUE#${i}`);
+/** Where an invitation sits in the due index: its token's shard, sorted by the time its action is due. */
+export const dueListing = (dueAt: string, token: string): WorkKey => ({
+  gsi2pk: DUE_PARTITIONS[shardOf(token, DUE_SHARDS)] as string,
+  gsi2sk: `${dueAt}#${token}`,
+});
+/**
+ * The single due partition of gsi1 that tables written before the work index hold their due
+ * invitations in: the dispatcher still reads it, and claiming an entry moves it to the work index.
+ */
+export const LEGACY_DUE_PARTITION = "DUE";
+export const legacyDueListing = (dueAt: string, token: string): ListingKey => ({
+  gsi1pk: LEGACY_DUE_PARTITION,
   gsi1sk: `${dueAt}#${token}`,
 });
+export const parkedPartition = (campaignId: string): string => `PARKED#${campaignId}`;
+/** Where an invitation of a paused campaign waits: its due time is kept for when it is put back. */
+export const parkedListing = (campaignId: string, dueAt: string, token: string): WorkKey => ({
+  gsi2pk: parkedPartition(campaignId),
+  gsi2sk: `${dueAt}#${token}`,
+});
+/** The token a due or parked entry's sort key names. */
+export const tokenOfWorkEntry = (sortKey: string): string => sortKey.slice(sortKey.lastIndexOf("#") + 1);
+export const RESUMING_PARTITION = "RESUMING";
+/** A campaign's resume mark: its parked invitations are to be put back in the due index. */
+export const resumeMarkKey = (campaignId: string): ItemKey => ({
+  pk: campaignKey(campaignId).pk,
+  sk: "RESUME",
+});
+export const resumeListing = (resumedAt: string, campaignId: string): WorkKey => ({
+  gsi2pk: RESUMING_PARTITION,
+  gsi2sk: `${resumedAt}#${campaignId}`,
+});
+/** The campaign a resume mark's listing names. */
+export const campaignOfResumeListing = (sortKey: string): string =>
+  sortKey.slice(sortKey.lastIndexOf("#") + 1);
 /** The upper bound of a due-index query: every entry due at or before `now`. */
 export const dueUpTo = (now: string): string => `${now}#~`;
 
@@ -137,15 +188,8 @@ const AGGREGATE_PREFIX = "AGG#";
  * deployments without changing a result (an edit may then subtract in another shard than it added).
  */
 export const AGGREGATE_SHARDS = 4;
-/** The shard an invitation's counts go to: FNV-1a of its token, so every count of it lands in one. */
-export function aggregateShardOf(token: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < token.length; i++) {
-    hash ^= token.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % AGGREGATE_SHARDS;
-}
+/** The shard an invitation's counts go to: by its token, so every count of it lands in one. */
+export const aggregateShardOf = (token: string): number => shardOf(token, AGGREGATE_SHARDS);
 export const aggregateKey = (
   campaignId: string,
   dimension: string,

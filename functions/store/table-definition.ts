@@ -6,10 +6,24 @@
 export const tableDefinition = {
   partitionKey: "pk",
   sortKey: "sk",
-  /** Overloaded secondary index: listings (campaigns, API keys) and, later, the sparse due-invitation index. */
-  indexes: [{ name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" }],
+  indexes: [
+    /** Overloaded listing index: campaigns, API keys, a campaign's responses (every attribute projected). */
+    { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk", projectedAttributes: "all" },
+    /**
+     * The work index: due invitations spread over shards, invitations parked while their campaign is
+     * paused, and the resumed campaigns whose parked invitations are to be put back. It projects only
+     * what the dispatcher reads, so an invitation's properties (up to 8 KB) are not copied into it.
+     */
+    {
+      name: "gsi2",
+      partitionKey: "gsi2pk",
+      sortKey: "gsi2sk",
+      projectedAttributes: ["token", "nextAction", "sendFailures"],
+    },
+  ],
   /** Epoch seconds; DynamoDB deletes an item some time after this passes. */
   timeToLiveAttribute: "expiresAt",
 } as const;
 
 export type IndexName = (typeof tableDefinition.indexes)[number]["name"];
+export type IndexDefinition = (typeof tableDefinition.indexes)[number];

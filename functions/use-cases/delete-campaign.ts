@@ -3,6 +3,7 @@ import { type CampaignDeletion, DELETE_PURCHASES_PER_REQUEST } from "../domain/c
 import type { Clock } from "../domain/clock";
 import { ConflictError } from "../domain/errors";
 import { type CampaignLookupPorts, loadCampaign } from "./load-campaign";
+import { mapConcurrently } from "./map-concurrently";
 
 export type DeleteCampaignPorts = CampaignLookupPorts & {
   readonly campaigns: {
@@ -74,6 +75,7 @@ export async function deleteCampaign(
     if (purchasesDeleted >= options.purchasesPerRequest) return { status: "deleting", purchasesDeleted };
     const outcomes = await mapConcurrently(
       purchases.flatMap((purchase) => purchase.tokens),
+      CONCURRENCY,
       (token) => ports.invitations.deleteUnsent(token, ports.clock()),
     );
     if (outcomes.includes("sent")) {
@@ -106,18 +108,4 @@ async function archive(
   const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, ...settings } = campaign;
   await ports.campaigns.update(campaign, version, { ...settings, status: "archived" }, ports.clock());
   return await loadCampaign(ports, campaign.id);
-}
-
-/** `work` on every item, at most CONCURRENCY at once; results in order. */
-async function mapConcurrently<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  return results;
 }

@@ -1,6 +1,12 @@
 import type { Clock } from "../domain/clock";
-import { type DeliveryMessage, type DueEntry, MAX_SEND_FAILURES } from "../domain/invitation";
+import {
+  type DeliveryMessage,
+  type DueEntry,
+  MAX_SEND_FAILURES,
+  type ResumeMark,
+} from "../domain/invitation";
 import { log } from "../platform/log";
+import { mapConcurrently } from "./map-concurrently";
 
 /** The send queue: SQS on AWS, an in-memory queue in the local runtime. */
 export interface WorkQueue {
@@ -14,6 +20,12 @@ export type DispatchPorts = {
     findDue(now: Date, limit: number): Promise<DueEntry[]>;
     claim(entry: DueEntry, now: Date, leaseMs: number): Promise<"claimed" | "taken">;
     giveUp(entry: DueEntry, now: Date, maxFailures: number): Promise<boolean>;
+    /** Campaigns that left `paused` and may still have invitations parked. */
+    findResumed(limit: number): Promise<ResumeMark[]>;
+    /** Parked invitations of a campaign (their work-index sort keys), at most `limit`. */
+    findParked(campaignId: string, limit: number): Promise<string[]>;
+    unpark(campaignId: string, parkedKey: string): Promise<boolean>;
+    clearResumeMark(mark: ResumeMark): Promise<void>;
   };
   readonly queue: WorkQueue;
   readonly clock: Clock;
@@ -30,13 +42,19 @@ export type DispatchOptions = {
    * the queue, where its claims would run out.
    */
   readonly queueBudget: number;
+  /** At most this many parked invitations are put back per run (each is one conditional write). */
+  readonly maxUnparkedPerRun: number;
 };
 
 export const DEFAULT_DISPATCH: DispatchOptions = {
   leaseMs: 15 * 60_000,
   maxPerRun: 2_000,
   queueBudget: 10_000,
+  maxUnparkedPerRun: 5_000,
 };
+
+/** Conditional writes in flight at once while putting parked invitations back. */
+const UNPARK_CONCURRENCY = 16;
 
 /**
  * Finds due invitations through the sparse due index, claims each (so a parallel run cannot take it
@@ -50,6 +68,7 @@ export async function dispatchDueInvitations(
   options: DispatchOptions = DEFAULT_DISPATCH,
 ): Promise<number> {
   const now = ports.clock();
+  await unparkResumedCampaigns(ports, options.maxUnparkedPerRun);
   const room = Math.min(options.maxPerRun, options.queueBudget - (await ports.queue.depth()));
   let queued = 0;
   while (queued < room) {
@@ -79,4 +98,27 @@ export async function dispatchDueInvitations(
     if (claimed.length === 0 && moved === 0) break;
   }
   return queued;
+}
+
+/**
+ * Puts the parked invitations of resumed (or archived) campaigns back in the due index, oldest due
+ * first, at most `max` per run; a campaign's mark goes once nothing of it is parked. A crash midway
+ * loses nothing: the mark stays, and the next run goes on where this one stopped.
+ */
+async function unparkResumedCampaigns(ports: DispatchPorts, max: number): Promise<void> {
+  let left = max;
+  for (const mark of await ports.invitations.findResumed(10)) {
+    while (left > 0) {
+      const parked = await ports.invitations.findParked(mark.campaignId, Math.min(left, 500));
+      if (parked.length === 0) {
+        await ports.invitations.clearResumeMark(mark);
+        break;
+      }
+      await mapConcurrently(parked, UNPARK_CONCURRENCY, (key) =>
+        ports.invitations.unpark(mark.campaignId, key),
+      );
+      left -= parked.length;
+    }
+    if (left <= 0) return;
+  }
 }

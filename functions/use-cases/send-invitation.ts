@@ -20,7 +20,8 @@ export type SendPorts = {
     recipient(email: string): Promise<Recipient>;
     drop(token: string, action: DueAction): Promise<void>;
     skip(token: string, reason: SkipReason, now: Date): Promise<void>;
-    postpone(token: string, action: DueAction, until: string): Promise<void>;
+    /** Out of the due index while the campaign is paused; false when it no longer is. */
+    park(invitation: Invitation, action: DueAction, now: Date): Promise<boolean>;
     /** Takes the send's locks, atomically with the throttle window and the suppression check. */
     beginSend(
       invitation: Invitation,
@@ -62,7 +63,7 @@ export type SendPorts = {
   readonly clock: Clock;
 };
 
-export type SendOutcome = "sent" | "reminded" | "skipped" | "dropped" | "postponed" | "busy";
+export type SendOutcome = "sent" | "reminded" | "skipped" | "dropped" | "parked" | "busy";
 
 /**
  * Carries out one due action: checks again that it should happen (campaign state, suppression,
@@ -97,9 +98,9 @@ export async function sendInvitation(ports: SendPorts, message: DeliveryMessage)
     case "skip":
       await ports.invitations.skip(invitation.token, decision.reason, now);
       return "skipped";
-    case "postpone":
-      await ports.invitations.postpone(invitation.token, message.action, decision.until);
-      return "postponed";
+    case "park":
+      // Resumed meanwhile: the entry stays due and is sent after its lease.
+      return (await ports.invitations.park(invitation, message.action, now)) ? "parked" : "busy";
     case "send":
       break;
   }

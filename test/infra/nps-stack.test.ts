@@ -39,7 +39,7 @@ describe("DataStore table", SYNTH, () => {
     synthTemplate().hasResourceProperties("AWS::DynamoDB::Table", { TableName: Match.absent() });
   });
 
-  it("takes keys, index and TTL from tableDefinition", () => {
+  it("takes keys, indexes and TTL from tableDefinition", () => {
     const index = tableDefinition.indexes[0];
     synthTemplate().hasResourceProperties("AWS::DynamoDB::Table", {
       KeySchema: [
@@ -52,7 +52,10 @@ describe("DataStore table", SYNTH, () => {
           { AttributeName: i.partitionKey, KeyType: "HASH" },
           { AttributeName: i.sortKey, KeyType: "RANGE" },
         ],
-        Projection: { ProjectionType: "ALL" },
+        Projection:
+          i.projectedAttributes === "all"
+            ? { ProjectionType: "ALL" }
+            : { ProjectionType: "INCLUDE", NonKeyAttributes: [...i.projectedAttributes] },
       })),
       AttributeDefinitions: Match.arrayWith([{ AttributeName: index?.partitionKey, AttributeType: "S" }]),
       TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
@@ -121,13 +124,14 @@ describe("Lambda functions", SYNTH, () => {
     }
   });
 
-  it("lets only the api function delete or batch-write, each only on the table and its partitions", () => {
+  it("lets only the api function delete or batch-write (the dispatcher delete resume marks), each only on the table and its partitions", () => {
     const { stack } = buildStack();
     const template = Template.fromStack(stack);
     const apiRole = stack.getLogicalId(stack.functions.api?.role?.node.defaultChild as CfnResource);
+    const dispatchRole = stack.getLogicalId(stack.functions.dispatch?.role?.node.defaultChild as CfnResource);
     const tableArn = { "Fn::GetAtt": [tableLogicalId(template), "Arn"] };
     type Statement = { Action: string | string[]; Effect: string; Condition?: unknown; Resource: unknown };
-    const granted: Record<string, { roles: unknown; partitions: string[] }> = {};
+    const granted: Record<string, { roles: unknown; partitions: string[] }[]> = {};
     for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
       for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
         for (const action of [statement.Action].flat()) {
@@ -143,18 +147,24 @@ describe("Lambda functions", SYNTH, () => {
             "ForAllValues:StringLike"
           ];
           expect(Object.keys(condition ?? {})).toEqual(["dynamodb:LeadingKeys"]);
-          expect(granted[action]).toBeUndefined();
-          granted[action] = {
-            roles: policy.Properties.Roles,
-            partitions: [condition?.["dynamodb:LeadingKeys"] ?? []].flat().sort(),
-          };
+          granted[action] = [
+            ...(granted[action] ?? []),
+            {
+              roles: policy.Properties.Roles,
+              partitions: [condition?.["dynamodb:LeadingKeys"] ?? []].flat().sort(),
+            },
+          ];
         }
       }
     }
     expect(granted).toEqual({
-      "dynamodb:DeleteItem": { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "INVITATION#*"] },
-      "dynamodb:BatchWriteItem": { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "RESULTS#*"] },
+      "dynamodb:DeleteItem": expect.arrayContaining([
+        { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "INVITATION#*"] },
+        { roles: [{ Ref: dispatchRole }], partitions: ["CAMPAIGN#*"] },
+      ]),
+      "dynamodb:BatchWriteItem": [{ roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "RESULTS#*"] }],
     });
+    expect(granted["dynamodb:DeleteItem"]).toHaveLength(2);
   });
 });
 

@@ -17,6 +17,7 @@ import {
   suppressionKey,
 } from "../../functions/store/keys";
 import { createStores, type Stores } from "../../functions/store/stores";
+import { tableDefinition } from "../../functions/store/table-definition";
 import type { FunctionName } from "../../lib/table-access";
 import { freePort } from "../../local/ports";
 import { type SesLocal, startSesLocal } from "../../local/ses-local";
@@ -162,7 +163,10 @@ function authorizationsOf(request: ProxiedRequest, tableName: string): Authoriza
     case "Query": {
       const names = (body.ExpressionAttributeNames ?? {}) as Record<string, string>;
       const values = (body.ExpressionAttributeValues ?? {}) as Record<string, AttributeValue>;
-      const partitionKey = body.IndexName === undefined ? "pk" : "gsi1pk";
+      const partitionKey =
+        body.IndexName === undefined
+          ? "pk"
+          : tableDefinition.indexes.find((index) => index.name === body.IndexName)?.partitionKey;
       const equalities = [...String(body.KeyConditionExpression).matchAll(/(#?\w+)\s*=\s*(:\w+)/g)];
       const match = equalities.find(([, name = ""]) => (names[name] ?? name) === partitionKey);
       if (!match?.[2]) throw new Error(`no partition key in ${String(body.KeyConditionExpression)}`);
@@ -791,6 +795,39 @@ describe("each function's table grants, enforced on its handler", () => {
     expect(await itemsOf(draftId)).toEqual([]);
     for (const token of draftTokens) expect(await stores.invitations.get(token)).toBeUndefined();
 
+    // A paused campaign: the sender parks its survey (on condition that the campaign still is paused);
+    // once it is resumed (its resume mark put beside it), the dispatcher puts the survey back, queues
+    // it, and removes the mark.
+    const held = await callApi("POST", "/v1/campaigns", {
+      json: { name: "Held", brandName: "Acme", delayDays: 0 },
+    });
+    const heldId = String(held.json.id);
+    expect(
+      (await callApi("PATCH", `/v1/campaigns/${heldId}`, { json: { status: "paused" } })).statusCode,
+    ).toBe(200);
+    await callApi("POST", `/v1/campaigns/${heldId}/purchases`, {
+      json: { orderId: "H-1", email: "hana@example.com" },
+    });
+    const heldBefore = queue.messages().length;
+    expect((await runDispatch()).queued).toBe(1);
+    const parkedSend = await invoke(
+      send,
+      sqsEvent(
+        ...queue
+          .messages()
+          .slice(heldBefore)
+          .map((body) => sqsRecord(body)),
+      ),
+      "SendFunction",
+    );
+    expect(parkedSend.batchItemFailures).toEqual([]);
+    expect((await runDispatch()).queued).toBe(0);
+    expect(
+      (await callApi("PATCH", `/v1/campaigns/${heldId}`, { json: { status: "active" } })).statusCode,
+    ).toBe(200);
+    expect((await runDispatch()).queued).toBe(1);
+    expect(await itemsIn(campaignKey(heldId).pk)).toHaveLength(2); // the campaign and its purchase
+
     // mail-events: a bounce suppresses its address.
     const bounced = await invoke(
       mailEvents,
@@ -812,10 +849,11 @@ describe("each function's table grants, enforced on its handler", () => {
         "DeleteItem INVITATION# INVITATION",
         "PutItem CAMPAIGN# CAMPAIGN",
         "PutItem CAMPAIGN# PURCHASE#",
+        "PutItem CAMPAIGN# RESUME",
         "UpdateItem CAMPAIGN# TESTSENDS# expiresAt,sent,type",
       ],
       survey: [],
-      dispatch: [],
+      dispatch: ["DeleteItem CAMPAIGN# RESUME"],
       send: ["UpdateItem CAMPAIGN# PURCHASE# expiresAt"],
       "mail-events": [],
     });

@@ -11,15 +11,21 @@ import {
   campaignKey,
   campaignListing,
   contactKey,
-  DUE_PARTITION,
+  DUE_PARTITIONS,
   dueListing,
   emailPartition,
   invitationKey,
+  LEGACY_DUE_PARTITION,
+  parkedListing,
+  parkedPartition,
   purchaseKey,
+  RESUMING_PARTITION,
   responseKey,
   responseListing,
   responsesPartition,
   resultsPartition,
+  resumeListing,
+  resumeMarkKey,
   LISTING_INDEX as STORE_LISTING_INDEX,
   segmentValuesKey,
   suppressionKey,
@@ -137,8 +143,9 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
     indexes: {},
   },
   dispatch: {
-    table: { UpdateItem: ["INVITATION#*"] },
-    indexes: { gsi1: ["DUE"] },
+    // Claims, give-ups and putting parked invitations back; a resume mark goes once all are back.
+    table: { UpdateItem: ["INVITATION#*"], DeleteItem: ["CAMPAIGN#*"] },
+    indexes: { gsi1: ["DUE"], gsi2: ["DUE#*", "PARKED#*", "RESUMING"] },
   },
   send: {
     table: {
@@ -146,8 +153,9 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
       Query: ["EMAIL#*"],
       // CAMPAIGN#*: marking an invitation sent extends its purchase's expiry in the same transaction.
       UpdateItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "RESULTS#*"],
-      // The send's locks are taken on condition that the address is not suppressed.
-      ConditionCheckItem: ["EMAIL#*"],
+      // The send's locks are taken on condition that the address is not suppressed; an invitation
+      // is parked on condition that its campaign is still paused.
+      ConditionCheckItem: ["CAMPAIGN#*", "EMAIL#*"],
     },
     indexes: {},
   },
@@ -232,15 +240,17 @@ describe("table access per function", SYNTH, () => {
     expect(allows(survey, "PutItem", campaignKey("cmp_x").pk)).toBe(false);
     expect(allows(survey, "UpdateItem", campaignKey("cmp_x").pk)).toBe(false);
     expect(survey.indexes).toEqual({});
-    // Nor may any function list the API keys (or, but the dispatcher, the due invitations) through gsi1.
+    // Nor may any function list the API keys through gsi1, nor any but the dispatcher read the work
+    // index (due, parked, resumed) or the legacy due partition.
     for (const name of FUNCTION_NAMES) {
       const listings = grantsOf(name).indexes.gsi1 ?? [];
       const reads = (partition: string) => listings.some((pattern) => stringLike(pattern, partition));
-      expect({ name, apiKeys: reads(API_KEYS_PARTITION), due: reads(DUE_PARTITION) }).toEqual({
+      expect({
         name,
-        apiKeys: false,
-        due: name === "dispatch",
-      });
+        apiKeys: reads(API_KEYS_PARTITION),
+        legacyDue: reads(LEGACY_DUE_PARTITION),
+        work: grantsOf(name).indexes.gsi2 !== undefined,
+      }).toEqual({ name, apiKeys: false, legacyDue: name === "dispatch", work: name === "dispatch" });
     }
   });
 
@@ -260,14 +270,16 @@ describe("table access per function", SYNTH, () => {
     expect(writers(invitationKey("t").pk, "PutItem")).toEqual(["api", "survey"]);
   });
 
-  it("lets only the api function delete, and only a campaign's own records: never a suppression or a key", () => {
+  it("lets only the api function delete, and only a campaign's own records (the dispatcher its resume mark): never a suppression or a key", () => {
     const { grantsOf } = synth();
     for (const name of FUNCTION_NAMES) {
       const { DeleteItem = [], BatchWriteItem = [] } = grantsOf(name).table;
       expect({ name, DeleteItem, BatchWriteItem }).toEqual(
         name === "api"
           ? { name, DeleteItem: ["CAMPAIGN#*", "INVITATION#*"], BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"] }
-          : { name, DeleteItem: [], BatchWriteItem: [] },
+          : name === "dispatch"
+            ? { name, DeleteItem: ["CAMPAIGN#*"], BatchWriteItem: [] }
+            : { name, DeleteItem: [], BatchWriteItem: [] },
       );
     }
     // Deleting a suppression would mail people who unsubscribed or bounced; a contact, their throttle.
@@ -288,7 +300,12 @@ describe("the partition patterns against the key design (functions/store/keys.ts
   const families: [pattern: string, keys: string[]][] = [
     [
       "CAMPAIGN#*",
-      [campaignKey("cmp_a").pk, purchaseKey("cmp_a", "A-1001").pk, testSendsKey("cmp_a", "2026-01-01T09").pk],
+      [
+        campaignKey("cmp_a").pk,
+        purchaseKey("cmp_a", "A-1001").pk,
+        testSendsKey("cmp_a", "2026-01-01T09").pk,
+        resumeMarkKey("cmp_a").pk,
+      ],
     ],
     ["INVITATION#*", [invitationKey("tok").pk, responseKey("tok").pk]],
     ["EMAIL#*", [contactKey("ana@example.com").pk, suppressionKey("ana@example.com").pk]],
@@ -304,7 +321,13 @@ describe("the partition patterns against the key design (functions/store/keys.ts
       "RESPONSES#*",
       [responseListing("cmp_a", "2026-01-01T00:00:00.000Z", "tok").gsi1pk, responsesPartition("cmp_a")],
     ],
-    ["DUE", [dueListing("2026-01-01T00:00:00.000Z", "tok").gsi1pk, DUE_PARTITION]],
+    ["DUE", [LEGACY_DUE_PARTITION]],
+    ["DUE#*", [dueListing("2026-01-01T00:00:00.000Z", "tok").gsi2pk, ...DUE_PARTITIONS]],
+    [
+      "PARKED#*",
+      [parkedListing("cmp_a", "2026-01-01T00:00:00.000Z", "tok").gsi2pk, parkedPartition("cmp_a")],
+    ],
+    ["RESUMING", [resumeListing("2026-01-01T00:00:00.000Z", "cmp_a").gsi2pk, RESUMING_PARTITION]],
   ];
 
   it("each pattern matches every partition of its item family", () => {

@@ -7,7 +7,7 @@ import { MailRejectedError } from "../../functions/domain/errors";
 import type { PurchaseDelivery } from "../../functions/domain/purchase-status";
 import type { ResponsesPage } from "../../functions/domain/response-export";
 import { createApiApp } from "../../functions/http/api-app";
-import { campaignKey, DUE_PARTITION, LISTING_INDEX, resultsPartition } from "../../functions/store/keys";
+import { campaignKey, DUE_PARTITIONS, resultsPartition, WORK_INDEX } from "../../functions/store/keys";
 import {
   type DeliveryHarness,
   type ManualClock,
@@ -51,17 +51,21 @@ async function partition(h: DeliveryHarness, pk: string): Promise<Record<string,
   return Items;
 }
 
-/** The tokens in the due index. */
+/** The tokens in the due index, every shard of it. */
 async function dueTokens(h: DeliveryHarness): Promise<string[]> {
-  const { Items = [] } = await h.table.db.send(
-    new QueryCommand({
-      TableName: h.table.tableName,
-      IndexName: LISTING_INDEX,
-      KeyConditionExpression: "gsi1pk = :due",
-      ExpressionAttributeValues: { ":due": DUE_PARTITION },
-    }),
+  const pages = await Promise.all(
+    DUE_PARTITIONS.map((partition) =>
+      h.table.db.send(
+        new QueryCommand({
+          TableName: h.table.tableName,
+          IndexName: WORK_INDEX,
+          KeyConditionExpression: "gsi2pk = :due",
+          ExpressionAttributeValues: { ":due": partition },
+        }),
+      ),
+    ),
   );
-  return Items.map((item) => String(item.token));
+  return pages.flatMap((page) => (page.Items ?? []).map((item) => String(item.token)));
 }
 
 async function tokensOf(h: DeliveryHarness, campaignId: string, orderId: string): Promise<string[]> {

@@ -1,11 +1,18 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CapacityExceededError } from "../../functions/domain/errors";
-import { PAUSED_RECHECK_MINUTES } from "../../functions/domain/invitation";
 import { messagesFor } from "../../functions/domain/messages";
 import type { PurchaseResult } from "../../functions/domain/purchase";
 import { createSesNotificationHandler } from "../../functions/events/ses-notifications";
 import type { InvitationStore } from "../../functions/store/invitation-store";
+import {
+  invitationKey,
+  legacyDueListing,
+  parkedPartition,
+  RESUMING_PARTITION,
+  WORK_INDEX,
+} from "../../functions/store/keys";
 import { LocalWorkQueue } from "../../local/delivery-loop";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 import { sesRejection, sesThrottling, startFaultProxy } from "../support/fault-proxy";
@@ -353,10 +360,21 @@ describe("purchases become emails", () => {
     ).toBe("duplicate");
   });
 
-  it("holds emails of a paused campaign and refuses purchases for an archived one", async () => {
-    // Its own harness on a clock it moves: a paused campaign's emails are looked at again an hour later.
+  it("parks a paused campaign's emails out of the due index until it is resumed, and refuses purchases for an archived one", async () => {
+    // Its own harness on a clock it moves: weeks of leases pass while the campaign is paused.
     const clock = manualClock("2026-10-01T09:00:00.000Z");
     const p = await startDeliveryHarness({ clock: clock.now });
+    const workPartition = async (partition: string) =>
+      (
+        await p.table.db.send(
+          new QueryCommand({
+            TableName: p.table.tableName,
+            IndexName: WORK_INDEX,
+            KeyConditionExpression: "gsi2pk = :partition",
+            ExpressionAttributeValues: { ":partition": partition },
+          }),
+        )
+      ).Items ?? [];
     try {
       const campaign = await p.createCampaign({ delayDays: 0 });
       const paused = await p.api("PATCH", `/v1/campaigns/${campaign.id}`, { status: "paused" });
@@ -364,11 +382,25 @@ describe("purchases become emails", () => {
       await p.postPurchases(campaign.id, [{ orderId: "p-1", email: "paused@example.com" }]);
       await p.deliver();
       expect(await p.inbox({ to: "paused@example.com" })).toHaveLength(0);
+      // Parked, with only what the dispatcher reads projected: nothing of it is due any more, however
+      // many leases pass, so a paused campaign never cycles through the queue.
+      const parked = await workPartition(parkedPartition(campaign.id));
+      expect(parked).toHaveLength(1);
+      expect(Object.keys(parked[0] ?? {}).sort()).toEqual(
+        ["gsi2pk", "gsi2sk", "nextAction", "pk", "sk", "token"].sort(),
+      );
+      for (let week = 0; week < 3; week++) {
+        clock.advance({ days: 7 });
+        expect(await p.stores.invitations.findDue(clock.now(), 100)).toEqual([]);
+      }
 
       const active = await p.api("PATCH", `/v1/campaigns/${campaign.id}`, { status: "active" });
       expect(active.status, active.text).toBe(200);
-      clock.advance({ minutes: PAUSED_RECHECK_MINUTES + 1 });
+      expect(await workPartition(RESUMING_PARTITION)).toHaveLength(1);
       await p.deliver();
+      // Put back and sent in the dispatcher's next run; the mark is gone.
+      expect(await workPartition(parkedPartition(campaign.id))).toEqual([]);
+      expect(await workPartition(RESUMING_PARTITION)).toEqual([]);
       const inbox = await p.inbox({ to: "paused@example.com" });
       expect(inbox).toHaveLength(1);
       expect(await p.stores.invitations.get(p.linksIn(inbox[0] as never).token)).toMatchObject({
@@ -376,6 +408,40 @@ describe("purchases become emails", () => {
         orderId: "p-1",
         status: "sent",
       });
+
+      // Archived while paused: its parked invitations are put back, and skipped as archived.
+      const shelved = await p.createCampaign({ delayDays: 0 });
+      await p.api("PATCH", `/v1/campaigns/${shelved.id}`, { status: "paused" });
+      await p.postPurchases(shelved.id, [{ orderId: "p-3", email: "shelved@example.com" }]);
+      await p.deliver();
+      expect(await workPartition(parkedPartition(shelved.id))).toHaveLength(1);
+      await p.api("PATCH", `/v1/campaigns/${shelved.id}`, { status: "archived" });
+      await p.deliver();
+      expect(await workPartition(parkedPartition(shelved.id))).toEqual([]);
+      expect(await p.inbox({ to: "shelved@example.com" })).toHaveLength(0);
+      const [token] = await p.stores.purchases.tokensOf(shelved.id);
+      expect(await p.stores.invitations.get(token ?? "")).toMatchObject({
+        status: "skipped",
+        skipReason: "archived",
+      });
+
+      // An invitation in the single due partition of a table written before the work index: still
+      // found, moved to the work index as it is claimed, and sent.
+      const legacy = await p.createCampaign({ delayDays: 0 });
+      await p.postPurchases(legacy.id, [{ orderId: "p-4", email: "legacy@example.com" }]);
+      const [legacyToken = ""] = await p.stores.purchases.tokensOf(legacy.id);
+      const due = legacyDueListing(clock.now().toISOString(), legacyToken);
+      await p.table.db.send(
+        new UpdateCommand({
+          TableName: p.table.tableName,
+          Key: invitationKey(legacyToken),
+          UpdateExpression: "SET gsi1pk = :pk, gsi1sk = :sk REMOVE gsi2pk, gsi2sk",
+          ExpressionAttributeValues: { ":pk": due.gsi1pk, ":sk": due.gsi1sk },
+        }),
+      );
+      await p.deliver();
+      expect(await p.inbox({ to: "legacy@example.com" })).toHaveLength(1);
+      expect(await p.stores.invitations.get(legacyToken)).toMatchObject({ status: "sent" });
 
       const other = await p.createCampaign({ delayDays: 0 });
       const archived = await p.api("PATCH", `/v1/campaigns/${other.id}`, { status: "archived" });

@@ -136,10 +136,9 @@ describe("decideDelivery", () => {
     expect(decideDelivery(followUp, "send", active, ownInitial, now)).toEqual({ kind: "send" });
   });
 
-  it("postpones while the campaign is paused and skips once it is archived", () => {
+  it("parks while the campaign is paused and skips once it is archived", () => {
     expect(decideDelivery(invitation(), "send", { ...active, status: "paused" }, nobody, now)).toEqual({
-      kind: "postpone",
-      until: "2026-11-20T13:00:00.000Z",
+      kind: "park",
     });
     expect(decideDelivery(invitation(), "send", { ...active, status: "archived" }, nobody, now)).toEqual({
       kind: "skip",

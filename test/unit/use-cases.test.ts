@@ -151,6 +151,8 @@ describe("recordAnswer", () => {
 });
 
 describe("sendInvitation", () => {
+  /** What the fake store's park answers: false as if the campaign had been resumed meanwhile. */
+  let parked = true;
   const due = invitation({ status: "scheduled", nextAction: "send", sentAt: null, segments: null });
   const message: DeliveryMessage = { token: TOKEN, action: "send" };
   const fake = (
@@ -173,7 +175,10 @@ describe("sendInvitation", () => {
         }),
         drop: async () => void calls.push("drop"),
         skip: async (_t, reason) => void calls.push(`skip:${reason}`),
-        postpone: async () => void calls.push("postpone"),
+        park: async () => {
+          calls.push("park");
+          return parked;
+        },
         beginSend: async () => {
           calls.push("lock");
           return "locked";
@@ -262,6 +267,25 @@ describe("sendInvitation", () => {
     expect(await sendInvitation(already.ports, message)).toBe("dropped");
   });
 
+  it("parks an invitation of a paused campaign, and leaves it due if the campaign was resumed meanwhile", async () => {
+    const paused = fake(
+      async () => "id",
+      async () => true,
+    );
+    const ports: SendPorts = {
+      ...paused.ports,
+      campaigns: { get: async () => ({ ...campaign, status: "paused" }) },
+    };
+    expect(await sendInvitation(ports, message)).toBe("parked");
+    expect(paused.calls).toEqual(["park"]);
+    parked = false;
+    try {
+      expect(await sendInvitation(ports, message)).toBe("busy");
+    } finally {
+      parked = true;
+    }
+  });
+
   it("takes an invitation whose campaign is gone out of the due index, sending nothing", async () => {
     const orphan = fake(
       async () => "id",
@@ -280,9 +304,23 @@ describe("dispatchDueInvitations", () => {
     dueKey: `k-${name}`,
     failures,
   });
-  const fake = (entries: DueEntry[], options: { depth?: number; held?: string[]; taken?: string[] } = {}) => {
+  const fake = (
+    entries: DueEntry[],
+    options: {
+      depth?: number;
+      held?: string[];
+      taken?: string[];
+      /** Parked invitation keys by campaign, and the campaigns with a resume mark. */
+      parked?: Map<string, string[]>;
+      resumed?: string[];
+    } = {},
+  ) => {
     const queued: DeliveryMessage[] = [];
     const givenUp: string[] = [];
+    const unparked: string[] = [];
+    const cleared: string[] = [];
+    const parked = options.parked ?? new Map<string, string[]>();
+    let resumed = options.resumed ?? [];
     let reads = 0;
     const ports: DispatchPorts = {
       clock,
@@ -299,10 +337,43 @@ describe("dispatchDueInvitations", () => {
           givenUp.push(e.token);
           return true;
         },
+        findResumed: async (limit) =>
+          resumed.slice(0, limit).map((campaignId) => ({ campaignId, mark: `m-${campaignId}` })),
+        findParked: async (campaignId, limit) => (parked.get(campaignId) ?? []).slice(0, limit),
+        unpark: async (campaignId, key) => {
+          const left = parked.get(campaignId) ?? [];
+          if (!left.includes(key)) return false;
+          parked.set(
+            campaignId,
+            left.filter((k) => k !== key),
+          );
+          unparked.push(key);
+          return true;
+        },
+        clearResumeMark: async (mark) => {
+          cleared.push(mark.campaignId);
+          resumed = resumed.filter((id) => id !== mark.campaignId);
+        },
       },
     };
-    return { ports, queued, givenUp };
+    return { ports, queued, givenUp, unparked, cleared };
   };
+
+  it("puts a resumed campaign's parked invitations back, at most so many a run, and then removes its mark", async () => {
+    const keys = Array.from({ length: 7 }, (_, i) => `2026-11-01T00:00:00.000Z#tok${i}`);
+    const { ports, unparked, cleared } = fake([], {
+      parked: new Map([["cmp_a", [...keys]]]),
+      resumed: ["cmp_a"],
+    });
+    const options = { ...DEFAULT_DISPATCH, maxUnparkedPerRun: 5 };
+    await dispatchDueInvitations(ports, options);
+    expect(unparked).toEqual(keys.slice(0, 5));
+    expect(cleared).toEqual([]);
+    // The rest, and then nothing left parked: the mark goes.
+    await dispatchDueInvitations(ports, options);
+    expect(unparked).toEqual(keys);
+    expect(cleared).toEqual(["cmp_a"]);
+  });
 
   it("queues what it claimed, leaves what another run took, and gives up only what failed five times", async () => {
     const [fresh, taken, failed, failedButHeld, failedOnce] = [
