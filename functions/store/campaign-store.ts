@@ -40,19 +40,27 @@ export class CampaignStore {
     const id = newCampaignId();
     const createdAt = now.toISOString();
     const campaign: Campaign = { id, ...settings, createdAt, updatedAt: createdAt };
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...campaignKey(id),
-          ...campaignListing(createdAt, id),
-          type: "campaign",
-          version: 1,
-          ...campaign,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...campaignKey(id),
+            ...campaignListing(createdAt, id),
+            type: "campaign",
+            version: 1,
+            ...campaign,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      // The SDK resent a put whose answer was lost after it committed: the id is ours and new, so the
+      // item it finds is this very campaign.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = await this.get(id);
+      if (stored?.createdAt !== createdAt) throw error;
+    }
     return campaign;
   }
 

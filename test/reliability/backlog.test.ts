@@ -74,6 +74,7 @@ describe("a backlog of surveys", () => {
           emails: emails.length,
         },
         statuses: {},
+        duplicateEmails: { duplicates: emails.length - SURVEYS, sends: SURVEYS },
       });
     } finally {
       await h.close();

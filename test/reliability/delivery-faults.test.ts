@@ -192,6 +192,9 @@ describe("SES throttling and rejection, and a crash between send and mark", () =
           "crash between send and recording it": lost.size,
         },
         statuses: statuses.toJSON(),
+        // The crashes injected between SES accepting an email and the product recording it: the one
+        // window where a retry sends again.
+        duplicateEmails: { duplicates: emails.length - sent, sends: sent },
       });
     } finally {
       logged.mockRestore();

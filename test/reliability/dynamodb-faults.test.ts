@@ -68,8 +68,9 @@ beforeAll(async () => {
         .length;
       return dynamoTransactionConflict(items);
     }
-    // An SDK retry (or sendTransaction's) repeats the request byte for byte: it goes through, so every
-    // fault here is one the product must absorb by retrying, and none can outlast its retries.
+    // An SDK retry repeats the request byte for byte: it goes through, so every fault here is one the
+    // product must absorb by retrying, and none can outlast its retries. (sendTransaction's own retry
+    // carries a new ClientRequestToken, so it is a new request here and may meet a fault again.)
     if (faulted.has(request.digest)) return undefined;
     const roll = next();
     const count = () => {

@@ -1,11 +1,18 @@
 import { createHash } from "node:crypto";
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
  * A real HTTP proxy in front of a service the product calls (DynamoDB Local, the SES emulator) that
- * answers some requests with the service's own error instead of forwarding them. The product's SDK
- * clients see a genuine error response on the wire, so their retry logic and ours run as on AWS.
+ * answers some requests with the service's own error instead of forwarding them, or forwards some and
+ * loses the answer after the write committed (LostAnswer). The product's SDK clients see a genuine
+ * error response on the wire, so their retry logic and ours run as on AWS.
  *
  * ```ts
  * const proxy = await startFaultProxy(dynamoEndpoint, (request) =>
@@ -35,6 +42,18 @@ export type Fault = {
   readonly body: string;
 };
 
+/**
+ * A write that commits but whose answer never reaches the client: the proxy forwards the request and,
+ * once the service answered 200 (the write landed), drops the connection (`"reset"`) or answers the
+ * fault `instead`. Pick one the SDK retries (a dropped connection, a 500), so it sends the committed
+ * write again, as after a network fault on AWS. An error answer (nothing committed) is relayed as it
+ * came and not counted: `kind` counts only answers that were lost after a commit.
+ */
+export type LostAnswer = {
+  readonly kind: string;
+  readonly instead: Fault | "reset";
+};
+
 export type FaultProxy = {
   /** Point the product's client here. */
   readonly url: string;
@@ -49,10 +68,13 @@ export type FaultProxy = {
   close(): Promise<void>;
 };
 
-/** `decide` sees every request and returns the fault to answer, or undefined to forward it. */
+/**
+ * `decide` sees every request and returns the fault to answer, a LostAnswer to forward it and lose the
+ * answer, or undefined to forward it.
+ */
 export async function startFaultProxy(
   targetUrl: string,
-  decide: (request: ProxiedRequest) => Fault | undefined,
+  decide: (request: ProxiedRequest) => Fault | LostAnswer | undefined,
 ): Promise<FaultProxy> {
   const target = { url: targetUrl };
   const counts: Record<string, number> = {};
@@ -77,6 +99,13 @@ export async function startFaultProxy(
           digest: createHash("sha256").update(`${method} ${url}\n`).update(body).digest("hex"),
         })
       : undefined;
+    if (fault && "instead" in fault) {
+      forwardThenLose(new URL(url, target.url), method, req.headers, body, res, () => {
+        counts[fault.kind] = (counts[fault.kind] ?? 0) + 1;
+        return fault.instead;
+      });
+      return;
+    }
     if (fault) {
       counts[fault.kind] = (counts[fault.kind] ?? 0) + 1;
       res.writeHead(fault.status, { ...fault.headers, "content-length": Buffer.byteLength(fault.body) });
@@ -110,6 +139,50 @@ export async function startFaultProxy(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Forwards a request and reads the whole answer; a 200 is replaced by what `lost()` returns (counting
+ * it), anything else is relayed unchanged.
+ */
+function forwardThenLose(
+  upstream: URL,
+  method: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  res: ServerResponse,
+  lost: () => Fault | "reset",
+): void {
+  const forwarded = httpRequest(
+    upstream,
+    { method, headers: { ...headers, host: upstream.host } },
+    (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", () => res.destroy());
+      response.on("end", () => {
+        const answer = Buffer.concat(chunks);
+        if (response.statusCode !== 200) {
+          res.writeHead(response.statusCode ?? 502, response.headers);
+          res.end(answer);
+          return;
+        }
+        const instead = lost();
+        if (instead === "reset") {
+          // The client sees the connection close with no answer ("socket hang up").
+          res.destroy();
+          return;
+        }
+        res.writeHead(instead.status, {
+          ...instead.headers,
+          "content-length": Buffer.byteLength(instead.body),
+        });
+        res.end(instead.body);
+      });
+    },
+  );
+  forwarded.on("error", () => res.destroy());
+  forwarded.end(body);
 }
 
 const DYNAMO_ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#";
@@ -158,6 +231,29 @@ export function dynamoTransactionConflict(itemCount: number, conflictAt = 0): Fa
     "TransactionConflict",
   );
 }
+
+/**
+ * DynamoDB's own 500 (JSON 1.0, `InternalServerError`): the SDK retries it. With a LostAnswer, the
+ * answer a client gets when the write committed but the service failed before answering.
+ */
+export const dynamoInternalServerError = (): Fault => ({
+  kind: "DynamoInternalServerError",
+  status: 500,
+  headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": "InternalServerError" },
+  body: JSON.stringify({
+    __type: `${DYNAMO_ERROR_PREFIX}InternalServerError`,
+    message: "Internal server error",
+  }),
+});
+
+/**
+ * A DynamoDB write (`operation`, e.g. "PutItem") that commits and whose answer is lost: the connection
+ * drops, or DynamoDB's 500 comes back. Counted as "unacknowledged <operation>".
+ */
+export const unacknowledgedWrite = (operation: string, answer: "reset" | "server-error"): LostAnswer => ({
+  kind: `unacknowledged ${operation}`,
+  instead: answer === "reset" ? "reset" : dynamoInternalServerError(),
+});
 
 /** SES v2 throttling (REST JSON: HTTP 429 with the error type in a header). */
 export const sesThrottling = (): Fault => ({

@@ -36,6 +36,11 @@ export type ReliabilityRecord = {
   readonly statuses: Readonly<Record<string, number>>;
   /** Aggregates reconcile compared with the raw records, and the differences it found. */
   readonly reconciled?: { readonly aggregates: number; readonly differences: number };
+  /**
+   * Emails beyond the first for one invitation (a customer mailed twice for one survey), of `sends`
+   * invitations sent: printed per 1,000 sends, goal 0.
+   */
+  readonly duplicateEmails?: { readonly duplicates: number; readonly sends: number };
 };
 
 declare module "vitest" {
@@ -74,6 +79,8 @@ export function recordReliability(dir: string, record: ReliabilityRecord): void 
 }
 
 const number = (n: number) => n.toLocaleString("en-US");
+const perThousand = ({ duplicates, sends }: { duplicates: number; sends: number }) =>
+  `${(sends === 0 ? 0 : (1000 * duplicates) / sends).toLocaleString("en-US", { maximumFractionDigits: 2 })} per 1,000 sends (${number(duplicates)} in ${number(sends)} sends)`;
 const list = (counts: Readonly<Record<string, number>>) =>
   Object.entries(counts)
     .map(([kind, n]) => `${kind} ${number(n)}`)
@@ -102,6 +109,8 @@ export function formatReliabilitySummary(dir: string): string[] {
     errors: 0,
   };
   const faults: Record<string, number> = {};
+  // Only runs that measured it: a run that did not count duplicate emails adds nothing here.
+  let duplicates: { duplicates: number; sends: number } | undefined;
   const lines = ["", "Reliability summary"];
   for (const record of records) {
     const statuses = Object.entries(record.statuses);
@@ -129,6 +138,13 @@ export function formatReliabilitySummary(dir: string): string[] {
         `    reconcile: ${number(record.reconciled.aggregates)} aggregates checked, ${number(record.reconciled.differences)} differences`,
       );
     }
+    if (record.duplicateEmails) {
+      lines.push(`    duplicate emails: ${perThousand(record.duplicateEmails)}`);
+      duplicates = {
+        duplicates: (duplicates?.duplicates ?? 0) + record.duplicateEmails.duplicates,
+        sends: (duplicates?.sends ?? 0) + record.duplicateEmails.sends,
+      };
+    }
     if (record.faults && Object.keys(record.faults).length > 0) {
       lines.push(`    faults injected: ${list(record.faults)}`);
       for (const [kind, n] of Object.entries(record.faults)) faults[kind] = (faults[kind] ?? 0) + n;
@@ -146,7 +162,8 @@ export function formatReliabilitySummary(dir: string): string[] {
     `    faults injected ${number(faultTotal)}${faultTotal ? `: ${list(faults)}` : ""}`,
     `    malformed requests tried ${number(total.malformed)}`,
     `    HTTP requests ${number(total.requests)}, 5xx seen ${number(total.errors)}`,
-    "",
   );
+  if (duplicates) lines.push(`    duplicate emails ${perThousand(duplicates)}`);
+  lines.push("");
   return lines;
 }
