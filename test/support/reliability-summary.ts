@@ -153,7 +153,9 @@ export function formatReliabilitySummary(dir: string): string[] {
       lines.push(`    malformed requests: ${number(record.malformedRequests)}`);
       total.malformed += record.malformedRequests;
     }
-    lines.push(`    HTTP statuses: ${statuses.map(([status, n]) => `${status}: ${number(n)}`).join(", ")}`);
+    lines.push(
+      `    HTTP statuses: ${statuses.length === 0 ? "none (no HTTP calls)" : statuses.map(([status, n]) => `${status}: ${number(n)}`).join(", ")}`,
+    );
   }
   const faultTotal = Object.values(faults).reduce((sum, n) => sum + n, 0);
   lines.push(
