@@ -239,10 +239,12 @@ describe("concurrent senders against a history", () => {
     }
     const byAddress = new Map<string, typeof mailed>();
     for (const email of mailed) byAddress.set(email.to, [...(byAddress.get(email.to) ?? []), email]);
+    /** Emails against the customer's permission: inside the throttle window, after a suppression, after an answer. */
     let violations = 0;
     for (const [address, sent] of byAddress) {
       // One purchase per address at most: everything happened within one throttle window.
       const purchases = new Set(sent.map((email) => purchaseRef(email.invitation)));
+      violations += purchases.size - 1;
       expect({ address, purchases: purchases.size }).toEqual({ address, purchases: 1 });
       const suppressed = history.filter((step) => step.kind === "suppression" && step.email === address);
       for (const email of sent) {
@@ -274,6 +276,7 @@ describe("concurrent senders against a history", () => {
     const answered = history.filter((step) => step.kind === "answer" && step.result === "200");
     for (const lock of history.filter((step) => step.kind === "lock remind" && step.result === "locked")) {
       const before = answered.filter((step) => step.token === lock.token && step.finished < lock.started);
+      if (before.length > 0) violations++;
       expect({ token: lock.token, answeredBeforeReminder: before.length }).toEqual({
         token: lock.token,
         answeredBeforeReminder: 0,
@@ -341,6 +344,7 @@ describe("concurrent senders against a history", () => {
         "failed sends redriven while give-ups ran": flaky.length,
       },
       reconciled: { aggregates, differences },
+      emailsAgainstPermission: violations,
       statuses: statuses.toJSON(),
       duplicateEmails: {
         duplicates: [...emailsPerToken].reduce(

@@ -41,6 +41,11 @@ export type ReliabilityRecord = {
    * invitations sent: printed per 1,000 sends, goal 0.
    */
   readonly duplicateEmails?: { readonly duplicates: number; readonly sends: number };
+  /**
+   * Emails that went against a customer's permission, checked against a history of the run: inside the
+   * throttle window, after a suppression committed, or a reminder after an answer. Goal 0.
+   */
+  readonly emailsAgainstPermission?: number;
 };
 
 declare module "vitest" {
@@ -111,6 +116,7 @@ export function formatReliabilitySummary(dir: string): string[] {
   const faults: Record<string, number> = {};
   // Only runs that measured it: a run that did not count duplicate emails adds nothing here.
   let duplicates: { duplicates: number; sends: number } | undefined;
+  let againstPermission: number | undefined;
   const lines = ["", "Reliability summary"];
   for (const record of records) {
     const statuses = Object.entries(record.statuses);
@@ -137,6 +143,10 @@ export function formatReliabilitySummary(dir: string): string[] {
       lines.push(
         `    reconcile: ${number(record.reconciled.aggregates)} aggregates checked, ${number(record.reconciled.differences)} differences`,
       );
+    }
+    if (record.emailsAgainstPermission !== undefined) {
+      lines.push(`    emails against permission: ${number(record.emailsAgainstPermission)}`);
+      againstPermission = (againstPermission ?? 0) + record.emailsAgainstPermission;
     }
     if (record.duplicateEmails) {
       lines.push(`    duplicate emails: ${perThousand(record.duplicateEmails)}`);
@@ -166,6 +176,8 @@ export function formatReliabilitySummary(dir: string): string[] {
     `    HTTP requests ${number(total.requests)}, 5xx seen ${number(total.errors)}`,
   );
   if (duplicates) lines.push(`    duplicate emails ${perThousand(duplicates)}`);
+  if (againstPermission !== undefined)
+    lines.push(`    emails against permission ${number(againstPermission)} (checked against a history)`);
   lines.push("");
   return lines;
 }
