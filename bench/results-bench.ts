@@ -1,3 +1,4 @@
+import type { Answer } from "../functions/domain/answer";
 import type { Campaign } from "../functions/domain/campaign";
 import {
   type AggregateTarget,
@@ -25,6 +26,8 @@ import type { UsageMeter } from "./usage-meter";
  * alternately for both over HTTP, and its reads counted: read units and items read by the usage meter
  * (every read of the call: API key, campaign, aggregate queries) and by ResultsStore.consumedReadUnits
  * (the aggregate queries alone), with the call's latency. The ratio must be ~1: reads do not grow with answers.
+ * Both campaigns ask three attributes, every answer rates them all, so each call computes driver
+ * analysis; a third campaign with the large one's answers and one attribute is the call without it.
  */
 export type ResultsSide = {
   readonly answers: number;
@@ -41,6 +44,25 @@ export type ResultsResult = {
   readonly query: string;
   readonly small: ResultsSide;
   readonly large: ResultsSide;
+  /** The large campaign's answers again, in a campaign with one attribute: no driver analysis. */
+  readonly withoutDrivers: ResultsSide;
+};
+
+/** Three attributes: results carry driver analysis, aggregates its sums. */
+const ATTRIBUTES = [
+  { key: "delivery", label: "Delivery" },
+  { key: "price", label: "Price" },
+  { key: "packaging", label: "Packaging" },
+];
+
+/** Answer i rating every attribute, spread by a multiplicative hash so the ratings are not collinear. */
+const answerWithDriversOf = (i: number): Answer => {
+  const spread = (salt: number) => 1 + ((Math.imul(i + salt, 2654435761) >>> 0) % 5);
+  return {
+    ...answerOf(i),
+    attributes: { delivery: spread(1), price: spread(2), packaging: spread(3) },
+    complete: true,
+  };
 };
 
 const DAYS = [
@@ -67,53 +89,55 @@ export async function runResultsBench(
   options: { small: number; large: number; calls: number },
   progress: (line: string) => void,
 ): Promise<ResultsResult> {
-  const create = (name: string) =>
+  const create = (name: string, attributes: typeof ATTRIBUTES) =>
     stack.api<Campaign>(
       "POST",
       "/v1/campaigns",
-      {
-        name,
-        brandName: "Acme",
-        segmentBy: ["region"],
-        attributes: [{ key: "delivery", label: "Delivery" }],
-      },
+      { name, brandName: "Acme", segmentBy: ["region"], attributes },
       201,
     );
-  const small = await create(`Benchmark: ${options.small} answers`);
-  const large = await create(`Benchmark: ${options.large} answers`);
-  const loadSmall = await load(stack, small, options.small);
+  const small = await create(`Benchmark: ${options.small} answers`, ATTRIBUTES);
+  const large = await create(`Benchmark: ${options.large} answers`, ATTRIBUTES);
+  const plain = await create(`Benchmark: ${options.large} answers, no drivers`, ATTRIBUTES.slice(0, 1));
+  const loadSmall = await load(stack, small, options.small, answerWithDriversOf);
   progress(`item 2: ${options.small} answers stored in ${loadSmall.toFixed(1)} s`);
-  const loadLarge = await load(stack, large, options.large);
+  const loadLarge = await load(stack, large, options.large, answerWithDriversOf);
   progress(`item 2: ${options.large} answers stored in ${loadLarge.toFixed(1)} s`);
+  const loadPlain = await load(stack, plain, options.large, answerOf);
+  progress(`item 2: ${options.large} answers without drivers stored in ${loadPlain.toFixed(1)} s`);
 
   const call = async (campaign: Campaign) => {
     const started = performance.now();
-    const body = await stack.api<{ overall: { responses: number } }>(
+    const body = await stack.api<{ overall: { responses: number }; drivers?: { responses: number } }>(
       "GET",
       `/v1/campaigns/${campaign.id}/results?${QUERY}`,
       undefined,
       200,
     );
+    if (campaign !== plain && body.drivers?.responses !== body.overall.responses) {
+      throw new Error(`drivers counted ${body.drivers?.responses} answers of ${body.overall.responses}`);
+    }
     return { ms: performance.now() - started, responses: body.overall.responses };
   };
   // Warm up outside the measurement.
+  const phaseOf = (campaign: Campaign) =>
+    campaign === small ? "results-small" : campaign === large ? "results-large" : "results-plain";
   for (let i = 0; i < 3; i++) {
     await call(small);
     await call(large);
+    await call(plain);
   }
   const sides = new Map<Campaign, { latencies: number[]; aggregateUnits: number; responses: number }>([
     [small, { latencies: [], aggregateUnits: 0, responses: 0 }],
     [large, { latencies: [], aggregateUnits: 0, responses: 0 }],
+    [plain, { latencies: [], aggregateUnits: 0, responses: 0 }],
   ]);
   for (let i = 0; i < options.calls; i++) {
-    for (const campaign of [small, large]) {
+    for (const campaign of [small, large, plain]) {
       const side = sides.get(campaign);
       if (!side) continue;
       const before = stack.stores.results.consumedReadUnits;
-      const { ms, responses } = await meter.measure(
-        campaign === small ? "results-small" : "results-large",
-        () => call(campaign),
-      );
+      const { ms, responses } = await meter.measure(phaseOf(campaign), () => call(campaign));
       side.aggregateUnits += stack.stores.results.consumedReadUnits - before;
       side.latencies.push(ms);
       side.responses = responses;
@@ -121,7 +145,7 @@ export async function runResultsBench(
   }
   const sideOf = (campaign: Campaign, answers: number, loadSeconds: number): ResultsSide => {
     const side = sides.get(campaign) ?? { latencies: [], aggregateUnits: 0, responses: 0 };
-    const usage = meter.usage(campaign === small ? "results-small" : "results-large");
+    const usage = meter.usage(phaseOf(campaign));
     return {
       answers,
       loadSeconds,
@@ -138,8 +162,9 @@ export async function runResultsBench(
     query: QUERY,
     small: sideOf(small, options.small, loadSmall),
     large: sideOf(large, options.large, loadLarge),
+    withoutDrivers: sideOf(plain, options.large, loadPlain),
   };
-  for (const side of [result.small, result.large]) {
+  for (const side of [result.small, result.large, result.withoutDrivers]) {
     if (side.responses !== side.answers) {
       throw new Error(`results counted ${side.responses} answers of ${side.answers}`);
     }
@@ -148,7 +173,12 @@ export async function runResultsBench(
 }
 
 /** Stores `count` answers for `campaign`; returns the seconds it took. */
-async function load(stack: LocalStack, campaign: Campaign, count: number): Promise<number> {
+async function load(
+  stack: LocalStack,
+  campaign: Campaign,
+  count: number,
+  answerOf: (i: number) => Answer,
+): Promise<number> {
   const started = performance.now();
   const tokens = Array.from({ length: count }, () => newToken());
   const itemOf = (i: number) => {

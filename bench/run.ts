@@ -203,6 +203,11 @@ function report(r: {
   push("2", "  items read per results call", large.itemsReadPerCall, small.itemsReadPerCall, 0);
   push("2", "  p50 latency ms", large.p50Ms, small.p50Ms, 1);
   push("2", "  p99 latency ms", large.p99Ms, small.p99Ms, 1);
+  const plain = results.withoutDrivers;
+  push("2", "with drivers: read units per call", large.readUnitsPerCall, plain.readUnitsPerCall, 1);
+  push("2", "  items read per call", large.itemsReadPerCall, plain.itemsReadPerCall, 1);
+  push("2", "  p50 latency ms", large.p50Ms, plain.p50Ms, 1);
+  push("2", "  p99 latency ms", large.p99Ms, plain.p99Ms, 1);
 
   push("3", "invitations dispatched/s", delivery.dispatch.perSecond, delivery.dispatchReferencePerSecond, 1);
   push(
@@ -256,6 +261,7 @@ function report(r: {
     `  1  measured: first answers POSTed as JSON to /s/{token} through the survey app over HTTP (${ingestion.levels.map((l) => `${num(l.http.operations)} at ${l.clients}`).join(", ")}), client in the same process;`,
     "     reference: the TransactWriteItems ResponseStore.record builds (answerTransaction: response put + invitation update + 2 aggregate ADDs), sent straight to DynamoDB Local through sendTransaction at the same concurrency: the floor.",
     `  2  measured: the campaign with ${num(large.answers)} answers; reference: the campaign with ${num(small.answers)}, same 7 days × 4 regions; ${large.calls} calls each, alternating (${results.query}).`,
+    `     Both ask 3 attributes, rated in every answer, so each call also computes drivers; "with drivers" rows: reference the same ${num(plain.answers)} answers in a campaign with 1 attribute (no drivers, no driver sums).`,
     `  3  ${num(delivery.invitations)} due invitations. Dispatch reference: DEFAULT_DISPATCH.maxPerRun (2,000) per one-minute schedule. Send: ${delivery.send.senders} concurrent senders (the default sendConcurrency),`,
     "     SQS batches of 10; reference: sendConcurrency ÷ 0.2 s per send, the model of lib/delivery.ts.",
     "  4  each functions/handlers/*.ts bundled like lib/constructs/lambda-function.ts; reference: a bundle that only imports and constructs the SDK clients that handler's bundle holds:",

@@ -142,6 +142,12 @@ function changedFields(stored: Counters, recounted: Counters): string[] {
     compare(`${key} ratings`, a.count, b.count);
     compare(`${key} sum`, a.sum, b.sum);
   }
+  // Driver sums are many and named by the attribute set: one line says how many differ.
+  const sums = new Set([...Object.keys(stored.moments), ...Object.keys(recounted.moments)]);
+  const differing = [...sums].filter(
+    (name) => (stored.moments[name] ?? 0) !== (recounted.moments[name] ?? 0),
+  );
+  if (differing.length > 0) changes.push(`${differing.length} driver sum(s)`);
   return changes;
 }
 

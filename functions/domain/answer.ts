@@ -8,6 +8,12 @@ export type Answer = {
   csat: number | null;
   attributes: Record<string, number>;
   comment: string | null;
+  /**
+   * Whether it rated every attribute the campaign asked when it was given (and the campaign asks at
+   * least one): only such answers enter the driver sums (moments.ts), and an edit subtracts by this
+   * flag, not by what the campaign asks later.
+   */
+  complete?: boolean;
 };
 
 /** What recording an answer did: the first answer, an edit, or the same answer again. */
@@ -97,7 +103,8 @@ export function parseAnswer(
     comment,
   };
   if (errors.length > 0 || typeof score !== "number") return { ok: false, issues: errors, partial };
-  return { ok: true, value: { ...partial, score } };
+  const complete = attributeKeys.size > 0 && [...attributeKeys].every((key) => key in attributes);
+  return { ok: true, value: { ...partial, score, ...(complete ? { complete } : {}) } };
 }
 
 /** A whole number in range, null when absent or empty, undefined when present but wrong. */

@@ -1,4 +1,5 @@
 import type { Answer } from "./answer";
+import { answerMoments } from "./moments";
 
 /**
  * The additive counts behind every result figure. One aggregate item (campaign × segment value × UTC
@@ -14,6 +15,11 @@ export type Counters = {
   csat: number[];
   /** Per attribute key: the sum of its 1..5 ratings and how many answers rated it. */
   attributes: Record<string, { sum: number; count: number }>;
+  /**
+   * Sums over the answers that rated every attribute (moments.ts): named sums such as
+   * `<set>.N`, `<set>.price.Y`, from which driver analysis comes without reading a response.
+   */
+  moments: Record<string, number>;
 };
 
 export const emptyCounters = (): Counters => ({
@@ -22,6 +28,7 @@ export const emptyCounters = (): Counters => ({
   scores: new Array(11).fill(0),
   csat: new Array(5).fill(0),
   attributes: {},
+  moments: {},
 });
 
 /** What one answer adds. */
@@ -32,6 +39,7 @@ export function answerCounters(answer: Answer): Counters {
   if (answer.csat !== null) counters.csat[answer.csat - 1] = 1;
   for (const [key, rating] of Object.entries(answer.attributes))
     counters.attributes[key] = { sum: rating, count: 1 };
+  if (answer.complete) counters.moments = answerMoments(answer.score, answer.attributes);
   return counters;
 }
 
@@ -42,12 +50,15 @@ export function combineCounters(a: Counters, b: Counters, sign: 1 | -1 = 1): Cou
     const base = attributes[key] ?? { sum: 0, count: 0 };
     attributes[key] = { sum: base.sum + sign * value.sum, count: base.count + sign * value.count };
   }
+  const moments = { ...a.moments };
+  for (const [name, value] of Object.entries(b.moments)) moments[name] = (moments[name] ?? 0) + sign * value;
   return {
     sent: a.sent + sign * b.sent,
     responses: a.responses + sign * b.responses,
     scores: a.scores.map((n, i) => n + sign * (b.scores[i] ?? 0)),
     csat: a.csat.map((n, i) => n + sign * (b.csat[i] ?? 0)),
     attributes,
+    moments,
   };
 }
 
@@ -57,7 +68,8 @@ export function isZero(counters: Counters): boolean {
     counters.responses === 0 &&
     counters.scores.every((n) => n === 0) &&
     counters.csat.every((n) => n === 0) &&
-    Object.values(counters.attributes).every((a) => a.sum === 0 && a.count === 0)
+    Object.values(counters.attributes).every((a) => a.sum === 0 && a.count === 0) &&
+    Object.values(counters.moments).every((n) => n === 0)
   );
 }
 

@@ -1,5 +1,7 @@
 import { PROPERTY_NAME } from "./campaign";
 import { type Counters, combineCounters, emptyCounters, isZero } from "./counters";
+import { differenceOf, differenceSchema, driversSchema } from "./insight";
+import { roundHalfAwayFromZero } from "./rounding";
 import { type Checked, check, invalidWith, valid } from "./validation";
 import * as z from "./zod";
 
@@ -79,18 +81,6 @@ export const statsSchema = z
   .object(statsShape)
   .check(z.describe("NPS, satisfaction and attribute figures of a set of answers."));
 export type Stats = z.infer<typeof statsSchema>;
-
-/**
- * x rounded half away from zero to `decimals` places, never -0. Binary floating point cannot hold most
- * decimal halves (1.005 is stored as 1.00499…), so the scaled value is first cut to 12 significant
- * digits, which drops that representation error but keeps every digit a figure here can really have.
- */
-export function roundHalfAwayFromZero(x: number, decimals: number): number {
-  const factor = 10 ** decimals;
-  const scaled = Number((Math.abs(x) * factor).toPrecision(12));
-  const rounded = Math.round(scaled) / factor;
-  return x < 0 && rounded !== 0 ? -rounded : rounded;
-}
 
 /**
  * numerator / denominator rounded half away from zero to `decimals` places, exactly: counts are
@@ -282,6 +272,14 @@ export const resultsQuerySchema = z.strictObject({
           "that property.",
       ),
     ),
+  compare: z
+    .optional(z.enum(["previous"]))
+    .check(
+      z.describe(
+        "`previous` adds `previous`, the figures of the range of the same length just before, and `change`, how " +
+          "this range differs from it and whether that is significant.",
+      ),
+    ),
   interval: z
     ._default(z.enum(INTERVALS), "day")
     .check(
@@ -293,7 +291,13 @@ export const resultsQuerySchema = z.strictObject({
 export type ResultsQueryInput = z.input<typeof resultsQuerySchema>;
 
 /** A results query with every default applied and every rule checked. */
-export type ResultsQuery = { from: string; to: string; segment: string | null; interval: Interval };
+export type ResultsQuery = {
+  from: string;
+  to: string;
+  segment: string | null;
+  interval: Interval;
+  compare: "previous" | null;
+};
 
 const day = (description: string) => z.iso.date().check(z.describe(description));
 
@@ -309,6 +313,7 @@ export const segmentStatsSchema = z
         ),
       ),
     ...statsShape,
+    vsRest: differenceSchema.clone(),
   })
   .check(z.describe("The figures of the answers whose purchase had one value of the segment property."));
 
@@ -353,6 +358,17 @@ export const resultsSchema = z
       .check(
         z.describe("Every period of the range in order, zeros included; their counts add up to `overall`."),
       ),
+    previous: z
+      .optional(statsSchema)
+      .check(
+        z.describe(
+          "With `compare=previous` only: the figures of the range of the same length just before `from`.",
+        ),
+      ),
+    change: z
+      .optional(differenceSchema)
+      .check(z.describe("With `compare=previous` only: this range against the previous one.")),
+    drivers: z.optional(driversSchema),
   })
   .check(
     z.describe(
@@ -380,7 +396,13 @@ export function resolveResultsQuery(query: unknown, now: Date): Checked<ResultsQ
       message: `the range from..to must span at most ${MAX_RANGE_DAYS} days (this one spans ${days})`,
     });
   }
-  return valid({ from, to, segment: parsed.value.segment ?? null, interval: parsed.value.interval });
+  return valid({
+    from,
+    to,
+    segment: parsed.value.segment ?? null,
+    interval: parsed.value.interval,
+    compare: parsed.value.compare ?? null,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -405,7 +427,7 @@ export function summarize(
   rows: readonly ResultRow[],
   interval: Interval,
   range?: { from: string; to: string },
-): { overall: Stats; trend: ({ period: string } & Stats)[] } {
+): { overall: Stats; trend: ({ period: string } & Stats)[]; counters: Counters } {
   const byPeriod = new Map<string, Counters>();
   if (range) {
     for (const day of daysInRange(range.from, range.to)) {
@@ -423,21 +445,28 @@ export function summarize(
   const trend = [...byPeriod.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([period, counters]) => ({ period, ...statsOf(counters) }));
-  return { overall: statsOf(overall), trend };
+  return { overall: statsOf(overall), trend, counters: overall };
 }
 
 /**
  * The figures per segment value, one entry per value with any counts in the rows (values whose counts
  * were all undone by edits are left out), sorted by responses, most first, then by value. The sum over
- * the values equals the overall figure of the same rows.
+ * the values equals the overall figure of the same rows, so each value's `vsRest` compares it with
+ * that sum less its own counts: the rest of the campaign in the range.
  */
-export function segmentsOf(rows: readonly ResultRow[]): ({ value: string } & Stats)[] {
+export function segmentsOf(rows: readonly ResultRow[]): Results["segments"] & object {
   const byValue = new Map<string, Counters>();
+  let total = emptyCounters();
   for (const row of rows) {
     byValue.set(row.value, combineCounters(byValue.get(row.value) ?? emptyCounters(), row.counters));
+    total = combineCounters(total, row.counters);
   }
   return [...byValue.entries()]
     .filter(([, counters]) => !isZero(counters))
-    .map(([value, counters]) => ({ value, ...statsOf(counters) }))
+    .map(([value, counters]) => ({
+      value,
+      ...statsOf(counters),
+      vsRest: differenceOf(counters, combineCounters(total, counters, -1)),
+    }))
     .sort((a, b) => b.responses - a.responses || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }

@@ -12,10 +12,14 @@ import { aggregateKey, aggregateTargetOf } from "./keys";
 
 /**
  * The aggregate item: one Counters as numeric attributes (sent, responses, s0…s10, c1…c5,
- * a_<key>_sum, a_<key>_n), one of an aggregate's shards. Every store that moves a count (an answer, a
+ * a_<key>_sum, a_<key>_n, and m.<name> for each driver sum of domain/moments.ts), one of an
+ * aggregate's shards. Every store that moves a count (an answer, a
  * send, a repair) writes it through `aggregateUpdate`; results and reconcile read it through
  * `toShardRow` and add the shards up with `sumShards`.
  */
+
+/** Driver sums are stored as `m.<name>`: no other counter attribute has a dot. */
+const MOMENT_PREFIX = "m.";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 /** One stored item of an aggregate: its target, its shard and its counters. */
@@ -64,6 +68,7 @@ function counterAttributes(counters: Counters): Record<string, number> {
     attributes[`a_${key}_sum`] = sum;
     attributes[`a_${key}_n`] = count;
   }
+  for (const [name, sum] of Object.entries(counters.moments)) attributes[`${MOMENT_PREFIX}${name}`] = sum;
   return attributes;
 }
 
@@ -90,7 +95,11 @@ export function aggregateReplacement(
   const names: Record<string, string> = { "#type": "type" };
   const values: Record<string, unknown> = { ":type": "aggregate" };
   const sets = ["#type = :type"];
-  for (const [i, attribute] of [...new Set([...Object.keys(before), ...Object.keys(after)])].entries()) {
+  // Only what changes is set, which keeps the expression short however many driver sums an item has.
+  const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (attribute) => (before[attribute] ?? 0) !== (after[attribute] ?? 0),
+  );
+  for (const [i, attribute] of changed.entries()) {
     names[`#a${i}`] = attribute;
     values[`:new${i}`] = after[attribute] ?? 0;
     sets.push(`#a${i} = :new${i}`);
@@ -134,7 +143,12 @@ function holding(
 ): { ConditionExpression: string } {
   const conditions: string[] = [];
   values[":zero"] = 0;
-  for (const [i, [attribute, amount]] of Object.entries(counterAttributes(counters)).entries()) {
+  // Driver sums are left out: they move only with the score histogram or the attribute sums (an answer
+  // that changes them changes those too), and a condition names a bounded number of attributes.
+  const held = Object.entries(counterAttributes(counters)).filter(
+    ([name]) => !name.startsWith(MOMENT_PREFIX),
+  );
+  for (const [i, [attribute, amount]] of held.entries()) {
     names[`#h${i}`] = attribute;
     if (amount === 0) conditions.push(`(attribute_not_exists(#h${i}) OR #h${i} = :zero)`);
     else {
@@ -167,6 +181,7 @@ export function toShardRow(item: Record<string, unknown>): ShardRow {
   for (const name of Object.keys(item)) {
     const match = /^a_(.+)_sum$/.exec(name);
     if (match?.[1]) counters.attributes[match[1]] = { sum: num(name), count: num(`a_${match[1]}_n`) };
+    if (name.startsWith(MOMENT_PREFIX)) counters.moments[name.slice(MOMENT_PREFIX.length)] = num(name);
   }
   return { ...aggregateTargetOf(String(item.sk)), counters };
 }

@@ -35,6 +35,7 @@
  * (caller-chosen) only ever ends a sort key, so it cannot reach into another item's key space.
  */
 import type { AggregateTarget } from "../domain/counters";
+import { fnv1a } from "../domain/hash";
 import { tableDefinition } from "./table-definition";
 
 export type ItemKey = { pk: string; sk: string };
@@ -43,12 +44,7 @@ export type WorkKey = { gsi2pk: string; gsi2sk: string };
 
 /** Which of `shards` a text falls in: FNV-1a, stable across processes and deployments. */
 function shardOf(text: string, shards: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % shards;
+  return fnv1a(text) % shards;
 }
 /** Items of one partition whose sort key starts with `skPrefix`. */
 export type PartitionPrefix = { pk: string; skPrefix: string };

@@ -293,6 +293,7 @@ function toResponse(item: Record<string, unknown>): StoredResponse {
     csat: typeof item.csat === "number" ? item.csat : null,
     attributes: (item.attributes as Record<string, number> | undefined) ?? {},
     comment: typeof item.comment === "string" ? item.comment : null,
+    ...(item.complete === true ? { complete: true } : {}),
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
     version: Number(item.version),

@@ -1,6 +1,14 @@
 import type { Clock } from "../domain/clock";
 import { type AggregateRow, OVERALL } from "../domain/counters";
-import { type Results, resolveResultsQuery, segmentsOf, summarize } from "../domain/results";
+import { differenceOf, driversFor } from "../domain/insight";
+import {
+  addDays,
+  daysInRange,
+  type Results,
+  resolveResultsQuery,
+  segmentsOf,
+  summarize,
+} from "../domain/results";
 import { invalid, orThrow } from "../domain/validation";
 import { type CampaignLookupPorts, loadCampaign } from "./load-campaign";
 
@@ -13,8 +21,9 @@ export type ReadResultsPorts = CampaignLookupPorts & {
 
 /**
  * NPS, CSAT and attribute figures for a date range, overall, per value of one segment property, and as
- * a trend. Reads the day aggregates only: one range query for the campaign and one for the segment,
- * O(days × values) items whatever the number of answers.
+ * a trend, with the insight figures (significance, drivers). Reads the day aggregates only: one range
+ * query for the campaign (reaching back over the previous range with `compare=previous`) and one for
+ * the segment, O(days × values) items whatever the number of answers.
  */
 export async function readResults(
   ports: ReadResultsPorts,
@@ -31,12 +40,15 @@ export async function readResults(
       },
     ]);
   }
-  const { from, to, segment, interval } = resolved;
+  const { from, to, segment, interval, compare } = resolved;
+  const days = daysInRange(from, to).length;
+  const previousRange = compare === null ? null : { from: addDays(from, -days), to: addDays(from, -1) };
   const [overallRows, segmentRows] = await Promise.all([
-    ports.results.readRange(campaign.id, OVERALL, from, to),
+    ports.results.readRange(campaign.id, OVERALL, previousRange?.from ?? from, to),
     segment === null ? undefined : ports.results.readRange(campaign.id, segment, from, to),
   ]);
-  const { overall, trend } = summarize(overallRows, interval, { from, to });
+  const { overall, trend, counters } = summarize(overallRows, interval, { from, to });
+  const previous = previousRange ? summarize(overallRows, interval, previousRange) : null;
   return {
     campaignId: campaign.id,
     from,
@@ -46,5 +58,7 @@ export async function readResults(
     overall,
     ...(segmentRows ? { segments: segmentsOf(segmentRows) } : {}),
     trend,
+    ...(previous ? { previous: previous.overall, change: differenceOf(counters, previous.counters) } : {}),
+    ...(campaign.attributes.length >= 2 ? { drivers: driversFor(counters, campaign) } : {}),
   };
 }

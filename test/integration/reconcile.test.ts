@@ -2,6 +2,7 @@ import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import { type Counters, emptyCounters, OVERALL } from "../../functions/domain/counters";
+import { answerMoments } from "../../functions/domain/moments";
 import type { Stats } from "../../functions/domain/results";
 import { firstFullyRetainedDay } from "../../functions/domain/retention";
 import { AGGREGATE_SHARDS, aggregateKey } from "../../functions/store/keys";
@@ -37,6 +38,8 @@ function counters(fields: {
   scores?: Record<number, number>;
   csat?: Record<number, number>;
   attributes?: Counters["attributes"];
+  /** An answer that rated every attribute: its driver sums. */
+  complete?: { score: number; ratings: Record<string, number> };
 }): Counters {
   const c = emptyCounters();
   c.sent = fields.sent ?? 0;
@@ -44,6 +47,7 @@ function counters(fields: {
   for (const [score, n] of Object.entries(fields.scores ?? {})) c.scores[Number(score)] = n;
   for (const [rating, n] of Object.entries(fields.csat ?? {})) c.csat[Number(rating) - 1] = n;
   c.attributes = { ...fields.attributes };
+  if (fields.complete) c.moments = answerMoments(fields.complete.score, fields.complete.ratings);
   return c;
 }
 
@@ -167,6 +171,7 @@ describe("reconcile", () => {
       scores: { 9: 1 },
       csat: { 4: 1 },
       attributes: { delivery: { sum: 5, count: 1 } },
+      complete: { score: 9, ratings: { delivery: 5 } },
     });
     const overall0601 = counters({
       sent: 4,
@@ -174,6 +179,7 @@ describe("reconcile", () => {
       scores: { 10: 1 },
       csat: { 5: 1 },
       attributes: { delivery: { sum: 4, count: 1 } },
+      complete: { score: 10, ratings: { delivery: 4 } },
     });
     const expected = [
       {
@@ -192,6 +198,7 @@ describe("reconcile", () => {
           scores: { 3: 2, 9: 1 },
           csat: { 1: 1, 4: 1 },
           attributes: { delivery: { sum: 12, count: 3 } },
+          complete: { score: 9, ratings: { delivery: 5 } },
         }),
         recounted: north,
       },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
+import type { Difference } from "../../functions/domain/insight";
 import type { Stats } from "../../functions/domain/results";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 
@@ -12,7 +13,7 @@ import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../supp
  * 2026-03-27 is a Friday: the ISO weeks are those of 03-23, 03-30 (which crosses into April) and 04-06.
  */
 
-type Segment = { value: string } & Stats;
+type Segment = { value: string; vsRest: Difference } & Stats;
 type Period = { period: string } & Stats;
 type Results = {
   campaignId: string;
@@ -127,7 +128,7 @@ const OVERALL = stats({
  * (none): c6 c8, one answered (9): NPS 100, no margin under 2 answers, no CSAT.
  * Sorted by responses, most first.
  */
-const SEGMENTS: Segment[] = [
+const SEGMENTS: Omit<Segment, "vsRest">[] = [
   {
     value: "north",
     ...stats({
@@ -321,8 +322,17 @@ describe("results API", () => {
     const body = await ok(`?${RANGE}&segment=region`);
     expect(body.segment).toBe("region");
     expect(body.overall).toEqual(OVERALL);
-    expect(body.segments).toEqual(SEGMENTS);
+    expect(body.segments?.map(({ vsRest, ...figures }) => figures)).toEqual(SEGMENTS);
     expectCountsAddUp(body.segments ?? [], body.overall);
+    // north (10, 9, 6; CSAT 5, 4, 2) against the rest (8, 0, 9; CSAT 3, 1), each side's sample variance:
+    // recodes {1, 1, −1}: mean 1/3, variance 4/3; {0, −1, 1}: mean 0, variance 1. z = (1/3) / √(4/9 + 1/3)
+    // = 0.378, p = 0.7055. CSAT means 11/3 and 2, variances 7/3 and 2: z = (5/3) / √(7/9 + 1) = 1.25, p = 0.2113.
+    expect(body.segments?.find((s) => s.value === "north")?.vsRest).toEqual({
+      npsDifference: 33.3,
+      pValue: 0.7055,
+      significant: false,
+      csat: { meanDifference: 1.67, pValue: 0.2113, significant: false },
+    });
   });
 
   it("adds up per segment in any sub-range too", async () => {
@@ -475,7 +485,7 @@ describe("results API", () => {
   it("gives monthly periods that add up to the overall figures", async () => {
     const body = await ok(`?${RANGE}&interval=month&segment=region`);
     expect(body.overall).toEqual(OVERALL);
-    expect(body.segments).toEqual(SEGMENTS);
+    expect(body.segments?.map(({ vsRest, ...figures }) => figures)).toEqual(SEGMENTS);
     expect(body.trend.map((p) => [p.period, p.sent, p.responses])).toEqual([
       ["2026-03-01", 8, 3],
       ["2026-04-01", 0, 3],

@@ -10,6 +10,7 @@ import {
   OVERALL,
   targetsFor,
 } from "../../functions/domain/counters";
+import { answerMoments } from "../../functions/domain/moments";
 import type { Stats } from "../../functions/domain/results";
 import { newToken } from "../../functions/domain/tokens";
 import { createDynamoClient } from "../../functions/store/dynamo-client";
@@ -70,7 +71,11 @@ const DAYS = [
 const REGIONS = ["north", "south", "east", "west"];
 const FROM = DAYS[0] ?? "";
 const TO = DAYS.at(-1) ?? "";
-const ATTRIBUTES = [{ key: "delivery", label: "Delivery" }];
+/** Two attributes, so the results carry driver analysis and the aggregates its sums. */
+const ATTRIBUTES = [
+  { key: "delivery", label: "Delivery" },
+  { key: "price", label: "Price" },
+];
 /** BatchWrite calls in flight at once while loading, 25 items each. */
 const PARALLEL_BATCHES = 8;
 /** A consistent read costs one read unit per 4 KB the Query reads. */
@@ -82,6 +87,7 @@ type Results = {
   overall: Stats;
   segments?: ({ value: string } & Stats)[];
   trend: ({ period: string } & Stats)[];
+  drivers?: { responses: number; r2: number | null };
 };
 type Aggregate = { dimension: string; day: string; value: string; shard: number; counters: Counters };
 
@@ -94,15 +100,19 @@ const tokenOf = (campaignId: string, i: number): string => {
   return list[i] as string;
 };
 
-/** Answer i: spread over every day × region, with every score, satisfaction and rating in use. */
+/**
+ * Answer i: spread over every day × region, with every score, satisfaction and rating in use; three
+ * in four rate both attributes (complete: counted in the driver sums), one in four neither.
+ */
 const answerOf = (i: number) => ({
   day: DAYS[i % DAYS.length] ?? "",
   region: REGIONS[Math.floor(i / DAYS.length) % REGIONS.length] ?? "",
   answer: {
     score: i % 11,
     csat: i % 6 === 5 ? null : 1 + (i % 5),
-    attributes: (i % 4 === 3 ? {} : { delivery: 1 + (i % 3) }) as Record<string, number>,
+    attributes: (i % 4 === 3 ? {} : { delivery: 1 + (i % 3), price: 1 + (i % 5) }) as Record<string, number>,
     comment: i % 10 === 0 ? `comment ${i}` : null,
+    ...(i % 4 === 3 ? {} : { complete: true }),
   },
 });
 
@@ -160,7 +170,8 @@ function numberBytes(value: number): number {
 
 /**
  * The largest an aggregate item with this key can ever be: every counter the campaign can have
- * (sent, responses, s0..s10, c1..c5, a_<key>_sum and a_<key>_n per attribute), each at the largest
+ * (sent, responses, s0..s10, c1..c5, a_<key>_sum and a_<key>_n per attribute, m.<name> per driver
+ * sum of the attribute set), each at the largest
  * number DynamoDB stores. A bound that holds whatever the number of answers.
  */
 function maxAggregateBytes(item: Record<string, unknown>): number {
@@ -170,6 +181,10 @@ function maxAggregateBytes(item: Record<string, unknown>): number {
     ...Array.from({ length: 11 }, (_, score) => `s${score}`),
     ...Array.from({ length: 5 }, (_, index) => `c${index + 1}`),
     ...ATTRIBUTES.flatMap(({ key }) => [`a_${key}_sum`, `a_${key}_n`]),
+    // Every driver sum of the attribute set (an answer that rates all of them adds to each).
+    ...Object.keys(answerMoments(10, Object.fromEntries(ATTRIBUTES.map(({ key }) => [key, 5])))).map(
+      (name) => `m.${name}`,
+    ),
   ];
   const keys = Object.fromEntries(Object.entries(item).filter(([, value]) => typeof value === "string"));
   return (
@@ -354,6 +369,9 @@ describe("results read cost", () => {
       expect(body.overall.csat.responses).toBe(overall.csat.reduce((sum, n) => sum + n, 0));
       expect(body.overall.attributes.delivery?.responses).toBe(overall.attributes.delivery?.count);
       expect(body.trend.reduce((sum, period) => sum + period.responses, 0)).toBe(count);
+      // Driver analysis is on, over the answers that rated both attributes, from the same aggregates.
+      expect(body.drivers?.responses).toBe(count - Math.floor((count + 1) / 4));
+      expect(body.drivers?.r2).not.toBeNull();
       if (dimensions.includes("region")) {
         expect(body.segments?.map((s) => s.value).sort()).toEqual([...REGIONS].sort());
         for (const segment of body.segments ?? []) {

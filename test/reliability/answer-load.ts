@@ -8,6 +8,12 @@ import {
   emptyCounters,
   normalizeSegmentValue,
 } from "../../functions/domain/counters";
+import {
+  type Difference,
+  type DriverResults,
+  differenceOf,
+  driversFor,
+} from "../../functions/domain/insight";
 import type { PurchaseInput } from "../../functions/domain/purchase";
 import { type Stats, statsOf } from "../../functions/domain/results";
 import { reconcileCampaign } from "../../functions/use-cases/reconcile-campaign";
@@ -264,15 +270,23 @@ export async function expectExact(
   }
 
   const results = async (segment?: string) => {
-    const response = await h.api<{ overall: Stats; segments?: ({ value: string } & Stats)[] }>(
-      "GET",
-      `/v1/campaigns/${campaign.id}/results${segment ? `?segment=${segment}` : ""}`,
-    );
+    const response = await h.api<{
+      overall: Stats;
+      segments?: ({ value: string; vsRest: Difference } & Stats)[];
+      drivers?: DriverResults;
+    }>("GET", `/v1/campaigns/${campaign.id}/results${segment ? `?segment=${segment}` : ""}`);
     expect(response.status).toBe(200);
     return response.body;
   };
-  const overall = (await results()).overall;
-  expect(overall).toEqual(statsOf(recount.get("*") ?? emptyCounters()));
+  const whole = await results();
+  const overall = whole.overall;
+  const everything = recount.get("*") ?? emptyCounters();
+  expect(overall).toEqual(statsOf(everything));
+  // Driver analysis from the recounted sums (edits subtracted, doubles not added) equals the product's.
+  expect(whole.drivers).toEqual(driversFor(everything, campaign));
+  expect(whole.drivers?.responses).toBe(
+    stored.filter((r) => r.attributes.price !== undefined && r.attributes.delivery !== undefined).length,
+  );
   expect(overall.sent).toBe(tokens.length);
   expect(overall.responses).toBe(acknowledged.size);
   // The headline figures once more by hand, without the product's counters or NPS maths.
@@ -290,9 +304,11 @@ export async function expectExact(
   for (const property of SEGMENT_BY) {
     const segments = (await results(property)).segments ?? [];
     for (const segment of segments) {
+      const counted = recount.get(`${property}=${segment.value}`) ?? emptyCounters();
       expect(segment).toEqual({
         value: segment.value,
-        ...statsOf(recount.get(`${property}=${segment.value}`) ?? emptyCounters()),
+        ...statsOf(counted),
+        vsRest: differenceOf(counted, combineCounters(everything, counted, -1)),
       });
     }
     const sum = (field: "sent" | "responses" | "promoters" | "passives" | "detractors") =>

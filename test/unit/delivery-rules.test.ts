@@ -185,12 +185,22 @@ describe("parseAnswer", () => {
       parseAnswer({ score: "9", csat: "4", "attr.delivery": "5", comment: " Great " }, campaign),
     ).toEqual({
       ok: true,
-      value: { score: 9, csat: 4, attributes: { delivery: 5 }, comment: "Great" },
+      value: { score: 9, csat: 4, attributes: { delivery: 5 }, comment: "Great", complete: true },
     });
     expect(parseAnswer({ score: 0, attributes: { delivery: 1 } }, campaign)).toEqual({
       ok: true,
-      value: { score: 0, csat: null, attributes: { delivery: 1 }, comment: null },
+      value: { score: 0, csat: null, attributes: { delivery: 1 }, comment: null, complete: true },
     });
+  });
+
+  it("marks complete only an answer that rated every attribute the campaign asks", () => {
+    const two = { ...campaign, attributes: [...campaign.attributes, { key: "price", label: "Price" }] };
+    const rated = parseAnswer({ score: 9, attributes: { delivery: 5, price: 3 } }, two);
+    expect(rated.ok && rated.value.complete).toBe(true);
+    const partly = parseAnswer({ score: 9, attributes: { delivery: 5 } }, two);
+    expect(partly.ok && "complete" in partly.value).toBe(false);
+    const none = parseAnswer({ score: 9 }, { ...campaign, attributes: [] });
+    expect(none.ok && "complete" in none.value).toBe(false);
   });
 
   it("treats empty optional fields as unanswered", () => {

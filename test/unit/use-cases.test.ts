@@ -102,7 +102,7 @@ describe("recordAnswer", () => {
     expect(result).toMatchObject({ status: "created", page: { locale: "en", brandName: "Acme" } });
     expect(recorded).toEqual([
       {
-        answer: { score: 9, csat: null, attributes: { delivery: 4 }, comment: null },
+        answer: { score: 9, csat: null, attributes: { delivery: 4 }, comment: null, complete: true },
         segments: { region: "north" },
         now: NOW,
       },
