@@ -6,11 +6,12 @@ import { fnv1a } from "./hash";
  * answers that rated every attribute of the campaign (all of them, so the sums describe one set of
  * complete rows), with x the 1..5 ratings and y the NPS recode in units of 100 (+1 promoter, 0
  * passive, −1 detractor):
- *   `<set>.N` answers, `<set>.Y` Σy, `<set>.YY` Σy², `<set>.<a>` Σx_a, `<set>.<a>.Y` Σx_a·y and
- *   `<set>.<a>.<b>` Σx_a·x_b for a ≤ b.
- * `<set>` names the attribute set (a hash of its sorted keys): a campaign whose attributes change
- * starts new sums instead of mixing rows that rated different attributes. Keys are lower case, so the
- * upper-case N and Y cannot clash with one. Sums of integers stay exact under ADD and subtraction.
+ *   `<set>.N` answers, `<set>.Y` Σy, `<set>.YY` Σy², `<set>.<i>` Σx_i, `<set>.<i>.Y` Σx_i·y and
+ *   `<set>.<i>.<j>` Σx_i·x_j for i ≤ j,
+ * where i and j are positions in the set's sorted keys (short names: a results call reads every sum
+ * of every day, and pays for the bytes of their names). `<set>` names the attribute set (a hash of its
+ * sorted keys): a campaign whose attributes change starts new sums instead of mixing rows that rated
+ * different attributes. Sums of integers stay exact under ADD and subtraction.
  */
 
 /** The name of an attribute set: 8 hex digits of a hash of its sorted keys. */
@@ -35,9 +36,9 @@ export function answerMoments(
   const moments: Record<string, number> = { [`${set}.N`]: 1, [`${set}.Y`]: y, [`${set}.YY`]: y * y };
   for (const [i, a] of keys.entries()) {
     const x = ratings[a] ?? 0;
-    moments[`${set}.${a}`] = x;
-    moments[`${set}.${a}.Y`] = x * y;
-    for (const b of keys.slice(i)) moments[`${set}.${a}.${b}`] = x * (ratings[b] ?? 0);
+    moments[`${set}.${i}`] = x;
+    moments[`${set}.${i}.Y`] = x * y;
+    for (const [j, b] of keys.entries()) if (j >= i) moments[`${set}.${i}.${j}`] = x * (ratings[b] ?? 0);
   }
   return moments;
 }
@@ -48,15 +49,20 @@ export function attributeMoments(
   keys: readonly string[],
 ): AttributeMoments {
   const set = attributeSetId(keys);
+  const sorted = [...keys].sort();
+  const position = (key: string) => sorted.indexOf(key);
   const sum = (name: string) => moments[`${set}.${name}`] ?? 0;
-  const pair = (a: string, b: string) => (a <= b ? sum(`${a}.${b}`) : sum(`${b}.${a}`));
+  const pair = (a: string, b: string) => {
+    const [i, j] = [position(a), position(b)].sort((p, q) => p - q);
+    return sum(`${i}.${j}`);
+  };
   return {
     keys,
     n: sum("N"),
     sumY: sum("Y"),
     sumYY: sum("YY"),
-    sumX: keys.map((a) => sum(a)),
-    sumXY: keys.map((a) => sum(`${a}.Y`)),
+    sumX: keys.map((a) => sum(`${position(a)}`)),
+    sumXY: keys.map((a) => sum(`${position(a)}.Y`)),
     sumXX: keys.map((a) => keys.map((b) => pair(a, b))),
   };
 }
