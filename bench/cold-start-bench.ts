@@ -31,7 +31,7 @@ export type ColdStartRow = {
   readonly runs: number;
 };
 
-const repositoryRoot = fileURLToPath(new URL("../", import.meta.url));
+export const repositoryRoot = fileURLToPath(new URL("../", import.meta.url));
 const handlersDirectory = join(repositoryRoot, "functions", "handlers");
 
 /** lib/constructs/lambda-function.ts's ESM_REQUIRE_BANNER (not exported there). */
@@ -39,7 +39,7 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** The bundling options of lib/constructs/lambda-function.ts, as esbuild options. */
-const lambdaBundling: BuildOptions = {
+export const lambdaBundling: BuildOptions = {
   bundle: true,
   platform: "node",
   format: "esm",
@@ -78,7 +78,7 @@ const SDK_CLIENTS = {
 type SdkClient = keyof typeof SDK_CLIENTS;
 
 /** Every handler's configuration (functions/config.ts), pointed at a port where nothing listens. */
-const CHILD_ENV: NodeJS.ProcessEnv = {
+export const CHILD_ENV: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   TABLE_NAME: "open-nps-bench",
   AWS_REGION: "us-east-1",

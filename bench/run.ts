@@ -6,6 +6,7 @@ import { AWS_PRICES, PRICES_AS_OF, PRICES_REGION } from "./aws-prices";
 import { type ColdStartRow, runColdStartBench } from "./cold-start-bench";
 import { type CostLine, costModel, dynamoPerStep, type StepCost } from "./cost-model";
 import { type DeliveryResult, runDeliveryBench } from "./delivery-bench";
+import { type FirstViewResult, runFirstViewBench } from "./first-view-bench";
 import { type IngestionResult, runIngestionBench } from "./ingestion-bench";
 import { type LocalStack, startLocalStack } from "./local-stack";
 import { type BenchOptions, parseOptions, USAGE, UsageError } from "./options";
@@ -78,6 +79,7 @@ async function main(): Promise<number> {
   let delivery: DeliveryResult;
   let ingestion: IngestionResult;
   let results: ResultsResult;
+  let firstView: FirstViewResult;
   let sentCount: number;
   try {
     progress(`item 3: posting ${num(options.invitations)} purchases, then dispatching and sending them…`);
@@ -93,6 +95,14 @@ async function main(): Promise<number> {
       levels: options.ingestion,
       pageViews: options.pageViews,
     });
+
+    const [linked] = deliveryRun.sent;
+    if (!linked) throw new Error("item 3 sent no invitation to open");
+    progress("item 4: a cold survey function serving its first page, against the floor…");
+    firstView = await runFirstViewBench(
+      { dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, token: linked.token },
+      options.coldStartRuns,
+    );
 
     progress(`item 2: storing ${num(options.smallAnswers)} + ${num(options.answers)} answers…`);
     results = await runResultsBench(
@@ -130,7 +140,19 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
 
   console.log(
-    report({ machine, command, options, delivery, ingestion, results, coldStart, cost, steps, seconds }),
+    report({
+      machine,
+      command,
+      options,
+      delivery,
+      ingestion,
+      results,
+      coldStart,
+      firstView,
+      cost,
+      steps,
+      seconds,
+    }),
   );
   if (options.jsonFile) {
     const phases = Object.fromEntries(meter.phases);
@@ -146,6 +168,7 @@ async function main(): Promise<number> {
           results,
           delivery,
           coldStart,
+          firstView,
           cost,
           steps,
           phases,
@@ -167,12 +190,13 @@ function report(r: {
   delivery: DeliveryResult;
   ingestion: IngestionResult;
   results: ResultsResult;
+  firstView: FirstViewResult;
   coldStart: ColdStartRow[];
   cost: CostLine[];
   steps: StepCost[];
   seconds: number;
 }): string {
-  const { machine, delivery, ingestion, results, coldStart, cost, steps } = r;
+  const { machine, delivery, ingestion, results, coldStart, firstView, cost, steps } = r;
   const rows: Row[] = [];
   const push = (item: string, figure: string, measured: number, reference: number, digits = 0) =>
     rows.push({
@@ -224,6 +248,13 @@ function report(r: {
     push("4", `  module init ms, wall (median of ${row.runs})`, row.initMs, row.floorInitMs, 1);
     push("4", `  module init ms, CPU (median of ${row.runs})`, row.initCpuMs, row.floorInitCpuMs, 1);
   }
+  push(
+    "4",
+    `survey: first page of a cold process, ms (median of ${firstView.runs})`,
+    firstView.ms,
+    firstView.floorMs,
+    1,
+  );
 
   for (const line of cost) {
     rows.push({
@@ -266,6 +297,8 @@ function report(r: {
     "     SQS batches of 10; reference: sendConcurrency ÷ 0.2 s per send, the model of lib/delivery.ts.",
     "  4  each functions/handlers/*.ts bundled like lib/constructs/lambda-function.ts; reference: a bundle that only imports and constructs the SDK clients that handler's bundle holds:",
     ...coldStart.map((c) => `       ${c.handler.padEnd(15)} ${c.clients.join(", ")}`),
+    `     survey first page: a fresh node process imports the survey bundle and serves GET /s/{token}?score=9 (a sent invitation, ${num(firstView.pageBytes)} bytes of page)`,
+    "     through the Lambda adapter against DynamoDB Local, timed from spawn to answer; reference: a bundle that only makes the same Query and answers one line.",
     "  5  from counted requests × list prices (below); reference: see the breakdown.",
   );
   out.push("");

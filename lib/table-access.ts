@@ -9,7 +9,8 @@
  * |-------------|--------------------------|--------------------|--------------------------|------------------------------------|------------------------------|
  * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*,        | CAMPAIGN#*, INVITATION#* | CAMPAIGN#*, EMAIL#*                | gsi1: CAMPAIGNS, RESPONSES#* |
  * |             | INVITATION#*             | EMAIL#*, RESULTS#* |                          |                                    |                              |
- * | survey      | CAMPAIGN#*, INVITATION#* | EMAIL#*            | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
+ * | survey      | CAMPAIGN#*               | EMAIL#*,           | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
+ * |             |                          | INVITATION#*       |                          |                                    |                              |
  * | dispatch    |                          |                    |                          | INVITATION#*                       | gsi2: DUE#*, PARKED#*,       |
  * |             |                          |                    |                          |                                    | RESUMING; gsi1: DUE (legacy) |
  * | send        | CAMPAIGN#*, INVITATION#* | EMAIL#*            |                          | CAMPAIGN#*, EMAIL#*, INVITATION#*, |                              |
@@ -33,7 +34,9 @@
  *   are listed and exported from their listing (gsi1 RESPONSES#<campaign>); a purchase's delivery
  *   status reads its invitations (GetItem INVITATION#); a campaign's purchases are read for that and
  *   for deleting it (Query CAMPAIGN#), and its test sends counted (UpdateItem CAMPAIGN#).
- * - survey: the link's invitation, its answer (sk RESPONSE, same partition) and campaign (GetItem);
+ * - survey: the link's invitation with its answer (sk RESPONSE, same partition) in one Query
+ *   (INVITATION#), and the answer alone again when an edit conflicts (Query INVITATION#); the campaign
+ *   (GetItem) only for invitations emailed before they carried their survey;
  *   an answer is one transaction of a Put of the response and an Update of the invitation
  *   (INVITATION#) and Updates of the aggregates (RESULTS#), with segment values admitted by Update
  *   (RESULTS#); the unsubscribe page reads where the address stands (Query EMAIL#), an unsubscribe
@@ -96,8 +99,8 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
   },
   survey: {
     items: {
-      GetItem: [CAMPAIGN, INVITATION],
-      Query: [EMAIL],
+      GetItem: [CAMPAIGN],
+      Query: [EMAIL, INVITATION],
       PutItem: [EMAIL, INVITATION],
       UpdateItem: [EMAIL, INVITATION, RESULTS],
     },

@@ -76,6 +76,18 @@ export function isZero(counters: Counters): boolean {
 /** The dimension of the campaign-wide counts; "*" is not a valid property name, so it cannot clash. */
 export const OVERALL = "*";
 
+/**
+ * An answer as recorded: with the aggregates it is counted in (so an edit subtracts exactly what was
+ * added, even if the campaign's segments changed meanwhile) and the version an edit must find.
+ */
+export type RecordedAnswer = Answer & {
+  countedIn: AggregateTarget[];
+  token: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+};
+
 /** One set of counters: the campaign × dimension (a segmentBy property, or OVERALL) × UTC day × value. */
 export type AggregateTarget = { dimension: string; day: string; value: string };
 export type AggregateRow = AggregateTarget & { counters: Counters };

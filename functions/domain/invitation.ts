@@ -46,7 +46,46 @@ export type Invitation = {
   skipReason: SkipReason | null;
   /** The segment value counted for each segmentBy property, fixed when the email is sent. */
   segments: Record<string, string> | null;
+  /**
+   * The campaign as the survey page and the answer need it, copied when the latest email was about to
+   * go out; null for invitations sent before copies were kept (their pages read the campaign).
+   */
+  survey: SurveySnapshot | null;
 };
+
+/**
+ * What the survey page and recording an answer need of a campaign. Copied onto the invitation with
+ * each email (send or reminder), so a link's page is read in one request, and shows the survey the
+ * customer was emailed: a campaign edited later (brand, questions, texts) changes the pages of surveys
+ * emailed after the edit, never of those already in inboxes. Pausing, archiving and the answer window
+ * do not depend on it.
+ */
+export type SurveySnapshot = Pick<
+  Campaign,
+  | "id"
+  | "locale"
+  | "brandName"
+  | "logoUrl"
+  | "accentColor"
+  | "csat"
+  | "attributes"
+  | "promoterLink"
+  | "thankYouNote"
+  | "segmentBy"
+>;
+
+export const surveySnapshotOf = (campaign: Campaign): SurveySnapshot => ({
+  id: campaign.id,
+  locale: campaign.locale,
+  brandName: campaign.brandName,
+  logoUrl: campaign.logoUrl,
+  accentColor: campaign.accentColor,
+  csat: campaign.csat,
+  attributes: campaign.attributes,
+  promoterLink: campaign.promoterLink,
+  thankYouNote: campaign.thankYouNote,
+  segmentBy: campaign.segmentBy,
+});
 
 /** One survey email before rendering: the mail adapter renders it (HTML, text, headers) and sends it. */
 export type InvitationEmail = {

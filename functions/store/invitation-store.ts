@@ -20,11 +20,13 @@ import type {
   ResumeMark,
   SkipReason,
   SuppressionReason,
+  SurveySnapshot,
 } from "../domain/invitation";
 import { purchaseRef } from "../domain/invitation";
 import { throttleWindow } from "../domain/purchase";
 import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { aggregateUpdate } from "./aggregate-items";
+import { toInvitation } from "./invitation-item";
 import {
   aggregateShardOf,
   campaignKey,
@@ -47,31 +49,6 @@ import {
   WORK_INDEX,
 } from "./keys";
 import { failedConditions, sendTransaction } from "./transactions";
-
-const INVITATION_FIELDS = [
-  "token",
-  "campaignId",
-  "orderId",
-  "kind",
-  "email",
-  "name",
-  "locale",
-  "properties",
-  "purchasedAt",
-  "sendAt",
-  "status",
-  "nextAction",
-  "dueAt",
-  "sentAt",
-  "reminderSentAt",
-  "acceptedAt",
-  "reminderAcceptedAt",
-  "sendFailures",
-  "answeredAt",
-  "unsubscribedAt",
-  "skipReason",
-  "segments",
-] as const satisfies readonly (keyof Invitation)[];
 
 /**
  * Invitations through their life (due → claimed → sent → reminded), and the per-person records read
@@ -313,6 +290,8 @@ export class InvitationStore {
     now: Date,
     leaseMs: number,
     throttleDays: number,
+    /** The survey this email asks, as the link's page will show it (Invitation.survey). */
+    survey: SurveySnapshot,
   ): Promise<SendLock> {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
@@ -326,9 +305,14 @@ export class InvitationStore {
               Update: {
                 TableName: this.tableName,
                 Key: invitationKey(invitation.token),
-                UpdateExpression: "SET sendingUntil = :until",
+                UpdateExpression: "SET sendingUntil = :until, survey = :survey",
                 ConditionExpression: `nextAction = :action AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(unsubscribedAt)${action === "remind" ? " AND attribute_not_exists(answeredAt)" : ""}`,
-                ExpressionAttributeValues: { ":action": action, ":now": at, ":until": until },
+                ExpressionAttributeValues: {
+                  ":action": action,
+                  ":now": at,
+                  ":until": until,
+                  ":survey": survey,
+                },
               },
             },
             {
@@ -726,7 +710,3 @@ const LEGACY_DUE_KEY = "gsi1:";
 
 /** What taking a send's locks found: go ahead, or why not (see beginSend). */
 export type SendLock = "locked" | "busy" | "throttled" | "suppressed" | "changed";
-
-function toInvitation(item: Record<string, unknown>): Invitation {
-  return Object.fromEntries(INVITATION_FIELDS.map((field) => [field, item[field] ?? null])) as Invitation;
-}

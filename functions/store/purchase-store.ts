@@ -238,6 +238,7 @@ function newInvitation(campaignId: string, purchase: Purchase, plan: PlannedInvi
     unsubscribedAt: null,
     skipReason: null,
     segments: null,
+    survey: null,
   };
 }
 

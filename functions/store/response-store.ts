@@ -1,9 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { type Answer, answersEqual, type RecordOutcome } from "../domain/answer";
 import {
   type AggregateTarget,
@@ -11,6 +6,7 @@ import {
   type Counters,
   combineCounters,
   emptyCounters,
+  type RecordedAnswer,
   targetId,
   targetsFor,
 } from "../domain/counters";
@@ -31,16 +27,10 @@ import {
   responsesPartition,
 } from "./keys";
 import { queryAll } from "./paged-query";
+import { toResponse } from "./response-item";
 import { failedConditions, sendTransaction } from "./transactions";
 
-export type StoredResponse = Answer & {
-  /** The aggregates this answer is counted in (see record()). */
-  countedIn: AggregateTarget[];
-  token: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-};
+export type StoredResponse = RecordedAnswer;
 
 /**
  * Survey answers, one per invitation. The first answer is a conditional put, so a double-clicked or
@@ -56,11 +46,23 @@ export class ResponseStore {
     private readonly retentionDays = DEFAULT_RETENTION_DAYS,
   ) {}
 
+  /**
+   * The answer to an invitation. A Query of the one item (the cost of a GetItem) rather than a GetItem:
+   * the survey function reads invitation partitions only by Query (SurveyLinkStore), so its role needs
+   * no GetItem on them.
+   */
   async get(token: string): Promise<StoredResponse | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: responseKey(token), ConsistentRead: true }),
+    const key = responseKey(token);
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND sk = :sk",
+        ExpressionAttributeValues: { ":pk": key.pk, ":sk": key.sk },
+        ConsistentRead: true,
+      }),
     );
-    return Item ? toResponse(Item) : undefined;
+    const [item] = Items;
+    return item ? toResponse(item) : undefined;
   }
 
   /**
@@ -73,9 +75,12 @@ export class ResponseStore {
     answer: Answer,
     segments: Record<string, string>,
     now: Date,
+    /** The answer as just read with the invitation: the first attempt then reads nothing more. */
+    options?: { readonly existing: StoredResponse | undefined },
   ): Promise<RecordOutcome> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const existing = await this.get(invitation.token);
+      const existing =
+        attempt === 0 && options !== undefined ? options.existing : await this.get(invitation.token);
       if (existing && answersEqual(existing, answer)) return "unchanged";
       const transaction = answerTransaction(this.tableName, invitation, answer, segments, now, {
         existing,
@@ -283,21 +288,6 @@ function countDeltas(
   if (existing) for (const target of existing.countedIn) apply(target, answerCounters(existing), -1);
   for (const target of targets) apply(target, answerCounters(answer), 1);
   return [...byKey.values()];
-}
-
-function toResponse(item: Record<string, unknown>): StoredResponse {
-  return {
-    countedIn: Array.isArray(item.countedIn) ? (item.countedIn as AggregateTarget[]) : [],
-    token: String(item.token),
-    score: Number(item.score),
-    csat: typeof item.csat === "number" ? item.csat : null,
-    attributes: (item.attributes as Record<string, number> | undefined) ?? {},
-    comment: typeof item.comment === "string" ? item.comment : null,
-    ...(item.complete === true ? { complete: true } : {}),
-    createdAt: String(item.createdAt),
-    updatedAt: String(item.updatedAt),
-    version: Number(item.version),
-  };
 }
 
 /** A response as listed: the answer with the purchase it is about. */

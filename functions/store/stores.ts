@@ -6,6 +6,7 @@ import { InvitationStore } from "./invitation-store";
 import { PurchaseStore } from "./purchase-store";
 import { ResponseStore } from "./response-store";
 import { ResultsStore } from "./results-store";
+import { SurveyLinkStore } from "./survey-link-store";
 
 export type Stores = {
   readonly campaigns: CampaignStore;
@@ -14,6 +15,7 @@ export type Stores = {
   readonly invitations: InvitationStore;
   readonly responses: ResponseStore;
   readonly results: ResultsStore;
+  readonly surveyLinks: SurveyLinkStore;
 };
 
 /** Every store over one table: what handlers, the local runtime and tests wire into the apps. */
@@ -30,5 +32,6 @@ export function createStores(
     invitations: new InvitationStore(db, tableName, retentionDays),
     responses: new ResponseStore(db, tableName, retentionDays),
     results: new ResultsStore(db, tableName),
+    surveyLinks: new SurveyLinkStore(db, tableName),
   };
 }

@@ -1,4 +1,5 @@
 import { type Answer, type NextStep, nextStepAfter, parseAnswer, type RecordOutcome } from "../domain/answer";
+import type { RecordedAnswer } from "../domain/counters";
 import { ThrottledError, ValidationError } from "../domain/errors";
 import type { Invitation } from "../domain/invitation";
 import { invalid } from "../domain/validation";
@@ -7,11 +8,13 @@ import { type LinkRequest, openAnswerableLink, type PageContext } from "./survey
 
 export type RecordAnswerPorts = ShowSurveyPorts & {
   readonly responses: {
+    /** `existing`: the answer as the link's read found it, so the first attempt reads nothing more. */
     record(
       invitation: Invitation,
       answer: Answer,
       segments: Record<string, string>,
       now: Date,
+      options?: { readonly existing: RecordedAnswer | undefined },
     ): Promise<RecordOutcome>;
   };
   readonly results: {
@@ -58,12 +61,12 @@ export async function recordAnswer(
   ports: RecordAnswerPorts,
   request: LinkRequest & { readonly readFields: () => Promise<Record<string, unknown>> },
 ): Promise<{ status: RecordOutcome; answer: Answer; page: PageContext; next: NextStep }> {
-  const { invitation, campaign, page } = await openAnswerableLink(ports, request);
+  const { invitation, campaign, page, response: existing } = await openAnswerableLink(ports, request);
   const fields = await request.readFields();
   const parsed = parseAnswer(fields, campaign);
   if (!parsed.ok) {
     const comment = typeof fields.comment === "string" ? fields.comment : "";
-    const isEdit = (await ports.responses.get(invitation.token)) !== undefined;
+    const isEdit = existing !== undefined;
     const form = surveyForm(campaign, page, invitation.token, { answer: parsed.partial, comment, isEdit });
     throw new AnswerInvalidError(form, parsed.issues);
   }
@@ -74,7 +77,9 @@ export async function recordAnswer(
       invitation.properties,
       invitation.segments ?? {},
     );
-    const status = await ports.responses.record(invitation, parsed.value, segments, ports.clock());
+    const status = await ports.responses.record(invitation, parsed.value, segments, ports.clock(), {
+      existing,
+    });
     return {
       status,
       answer: parsed.value,

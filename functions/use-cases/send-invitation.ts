@@ -11,6 +11,8 @@ import {
   type Recipient,
   reminderDueAt,
   type SkipReason,
+  type SurveySnapshot,
+  surveySnapshotOf,
 } from "../domain/invitation";
 
 export type SendPorts = {
@@ -22,13 +24,17 @@ export type SendPorts = {
     skip(token: string, reason: SkipReason, now: Date): Promise<void>;
     /** Out of the due index while the campaign is paused; false when it no longer is. */
     park(invitation: Invitation, action: DueAction, now: Date): Promise<boolean>;
-    /** Takes the send's locks, atomically with the throttle window and the suppression check. */
+    /**
+     * Takes the send's locks, atomically with the throttle window and the suppression check, and
+     * copies onto the invitation the survey this email asks (what its link's page shows).
+     */
     beginSend(
       invitation: Invitation,
       action: DueAction,
       now: Date,
       leaseMs: number,
       throttleDays: number,
+      survey: SurveySnapshot,
     ): Promise<"locked" | "busy" | "throttled" | "suppressed" | "changed">;
     /** With `failed`, the attempt counts against the action (see MAX_SEND_FAILURES). */
     releaseSendLock(
@@ -113,6 +119,7 @@ export async function sendInvitation(ports: SendPorts, message: DeliveryMessage)
     now,
     lockMs,
     campaign.throttleDays,
+    surveySnapshotOf(campaign),
   );
   switch (lock) {
     case "locked":

@@ -2,9 +2,7 @@ import type { Answer } from "../domain/answer";
 import { type Campaign, textIn } from "../domain/campaign";
 import { type LinkRequest, openAnswerableLink, type PageContext, type SurveyLinkPorts } from "./survey-link";
 
-export type ShowSurveyPorts = SurveyLinkPorts & {
-  readonly responses: { get(token: string): Promise<Answer | undefined> };
-};
+export type ShowSurveyPorts = SurveyLinkPorts;
 
 /** Everything the survey page shows: the questions, and what is selected or typed in them. */
 export type SurveyForm = PageContext & {
@@ -25,8 +23,7 @@ export async function showSurvey(
   ports: ShowSurveyPorts,
   request: LinkRequest & { readonly score?: string | undefined },
 ): Promise<SurveyForm> {
-  const { invitation, campaign, page } = await openAnswerableLink(ports, request);
-  const previous = await ports.responses.get(invitation.token);
+  const { invitation, campaign, page, response: previous } = await openAnswerableLink(ports, request);
   const linkScore = /^(?:10|\d)$/.test(request.score ?? "") ? Number(request.score) : null;
   return surveyForm(campaign, page, invitation.token, {
     answer: { ...previous, score: linkScore ?? previous?.score },

@@ -1,8 +1,14 @@
 import { ANSWER_WINDOW_DAYS } from "../domain/answer";
 import type { Campaign, Locale } from "../domain/campaign";
 import type { Clock } from "../domain/clock";
+import type { RecordedAnswer } from "../domain/counters";
 import { LinkExpiredError, NotFoundError } from "../domain/errors";
-import { answerWindowClosed, type Invitation } from "../domain/invitation";
+import {
+  answerWindowClosed,
+  type Invitation,
+  type SurveySnapshot,
+  surveySnapshotOf,
+} from "../domain/invitation";
 import { isToken } from "../domain/tokens";
 
 /** What a customer-facing page shows of the link's sender: its brand, in the link's language. */
@@ -14,7 +20,13 @@ export type PageContext = {
 };
 
 export type SurveyLinkPorts = {
-  readonly invitations: { get(token: string): Promise<Invitation | undefined> };
+  /** The invitation behind a token, with its answer if any: one read. */
+  readonly surveyLinks: {
+    read(
+      token: string,
+    ): Promise<{ invitation: Invitation; response: RecordedAnswer | undefined } | undefined>;
+  };
+  /** Only for invitations emailed before they carried their survey (Invitation.survey null). */
   readonly campaigns: { get(id: string): Promise<Campaign | undefined> };
   readonly clock: Clock;
 };
@@ -29,19 +41,28 @@ export type LinkRequest = {
   readonly onOpened?: (page: PageContext) => void;
 };
 
-export type OpenedLink = { invitation: Invitation; campaign: Campaign; page: PageContext };
+export type OpenedLink = {
+  invitation: Invitation;
+  /** The invitation's answer so far, if any. */
+  response: RecordedAnswer | undefined;
+  /** The survey as it was emailed (see SurveySnapshot). */
+  campaign: SurveySnapshot;
+  page: PageContext;
+};
 
 /**
- * The invitation behind a link, with its campaign. Unknown tokens, and invitations whose email has not
+ * The invitation behind a link, with its answer and its survey: one read, or two for an invitation
+ * emailed before invitations carried their survey. Unknown tokens, and invitations whose email has not
  * been sent yet (nobody can hold that link), all get the same 404, so nothing leaks.
  */
 export async function openLink(ports: SurveyLinkPorts, request: LinkRequest): Promise<OpenedLink> {
-  const invitation = isToken(request.token) ? await ports.invitations.get(request.token) : undefined;
+  const link = isToken(request.token) ? await ports.surveyLinks.read(request.token) : undefined;
+  const invitation = link?.invitation;
   // Until SES accepted its email, nobody can hold the link.
-  if (!invitation || (invitation.sentAt === null && invitation.acceptedAt === null)) {
+  if (!link || !invitation || (invitation.sentAt === null && invitation.acceptedAt === null)) {
     throw new NotFoundError("This link is not valid.");
   }
-  const campaign = await ports.campaigns.get(invitation.campaignId);
+  const campaign = invitation.survey ?? (await campaignOf(ports, invitation.campaignId));
   if (!campaign) throw new NotFoundError("This link is not valid.");
   const page = {
     locale: invitation.locale ?? campaign.locale,
@@ -50,7 +71,12 @@ export async function openLink(ports: SurveyLinkPorts, request: LinkRequest): Pr
     accentColor: campaign.accentColor,
   };
   request.onOpened?.(page);
-  return { invitation, campaign, page };
+  return { invitation, response: link.response, campaign, page };
+}
+
+async function campaignOf(ports: SurveyLinkPorts, campaignId: string): Promise<SurveySnapshot | undefined> {
+  const campaign = await ports.campaigns.get(campaignId);
+  return campaign ? surveySnapshotOf(campaign) : undefined;
 }
 
 /** Like openLink, for answering: answers and edits are taken for ANSWER_WINDOW_DAYS after sending (410). */

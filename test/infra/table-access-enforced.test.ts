@@ -4,6 +4,7 @@
 // same way. Every call the code makes must be allowed, and every grant must be used by some flow: the
 // grants are neither short of what the code does nor wider than it.
 import { randomUUID } from "node:crypto";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { CfnResource } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import type { ScheduledEvent, SNSEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   apiKeyKey,
   campaignKey,
+  invitationKey,
   purchaseKey,
   resultsPartition,
   segmentValuesKey,
@@ -679,6 +681,15 @@ describe("each function's table grants, enforced on its handler", () => {
     // The handler serves /u/{token}/resubscribe; the stack's HTTP API has no route for that path yet.
     expect((await page("POST", `/u/${other}/resubscribe`, "")).statusCode).toBe(200);
     expect((await page("POST", `/u/${other}`, "List-Unsubscribe=One-Click")).statusCode).toBe(200);
+    // An invitation emailed before invitations carried their survey: its page reads the campaign.
+    await table.db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: invitationKey(token),
+        UpdateExpression: "REMOVE survey",
+      }),
+    );
+    expect((await page("GET", `/s/${token}`)).statusCode).toBe(200);
 
     // api: results, responses a page at a time and as CSV; a purchase for the unsubscribed address.
     expect((await callApi("GET", `/v1/campaigns/${campaignId}/results?segment=region`)).statusCode).toBe(200);

@@ -135,8 +135,8 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
   },
   survey: {
     table: {
-      GetItem: ["CAMPAIGN#*", "INVITATION#*"],
-      Query: ["EMAIL#*"],
+      GetItem: ["CAMPAIGN#*"],
+      Query: ["EMAIL#*", "INVITATION#*"],
       PutItem: ["EMAIL#*", "INVITATION#*"],
       UpdateItem: ["EMAIL#*", "INVITATION#*", "RESULTS#*"],
     },

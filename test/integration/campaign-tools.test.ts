@@ -4,6 +4,7 @@ import type { Campaign, CampaignPage } from "../../functions/domain/campaign";
 import type { CampaignDeletion } from "../../functions/domain/campaign-deletion";
 import { TEST_SENDS_PER_HOUR } from "../../functions/domain/email-preview";
 import { MailRejectedError } from "../../functions/domain/errors";
+import { surveySnapshotOf } from "../../functions/domain/invitation";
 import type { PurchaseDelivery } from "../../functions/domain/purchase-status";
 import type { ResponsesPage } from "../../functions/domain/response-export";
 import { createApiApp } from "../../functions/http/api-app";
@@ -242,9 +243,16 @@ describe("campaign tools", () => {
       // A sender holds the send lock: its email may be leaving as the DELETE runs.
       const invitation = await h.stores.invitations.get(token);
       if (!invitation) throw new Error("no invitation");
-      expect(await h.stores.invitations.beginSend(invitation, "send", clock.now(), 60_000, 30)).toBe(
-        "locked",
-      );
+      expect(
+        await h.stores.invitations.beginSend(
+          invitation,
+          "send",
+          clock.now(),
+          60_000,
+          30,
+          surveySnapshotOf(campaign),
+        ),
+      ).toBe("locked");
 
       const refused = await h.api<ErrorBody>("DELETE", path(campaign.id));
       expect(refused.status).toBe(409);

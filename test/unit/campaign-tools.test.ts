@@ -72,6 +72,7 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   unsubscribedAt: null,
   skipReason: null,
   segments: {},
+  survey: null,
   ...fields,
 });
 

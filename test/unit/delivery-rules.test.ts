@@ -34,6 +34,7 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   unsubscribedAt: null,
   skipReason: null,
   segments: null,
+  survey: null,
   ...fields,
 });
 const active = { status: "active" as const, throttleDays: 30 };

@@ -8,11 +8,12 @@ import {
   MailRejectedError,
   NotFoundError,
 } from "../../functions/domain/errors";
-import type {
-  DeliveryMessage,
-  DueEntry,
-  Invitation,
-  InvitationEmail,
+import {
+  type DeliveryMessage,
+  type DueEntry,
+  type Invitation,
+  type InvitationEmail,
+  surveySnapshotOf,
 } from "../../functions/domain/invitation";
 import {
   DEFAULT_DISPATCH,
@@ -73,28 +74,58 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   unsubscribedAt: null,
   skipReason: null,
   segments: { region: "north" },
+  survey: null,
   ...fields,
 });
 
 describe("recordAnswer", () => {
   const ports = (found: Invitation | undefined, previous?: Answer) => {
     const recorded: { answer: Answer; segments: Record<string, string>; now: Date }[] = [];
+    const existing = previous && {
+      ...previous,
+      countedIn: [],
+      token: TOKEN,
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+      version: 1,
+    };
+    const reads = { campaigns: 0, existingPassed: [] as unknown[] };
     const value: RecordAnswerPorts = {
       clock,
-      invitations: { get: async () => found },
-      campaigns: { get: async () => campaign },
+      surveyLinks: { read: async () => found && { invitation: found, response: existing } },
+      campaigns: {
+        get: async () => {
+          reads.campaigns++;
+          return campaign;
+        },
+      },
       responses: {
-        get: async () => previous,
-        record: async (_invitation, answer, segments, now): Promise<RecordOutcome> => {
+        record: async (_invitation, answer, segments, now, options): Promise<RecordOutcome> => {
           recorded.push({ answer, segments, now });
+          reads.existingPassed.push(options?.existing);
           return previous ? "updated" : "created";
         },
       },
       results: { resolveSegments: async (_id, _by, _properties, known) => ({ ...known }) },
     };
-    return { value, recorded };
+    return { value, recorded, reads };
   };
   const fields = (body: Record<string, unknown>) => ({ token: TOKEN, readFields: async () => body });
+
+  it("reads the survey from the invitation when it carries one, and hands the answer read with it to record", async () => {
+    const snapshot = surveySnapshotOf({ ...campaign, brandName: "Acme at sending", attributes: [] });
+    const previous = { score: 3, csat: null, attributes: {}, comment: null };
+    const { value, reads } = ports(invitation({ survey: snapshot }), previous);
+    const result = await recordAnswer(value, fields({ score: "10" }));
+    expect(result).toMatchObject({ status: "updated", page: { brandName: "Acme at sending" } });
+    expect(reads.campaigns).toBe(0);
+    expect(reads.existingPassed).toEqual([expect.objectContaining({ score: 3, version: 1 })]);
+    // An invitation emailed before it carried its survey reads the campaign.
+    const older = ports(invitation());
+    await recordAnswer(older.value, fields({ score: "10" }));
+    expect(older.reads.campaigns).toBe(1);
+    expect(older.reads.existingPassed).toEqual([undefined]);
+  });
 
   it("records a valid answer under the segments fixed at sending, at the clock's time", async () => {
     const { value, recorded } = ports(invitation());
