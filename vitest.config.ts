@@ -14,7 +14,7 @@ export default defineConfig({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       LOG_LEVEL: "warn",
       // Business metrics are EMF lines on stdout for CloudWatch; test/unit/metrics.test.ts checks them.
-      POWERTOOLS_METRICS_DISABLED: "true",
+      METRICS_DISABLED: "true",
     },
   },
 });

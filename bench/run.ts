@@ -47,7 +47,7 @@ async function main(): Promise<number> {
   // JSON log line per email is for CloudWatch, not for a benchmark's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   process.env.LOG_LEVEL ??= "warn";
-  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  process.env.METRICS_DISABLED ??= "true";
 
   const machine: Machine = {
     cpu: cpus()[0]?.model.trim() ?? "unknown",

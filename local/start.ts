@@ -25,7 +25,7 @@ async function start(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // One JSON line per email is for CloudWatch; a terminal wants warnings and errors only.
   process.env.LOG_LEVEL ??= "warn";
-  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  process.env.METRICS_DISABLED ??= "true";
   const ports = portsFromEnv();
   for (const [envVar, port] of Object.entries(ports) as [PortSetting, number][]) {
     await assertPortFree(port, PORT_SETTINGS[envVar].service, envVar);

@@ -70,7 +70,7 @@ export class LambdaFunction extends NodejsFunction {
    * (the tests check each function's variables against that handler's schema in functions/config.ts).
    */
   public readonly handlerFile: string;
-  /** The `service` dimension of its business metrics (POWERTOOLS_SERVICE_NAME): "send" for send.ts. */
+  /** The `service` dimension of its business metrics (METRICS_SERVICE): "send" for send.ts. */
   public readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
@@ -102,8 +102,8 @@ export class LambdaFunction extends NodejsFunction {
         // Stack traces in the logs point at the TypeScript sources, not the minified bundle.
         NODE_OPTIONS: "--enable-source-maps",
         // Business metrics (functions/metrics.ts): EMF lines in namespace OpenNps, one service per function.
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_SERVICE_NAME: serviceNameOf(props.handlerFile),
+        METRICS_NAMESPACE: METRICS_NAMESPACE,
+        METRICS_SERVICE: serviceNameOf(props.handlerFile),
         ...props.environment,
       },
       projectRoot: repositoryRoot,

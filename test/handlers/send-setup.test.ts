@@ -50,9 +50,9 @@ beforeAll(async () => {
     PUBLIC_BASE_URL: "https://surveys.example.com",
     SENDER_ADDRESS: "surveys@example.com",
     SES_ENDPOINT: proxy.url,
-    POWERTOOLS_METRICS_DISABLED: "false",
-    POWERTOOLS_METRICS_NAMESPACE: "OpenNps",
-    POWERTOOLS_SERVICE_NAME: "send",
+    METRICS_DISABLED: "false",
+    METRICS_NAMESPACE: "OpenNps",
+    METRICS_SERVICE: "send",
   });
   stores = createStores(table.db, table.tableName);
   handler = (await import("../../functions/handlers/send")).handler;

@@ -10,8 +10,8 @@ describe("business metrics", SYNTH, () => {
     }[];
     expect(functions).toHaveLength(5);
     const services = functions.map((fn) => {
-      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
-      return fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+      expect(fn.Properties.Environment.Variables.METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
+      return fn.Properties.Environment.Variables.METRICS_SERVICE;
     });
     expect(services.sort()).toEqual(["api", "dispatch", "mail-events", "send", "survey"]);
   });

@@ -48,7 +48,7 @@ describe("alarms", SYNTH, () => {
     const { stack, template } = synth();
     expect(stack.delivery.sendFunction.serviceName).toBe("send");
     // The metric the send handler emits: namespace OpenNps, dimension service = the function's
-    // POWERTOOLS_SERVICE_NAME (test/handlers/send-setup.test.ts checks the emitted side).
+    // METRICS_SERVICE (test/handlers/send-setup.test.ts checks the emitted side).
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       Namespace: "OpenNps",
       MetricName: "SendsFailedSetup",
@@ -59,7 +59,7 @@ describe("alarms", SYNTH, () => {
       AlarmDescription: Match.stringLikeRegexp("MailSetupError"),
     });
     template.hasResourceProperties("AWS::Lambda::Function", {
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "send" }) },
+      Environment: { Variables: Match.objectLike({ METRICS_SERVICE: "send" }) },
     });
     const [dashboard] = Object.values(template.findResources("AWS::CloudWatch::Dashboard"));
     expect(JSON.stringify(dashboard?.Properties.DashboardBody)).toContain(

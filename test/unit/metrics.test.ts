@@ -8,9 +8,9 @@ describe("business metrics", () => {
   });
 
   it("emits one CloudWatch EMF line per flush with the counts since the last one", async () => {
-    vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "false");
-    vi.stubEnv("POWERTOOLS_METRICS_NAMESPACE", "OpenNps");
-    vi.stubEnv("POWERTOOLS_SERVICE_NAME", "send");
+    vi.stubEnv("METRICS_DISABLED", "false");
+    vi.stubEnv("METRICS_NAMESPACE", "OpenNps");
+    vi.stubEnv("METRICS_SERVICE", "send");
     const lines: string[] = [];
     vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
       lines.push(String(chunk));
@@ -44,7 +44,7 @@ describe("business metrics", () => {
   });
 
   it("emits nothing when switched off, as in the tests and the local runtime", async () => {
-    vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
+    vi.stubEnv("METRICS_DISABLED", "true");
     const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const { countMetric, flushMetrics } = await import("../../functions/platform/metrics");
     countMetric("AnswersRecorded");
