@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { accepts } from "hono/accepts";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import { Hono } from "hono/tiny";
 import { ANSWER_WINDOW_DAYS, MAX_COMMENT_LENGTH } from "../domain/answer";
 import { LOCALES, type Locale } from "../domain/campaign";
 import { type Clock, systemClock } from "../domain/clock";
