@@ -13,11 +13,14 @@ import type { UsageMeter } from "./usage-meter";
  * the floor: the same DynamoDB transaction ResponseStore.record issues (conditional response put,
  * invitation update, one ADD per aggregate), sent directly to DynamoDB Local with nothing around it.
  * Each answer uses its own invitation from the delivery benchmark, so every one is a first answer.
+ * A second reference adds what no answer can skip: the one read of the link (invitation and answer in
+ * one Query, SurveyLinkStore.read) before that same transaction.
  */
 export type IngestionLevel = {
   readonly clients: number;
   readonly http: ConcurrentRun;
   readonly raw: ConcurrentRun;
+  readonly readAndWrite: ConcurrentRun;
 };
 export type IngestionResult = { readonly levels: IngestionLevel[]; readonly pageViews: ConcurrentRun };
 
@@ -32,9 +35,9 @@ export const answerOf = (i: number): Answer => ({
 /** Answers per path sent before the timed runs. */
 const WARMUP = 20;
 
-/** Sent invitations item 1 answers: the warm-up and every level, once over HTTP and once raw. */
+/** Sent invitations item 1 answers: the warm-up and every level, over HTTP, raw, and read then raw. */
 export function invitationsNeeded(levels: readonly { answers: number }[]): number {
-  return levels.reduce((n, level) => n + 2 * level.answers, 2 * WARMUP);
+  return levels.reduce((n, level) => n + 3 * level.answers, 3 * WARMUP);
 }
 
 export async function runIngestionBench(
@@ -77,6 +80,10 @@ export async function runIngestionBench(
     );
     await sendTransaction(stack.db, new TransactWriteCommand(transaction));
   };
+  const viaReadAndTransaction = async (invitation: Invitation, answer: Answer) => {
+    if (!(await stack.stores.surveyLinks.read(invitation.token))) throw new Error("no invitation to answer");
+    await viaTransaction(invitation, answer);
+  };
 
   // What a customer's click costs before answering: the survey page, opened from the email's score
   // link. One at a time, as one Lambda instance serves them, so their run time is a fair duration proxy.
@@ -91,23 +98,29 @@ export async function runIngestionBench(
 
   // Warm both paths (JIT, connection pools) outside the measurement.
   const warmRaw = take(warmup);
+  const warmRead = take(warmup);
   const warmHttp = take(warmup);
   await runConcurrent(4, warmup, (i) => viaTransaction(at(warmRaw, i), answerOf(i)));
+  await runConcurrent(4, warmup, (i) => viaReadAndTransaction(at(warmRead, i), answerOf(i)));
   await runConcurrent(4, warmup, (i) => viaHttp(at(warmHttp, i), answerOf(i)));
 
   const levels: IngestionLevel[] = [];
   for (const { clients, answers } of options.levels) {
     const rawPool = take(answers);
+    const readPool = take(answers);
     const httpPool = take(answers);
     const raw = await meter.measure("answer-raw", () =>
       runConcurrent(clients, answers, (i) => viaTransaction(at(rawPool, i), answerOf(i))),
+    );
+    const readAndWrite = await meter.measure("answer-read-raw", () =>
+      runConcurrent(clients, answers, (i) => viaReadAndTransaction(at(readPool, i), answerOf(i))),
     );
     const http = await meter.measure("answer-http", () =>
       meter.measure(`answer-http-${clients}`, () =>
         runConcurrent(clients, answers, (i) => viaHttp(at(httpPool, i), answerOf(i))),
       ),
     );
-    levels.push({ clients, http, raw });
+    levels.push({ clients, http, raw, readAndWrite });
   }
   return { levels, pageViews };
 }

@@ -27,8 +27,8 @@ export const USAGE = `Usage: npm run bench [-- options]
   --json <file>      also write the raw results to <file> as JSON
   --answers <n>      answers in the large campaign of the results benchmark (default 100000; quick 2000;
                      at least 100; the small campaign has at most a tenth of it)
-  --invitations <n>  due invitations in the delivery benchmark (default 10000; quick 400); item 1
-                     answers some of them, so it must be at least what item 1 needs (8640; quick 400)
+  --invitations <n>  due invitations in the delivery benchmark (default 13000; quick 600); item 1
+                     answers some of them, so it must be at least what item 1 needs (12960; quick 600)
   --help             this text`;
 
 export class UsageError extends Error {}
@@ -65,7 +65,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
     answers: large,
     // At most a tenth of the large campaign: item 2's ratio compares campaigns of different sizes.
     smallAnswers: Math.min(quick ? 100 : 1_000, Math.floor(large / 10)),
-    invitations: invitations ?? (quick ? 400 : 10_000),
+    invitations: invitations ?? (quick ? 600 : 13_000),
     singlePurchases: quick ? 40 : 300,
     ingestion: quick
       ? [

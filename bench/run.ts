@@ -214,6 +214,11 @@ function report(r: {
     push("1", `  p50 latency ms, ${who}`, http.p50Ms, raw.p50Ms, 1);
     push("1", `  p99 latency ms, ${who}`, http.p99Ms, raw.p99Ms, 1);
   }
+  for (const { clients, http, readAndWrite } of ingestion.levels) {
+    const who = `${clients} client${clients === 1 ? "" : "s"}`;
+    push("1", `vs one read + the transaction: answers/s, ${who}`, http.perSecond, readAndWrite.perSecond, 1);
+    push("1", `  p99 latency ms, ${who}`, http.p99Ms, readAndWrite.p99Ms, 1);
+  }
 
   const { small, large } = results;
   push("2", "read units per results call (whole call)", large.readUnitsPerCall, small.readUnitsPerCall, 1);
@@ -291,6 +296,7 @@ function report(r: {
   out.push(
     `  1  measured: first answers POSTed as JSON to /s/{token} through the survey app over HTTP (${ingestion.levels.map((l) => `${num(l.http.operations)} at ${l.clients}`).join(", ")}), client in the same process;`,
     "     reference: the TransactWriteItems ResponseStore.record builds (answerTransaction: response put + invitation update + 2 aggregate ADDs), sent straight to DynamoDB Local through sendTransaction at the same concurrency: the floor.",
+    '     "vs one read + the transaction": reference the link\'s one Query (SurveyLinkStore.read) and then that transaction, raw: what no answer can skip.',
     `  2  measured: the campaign with ${num(large.answers)} answers; reference: the campaign with ${num(small.answers)}, same 7 days × 4 regions; ${large.calls} calls each, alternating (${results.query}).`,
     `     Both ask 3 attributes, rated in every answer, so each call also computes drivers; "with drivers" rows: reference the same ${num(plain.answers)} answers in a campaign with 1 attribute (no drivers, no driver sums).`,
     `  3  ${num(delivery.invitations)} due invitations. Dispatch reference: DEFAULT_DISPATCH.maxPerRun (2,000) per one-minute schedule. Send: ${delivery.send.senders} concurrent senders (the default sendConcurrency),`,
