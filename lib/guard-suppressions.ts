@@ -50,8 +50,8 @@ export const GUARD_REASONS = {
   // CT.APIGATEWAY.PR.5: acknowledged per route with its group's reason (ROUTE_REASONS), in short:
   api_gw_v2_authorization_type_configured_check:
     "No route has an API Gateway authorizer: the health check and the OpenAPI description are public, " +
-    "the api function checks the marketer API's bearer key itself, and the customer pages' unguessable " +
-    "token is the credential.",
+    "the api function checks the API key of the marketer and Delighted-compatible APIs itself, and the " +
+    "customer pages' unguessable token is the credential.",
   // CT.LAMBDA.PR.2
   lambda_function_public_access_prohibited_check:
     "The permission lets only API Gateway invoke the function, and only for this route of this API: " +

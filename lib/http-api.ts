@@ -22,7 +22,10 @@ import { FUNCTION_TABLE_ACCESS } from "./table-access";
 export interface SurveyRoutes {
   /** Open to anyone, carrying no data: `GET /health`, `GET /v1/openapi.json`. */
   readonly open: readonly HttpRoute[];
-  /** The marketer API, `ANY /v1/{proxy+}`: the api function requires a bearer API key. */
+  /**
+   * The marketer API, `ANY /v1/{proxy+}`, and the Delighted-compatible API, `ANY /delighted/{proxy+}`:
+   * the api function requires an API key (bearer, or the user name of HTTP Basic for Delighted's clients).
+   */
   readonly marketer: readonly HttpRoute[];
   /** Customer pages reached from email links, `GET|POST /s/{token}`, `/u/{token}` and `POST /u/{token}/resubscribe`. */
   readonly customer: readonly HttpRoute[];
@@ -71,7 +74,7 @@ export interface SurveyHttpApiProps {
 
 /**
  * One HTTP API, two functions, because the marketer API and the public pages differ in security and
- * traffic: `api` serves `/health` and `/v1/…` and checks API keys itself; `survey` serves the
+ * traffic: `api` serves `/health`, `/v1/…` and `/delighted/…` and checks API keys itself; `survey` serves the
  * public survey (`/s/{token}`) and unsubscribe (`/u/{token}`) pages. No CORS: the API is called
  * server to server and the pages post to their own origin.
  */
@@ -81,7 +84,7 @@ export class SurveyHttpApi extends Construct {
   public readonly stage: HttpStage;
   /** Where the stage writes its access logs. */
   public readonly accessLogs: LogGroup;
-  /** Serves `/health` and the marketer API under `/v1`. */
+  /** Serves `/health`, the marketer API under `/v1` and the Delighted-compatible API under `/delighted`. */
   public readonly apiFunction: LambdaFunction;
   /** Serves the public survey and unsubscribe pages. */
   public readonly surveyFunction: LambdaFunction;
@@ -105,7 +108,7 @@ export class SurveyHttpApi extends Construct {
 
     this.apiFunction = new LambdaFunction(this, "ApiFunction", {
       handlerFile: "api.ts",
-      description: "Marketer API (/v1, API key) and health check",
+      description: "Marketer API (/v1 and /delighted, API key) and health check",
       logRetention,
     });
     bindTable(this.apiFunction, props.table, FUNCTION_TABLE_ACCESS.api);
@@ -172,7 +175,9 @@ export class SurveyHttpApi extends Construct {
         // be put on /v1/{proxy+} while the API description stays public.
         ...this.httpApi.addRoutes({ path: "/v1/openapi.json", methods: [HttpMethod.GET], integration: api }),
       ],
-      marketer: this.httpApi.addRoutes({ path: "/v1/{proxy+}", methods: [HttpMethod.ANY], integration: api }),
+      marketer: ["/v1/{proxy+}", "/delighted/{proxy+}"].flatMap((path) =>
+        this.httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration: api }),
+      ),
       // GET shows a page and never changes state (link scanners open every link); POST records.
       customer: [
         ...["/s/{token}", "/u/{token}"].flatMap((path) =>

@@ -22,9 +22,10 @@ export interface NagSuppressionTargets {
 export const ROUTE_REASONS: Readonly<Record<keyof SurveyRoutes, string>> = {
   open: "Public by design: the health check and the OpenAPI description carry no data.",
   marketer:
-    "The api function authenticates every /v1 request before any handler runs: a bearer API key " +
-    "whose SHA-256 hash is looked up in the table and compared in constant time " +
-    "(functions/http/api-app.ts, functions/domain/api-key.ts). HTTP APIs have no API-key authorizer, " +
+    "The api function authenticates every /v1 and /delighted request before any handler runs: an API " +
+    "key (a bearer token, or the user name of HTTP Basic for Delighted's clients) whose SHA-256 hash is " +
+    "looked up in the table and compared in constant time (functions/http/api-app.ts, " +
+    "functions/http/delighted-app.ts, functions/domain/api-key.ts). HTTP APIs have no API-key authorizer, " +
     "and a Lambda authorizer would add an invocation and latency to every call to check the same key.",
   customer:
     "Public customer pages opened from survey emails: recipients have no account, and the " +

@@ -7,8 +7,8 @@
  *
  * | function    | GetItem                  | Query (table)      | PutItem                  | UpdateItem                         | Query index (partition)      |
  * |-------------|--------------------------|--------------------|--------------------------|------------------------------------|------------------------------|
- * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*,        | CAMPAIGN#*, INVITATION#* | CAMPAIGN#*, EMAIL#*                | gsi1: CAMPAIGNS, RESPONSES#* |
- * |             | INVITATION#*             | EMAIL#*, RESULTS#* |                          |                                    |                              |
+ * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*,        | CAMPAIGN#*, EMAIL#*,     | CAMPAIGN#*, EMAIL#*                | gsi1: CAMPAIGNS, RESPONSES#*,|
+ * |             | INVITATION#*             | EMAIL#*, RESULTS#* | INVITATION#*             |                                    | SUPPRESSIONS#*               |
  * | survey      | CAMPAIGN#*               | EMAIL#*,           | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
  * |             |                          | INVITATION#*       |                          |                                    |                              |
  * | dispatch    |                          |                    |                          | INVITATION#*                       | gsi2: DUE#*, PARKED#*,       |
@@ -33,7 +33,9 @@
  *   a suppression check (Query EMAIL#); results are ranges of aggregates (Query RESULTS#); responses
  *   are listed and exported from their listing (gsi1 RESPONSES#<campaign>); a purchase's delivery
  *   status reads its invitations (GetItem INVITATION#); a campaign's purchases are read for that and
- *   for deleting it (Query CAMPAIGN#), and its test sends counted (UpdateItem CAMPAIGN#).
+ *   for deleting it (Query CAMPAIGN#), and its test sends counted (UpdateItem CAMPAIGN#); the
+ *   Delighted-compatible API lists a campaign's purchases as people (Query CAMPAIGN#), unsubscribes an
+ *   address (PutItem EMAIL#, the suppression) and lists suppressions by reason (gsi1 SUPPRESSIONS#<reason>).
  * - survey: the link's invitation with its answer (sk RESPONSE, same partition) in one Query
  *   (INVITATION#), and the answer alone again when an edit conflicts (Query INVITATION#); the campaign
  *   (GetItem) only for invitations emailed before they carried their survey;
@@ -74,6 +76,7 @@ const RESULTS = "RESULTS#*"; // aggregates and segment values
 /** Partitions of the listing index. */
 const CAMPAIGNS_LISTING = "CAMPAIGNS";
 const RESPONSES_LISTING = "RESPONSES#*";
+const SUPPRESSIONS_LISTING = "SUPPRESSIONS#*";
 const LEGACY_DUE_LISTING = "DUE";
 
 /** Partitions of the work index. */
@@ -89,13 +92,13 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
     items: {
       GetItem: [API_KEY, CAMPAIGN, INVITATION],
       Query: [CAMPAIGN, EMAIL, RESULTS],
-      PutItem: [CAMPAIGN, INVITATION],
+      PutItem: [CAMPAIGN, EMAIL, INVITATION],
       UpdateItem: [CAMPAIGN, EMAIL],
       ConditionCheckItem: [EMAIL],
       DeleteItem: [CAMPAIGN, INVITATION],
       BatchWriteItem: [CAMPAIGN, RESULTS],
     },
-    indexQueries: { [LISTING_INDEX]: [CAMPAIGNS_LISTING, RESPONSES_LISTING] },
+    indexQueries: { [LISTING_INDEX]: [CAMPAIGNS_LISTING, RESPONSES_LISTING, SUPPRESSIONS_LISTING] },
   },
   survey: {
     items: {

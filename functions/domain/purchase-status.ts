@@ -20,6 +20,16 @@ export type RecordedPurchase = Purchase & {
 };
 
 /**
+ * Which of a campaign's purchases a listing keeps: those of one address (normalized), recorded within
+ * the ISO instants recordedFrom..recordedTo (inclusive); any left out is not filtered on.
+ */
+export type PurchaseFilter = {
+  readonly email?: string | undefined;
+  readonly recordedFrom?: string | undefined;
+  readonly recordedTo?: string | undefined;
+};
+
+/**
  * The orderId in the path, as posted: 1–200 characters on one line. One that breaks these rules names
  * no purchase, so it answers 404 like any unknown orderId.
  */

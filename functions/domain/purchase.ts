@@ -238,14 +238,21 @@ export function toPurchase(input: PurchaseInput, now: Date): Checked<Purchase> {
 export type InvitationKind = "initial" | "followUp";
 export type PlannedInvitation = { kind: InvitationKind; sendAt: string };
 
-/** The surveys a purchase causes: one `delayDays` after it, and a follow-up when the campaign has one. */
+/**
+ * The surveys a purchase causes: one `delayDays` after it (or at `firstSendAt`, when the caller chose
+ * the time), and a follow-up `followUpDays` after it when the campaign has one and that comes later.
+ */
 export function planInvitations(
   campaign: Pick<CampaignSettings, "delayDays" | "followUpDays">,
   purchase: Pick<Purchase, "purchasedAt">,
+  firstSendAt?: string,
 ): PlannedInvitation[] {
   const at = (days: number) => new Date(Date.parse(purchase.purchasedAt) + days * DAY_MS).toISOString();
-  const planned: PlannedInvitation[] = [{ kind: "initial", sendAt: at(campaign.delayDays) }];
-  if (campaign.followUpDays !== null) planned.push({ kind: "followUp", sendAt: at(campaign.followUpDays) });
+  const first = firstSendAt ?? at(campaign.delayDays);
+  const planned: PlannedInvitation[] = [{ kind: "initial", sendAt: first }];
+  if (campaign.followUpDays !== null && at(campaign.followUpDays) > first) {
+    planned.push({ kind: "followUp", sendAt: at(campaign.followUpDays) });
+  }
   return planned;
 }
 

@@ -87,7 +87,7 @@ export type Stats = z.infer<typeof statsSchema>;
  * integers, so the rounding is done on an integer quotient and remainder, with no floating-point
  * doubt about halves. Falls back to roundHalfAwayFromZero beyond safe integers.
  */
-function roundRatio(numerator: number, denominator: number, decimals: number): number {
+export function roundRatio(numerator: number, denominator: number, decimals: number): number {
   const scaled = numerator * 10 ** decimals;
   if (!Number.isSafeInteger(scaled) || !Number.isSafeInteger(denominator) || denominator <= 0) {
     return roundHalfAwayFromZero(numerator / denominator, decimals);

@@ -26,6 +26,7 @@ import { type ReadResultsPorts, readResults } from "../use-cases/read-results";
 import { type SchedulePurchasesPorts, schedulePurchases } from "../use-cases/schedule-purchases";
 import { type SendTestEmailPorts, sendTestEmail } from "../use-cases/send-test-email";
 import { respondWithCsv, wantsCsv } from "./csv-response";
+import { createDelightedApp, type DelightedDependencies } from "./delighted-app";
 import { jsonErrorResponse } from "./error-response";
 import { openApiDocument } from "./openapi";
 import { readJsonBody } from "./request-body";
@@ -42,7 +43,8 @@ export type ApiDependencies = Omit<
     ReadPurchasePorts &
     ReadResultsPorts &
     ResponseListPorts &
-    Omit<SendTestEmailPorts, "mail" | "publicBaseUrl">,
+    Omit<SendTestEmailPorts, "mail" | "publicBaseUrl"> &
+    DelightedDependencies,
   "clock"
 > & {
   readonly clock?: Clock;
@@ -60,9 +62,10 @@ export type ApiDependencies = Omit<
 };
 
 /**
- * The marketer API (`/v1`, bearer API key). Each route parses the request, calls one use case and
- * renders its result as JSON; errors are rendered by the one mapper. The same app runs in Lambda and
- * in the local runtime.
+ * The marketer API (`/v1`, bearer API key), and beside it the Delighted-compatible API
+ * (`/delighted/{campaignId}/v1`, delighted-app.ts). Each route parses the request, calls one use case
+ * and renders its result as JSON; errors are rendered by the one mapper. The same app runs in Lambda
+ * and in the local runtime.
  */
 export function createApiApp(deps: ApiDependencies): Hono {
   const ports = { ...deps, clock: deps.clock ?? systemClock };
@@ -81,6 +84,7 @@ export function createApiApp(deps: ApiDependencies): Hono {
   app.notFound((c) => jsonErrorResponse(new NotFoundError(`No route ${c.req.method} ${c.req.path}.`), c));
 
   app.get("/health", (c) => c.json({ status: "ok" }));
+  app.route("/delighted/:campaignId/v1", createDelightedApp(ports, { maxBodyBytes: MAX_BODY_BYTES }));
   app.get("/v1/openapi.json", (c) => c.json(openApiDocument()));
 
   app.use(

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError, type ErrorBody, ThrottledError } from "../domain/errors";
+import { AppError, type ErrorBody, ThrottledError, ValidationError } from "../domain/errors";
 import { describeError, log } from "../platform/log";
 
 export type { ErrorBody };
@@ -61,4 +61,25 @@ export function toHttpError(error: unknown): HttpError {
 export function jsonErrorResponse(error: unknown, c: Context): Response {
   const mapped = toHttpError(error);
   return c.json(mapped.body, mapped.status, mapped.headers);
+}
+
+/**
+ * The rendering of the Delighted-compatible API: the same mapping in Delighted's shape,
+ * `{"status", "message", "errors"?}`, where a validation failure is Delighted's 422 with one
+ * `{field, message}` per offending field in `errors`, and a missing or unknown key asks for HTTP Basic.
+ */
+export function delightedErrorResponse(error: unknown, c: Context): Response {
+  const mapped = toHttpError(error);
+  const status = mapped.cause instanceof ValidationError ? 422 : mapped.status;
+  const details = mapped.body.error.details;
+  return c.json(
+    { status, message: mapped.body.error.message, ...(status === 422 ? { errors: details ?? [] } : {}) },
+    status,
+    { ...mapped.headers, ...(status === 401 ? { "WWW-Authenticate": 'Basic realm="delighted"' } : {}) },
+  );
+}
+
+/** Delighted's 406: the Delighted-compatible API answers JSON only. */
+export function delightedNotAcceptableResponse(c: Context): Response {
+  return c.json({ status: 406, message: "This API answers JSON only: accept application/json." }, 406);
 }

@@ -45,6 +45,8 @@ import {
   RESUMING_PARTITION,
   resumeMarkKey,
   suppressionKey,
+  suppressionListing,
+  suppressionListingRange,
   tokenOfWorkEntry,
   WORK_INDEX,
 } from "./keys";
@@ -601,16 +603,18 @@ export class InvitationStore {
    * reason recorded is kept). A suppression its person lifted is replaced.
    */
   async suppress(email: string, reason: SuppressionReason, now: Date, source: string): Promise<boolean> {
+    const suppressedAt = now.toISOString();
     return await this.conditional(
       new PutCommand({
         TableName: this.tableName,
         Item: {
           ...suppressionKey(email),
+          ...suppressionListing(reason, suppressedAt, email),
           type: "suppression",
           email,
           reason,
           source,
-          suppressedAt: now.toISOString(),
+          suppressedAt,
         },
         ConditionExpression: "attribute_not_exists(pk) OR attribute_exists(liftedAt)",
       }),
@@ -626,11 +630,72 @@ export class InvitationStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: suppressionKey(email),
-        UpdateExpression: "SET liftedAt = :now",
+        // A lifted suppression leaves the listing of suppressions in force.
+        UpdateExpression: "SET liftedAt = :now REMOVE gsi1pk, gsi1sk",
         ConditionExpression: "reason = :unsubscribed AND attribute_not_exists(liftedAt)",
         ExpressionAttributeValues: { ":now": now.toISOString(), ":unsubscribed": "unsubscribed" },
       }),
     );
+  }
+
+  /**
+   * A page of the suppressions in force for any of `reasons`, oldest first, recorded within the
+   * instants from..to: the `limit` after the first `skip`. Reads skip + limit entries of each reason's
+   * listing, so the caller bounds the skip.
+   */
+  async listSuppressions(
+    reasons: readonly SuppressionReason[],
+    range: { from?: string | undefined; to?: string | undefined },
+    skip: number,
+    limit: number,
+  ): Promise<{ email: string; reason: SuppressionReason; suppressedAt: string }[]> {
+    const wanted = skip + limit;
+    const listings = await Promise.all(
+      reasons.map(async (reason) => {
+        const { partition, lower, upper } = suppressionListingRange(reason, range);
+        const values: Record<string, string> = { ":partition": partition };
+        if (lower !== undefined) values[":lower"] = lower;
+        if (upper !== undefined) values[":upper"] = upper;
+        const bounds =
+          lower !== undefined && upper !== undefined
+            ? " AND gsi1sk BETWEEN :lower AND :upper"
+            : lower !== undefined
+              ? " AND gsi1sk >= :lower"
+              : upper !== undefined
+                ? " AND gsi1sk <= :upper"
+                : "";
+        const items: Record<string, unknown>[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: LISTING_INDEX,
+              KeyConditionExpression: `gsi1pk = :partition${bounds}`,
+              ExpressionAttributeValues: values,
+              ProjectionExpression: "#email, #reason, suppressedAt, gsi1sk",
+              ExpressionAttributeNames: { "#email": "email", "#reason": "reason" },
+              Limit: wanted - items.length,
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          items.push(...(page.Items ?? []));
+          startKey = page.LastEvaluatedKey;
+        } while (startKey && items.length < wanted);
+        return items;
+      }),
+    );
+    return listings
+      .flat()
+      .sort((a, b) =>
+        String(a.gsi1sk) < String(b.gsi1sk) ? -1 : String(a.gsi1sk) > String(b.gsi1sk) ? 1 : 0,
+      )
+      .slice(skip, wanted)
+      .map((item) => ({
+        email: String(item.email),
+        reason: item.reason as SuppressionReason,
+        suppressedAt: String(item.suppressedAt),
+      }));
   }
 
   /** Records an unsubscribe through an invitation's link: the address is suppressed, and its reminder dropped. */

@@ -12,7 +12,7 @@
  * |             |                      |                    | or PARKED#<campId> |                        |
  * | response    | INVITATION#<token>   | RESPONSE           | RESPONSES#<campId> | <createdAt>#<token>    |
  * | contact     | EMAIL#<email>        | CONTACT            |                    |                        |
- * | suppression | EMAIL#<email>        | SUPPRESSION        |                    |                        |
+ * | suppression | EMAIL#<email>        | SUPPRESSION        | SUPPRESSIONS#<why> | <suppressedAt>#<email> |
  * | API key     | APIKEY#<id>          | APIKEY             | APIKEYS            | <createdAt>#<id>       |
  * | aggregate   | RESULTS#<campaignId> | AGG#<dim>#<day>#<shard>#<value>                                   |
  * | seg. values | RESULTS#<campaignId> | SEGVALUES#<property>                                              |
@@ -23,6 +23,9 @@
  * campaign is paused it waits in PARKED#<campaignId> instead, out of the dispatcher's way, until a
  * resume mark (RESUMING) has the dispatcher put the campaign's parked invitations back. One email's
  * contact and suppression records share a partition, so one query answers "may we survey this person?".
+ * A suppression in force is also listed under its reason (SUPPRESSIONS#unsubscribed, …#bounced,
+ * …#complained) in the order it was recorded; a lifted one leaves the listing. Suppressions written
+ * before the listing existed carry no listing key and are not listed.
  *
  * Aggregates hold the result counters of one campaign × dimension × UTC day × segment value, where the
  * dimension is a segmentBy property, or OVERALL ("*") for the whole campaign; a results call reads one
@@ -79,6 +82,8 @@ export const purchasesOf = (campaignId: string): PartitionPrefix => ({
   pk: campaignKey(campaignId).pk,
   skPrefix: PURCHASE_PREFIX,
 });
+/** The orderId a purchase's sort key names. */
+export const orderIdOfPurchaseKey = (sk: string): string => sk.slice(PURCHASE_PREFIX.length);
 
 const TEST_SENDS_PREFIX = "TESTSENDS#";
 /** The counter of a campaign's test emails sent in one UTC hour (`YYYY-MM-DDTHH`), for its rate limit. */
@@ -169,6 +174,26 @@ export function responseListingRange(
 export const emailPartition = (email: string): string => `EMAIL#${email}`;
 export const contactKey = (email: string): ItemKey => ({ pk: emailPartition(email), sk: "CONTACT" });
 export const suppressionKey = (email: string): ItemKey => ({ pk: emailPartition(email), sk: "SUPPRESSION" });
+export const suppressionsPartition = (reason: string): string => `SUPPRESSIONS#${reason}`;
+export const suppressionListing = (reason: string, suppressedAt: string, email: string): ListingKey => ({
+  gsi1pk: suppressionsPartition(reason),
+  gsi1sk: `${suppressedAt}#${email}`,
+});
+/**
+ * The suppressions of one reason recorded from..to (ISO instants, inclusive, either open). The upper
+ * bound is the instant followed by "$", the byte after "#": an address may hold any character, so no
+ * "highest character" after the "#" would do.
+ */
+export function suppressionListingRange(
+  reason: string,
+  instants: { from?: string | undefined; to?: string | undefined },
+): { partition: string; lower?: string; upper?: string } {
+  return {
+    partition: suppressionsPartition(reason),
+    ...(instants.from === undefined ? {} : { lower: instants.from }),
+    ...(instants.to === undefined ? {} : { upper: `${instants.to}$` }),
+  };
+}
 
 export const API_KEYS_PARTITION = "APIKEYS";
 export const apiKeyKey = (keyId: string): ItemKey => ({ pk: `APIKEY#${keyId}`, sk: "APIKEY" });

@@ -13,11 +13,18 @@ import {
   type PurchaseOutcome,
   throttleWindow,
 } from "../domain/purchase";
-import type { RecordedPurchase } from "../domain/purchase-status";
+import type { PurchaseFilter, RecordedPurchase } from "../domain/purchase-status";
 import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { newToken } from "../domain/tokens";
 import { deleteKeys } from "./batch-delete";
-import { contactKey, dueListing, invitationKey, purchaseKey, purchasesOf } from "./keys";
+import {
+  contactKey,
+  dueListing,
+  invitationKey,
+  orderIdOfPurchaseKey,
+  purchaseKey,
+  purchasesOf,
+} from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
 import { failedConditions, sendTransaction } from "./transactions";
 
@@ -174,6 +181,67 @@ export class PurchaseStore {
     }));
   }
 
+  /**
+   * A page of a campaign's purchases, in orderId order, after the orderId `after` (exclusive), kept by
+   * `filter`. The filter drops purchases after DynamoDB reads them, so this keeps querying until it
+   * holds `limit` of them or the purchases end, up to LIST_QUERIES_MAX queries (about 1 MB each): `last`
+   * is the orderId the next page starts after, null exactly when there is no next page; a page is short
+   * when the filter skipped that many purchases (it may then even be empty, with `last` going on).
+   */
+  async list(
+    campaignId: string,
+    filter: PurchaseFilter,
+    limit: number,
+    after: string | undefined,
+  ): Promise<{ items: RecordedPurchase[]; last: string | null }> {
+    const conditions: string[] = [];
+    const values: Record<string, string> = {};
+    if (filter.email !== undefined) {
+      conditions.push("email = :email");
+      values[":email"] = filter.email;
+    }
+    if (filter.recordedFrom !== undefined) {
+      conditions.push("recordedAt >= :recordedFrom");
+      values[":recordedFrom"] = filter.recordedFrom;
+    }
+    if (filter.recordedTo !== undefined) {
+      conditions.push("recordedAt <= :recordedTo");
+      values[":recordedTo"] = filter.recordedTo;
+    }
+    const range = beginsWith(purchasesOf(campaignId));
+    let startKey: Record<string, unknown> | undefined =
+      after === undefined ? undefined : purchaseKey(campaignId, after);
+    const rows: Record<string, unknown>[] = [];
+    let queries = 0;
+    // One row past the page tells whether another page exists, so the last page never comes back empty.
+    while (rows.length <= limit) {
+      if (queries++ === LIST_QUERIES_MAX && startKey) {
+        // A filter that matches almost nothing would otherwise read the whole campaign in one request.
+        return { items: rows.map(toRecordedPurchase), last: orderIdOfPurchaseKey(String(startKey.sk)) };
+      }
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...range,
+          ...(conditions.length ? { FilterExpression: conditions.join(" AND ") } : {}),
+          ExpressionAttributeValues: { ...range.ExpressionAttributeValues, ...values },
+          // Filtered reads skip rows: they read a full page of the table per query instead.
+          ...(conditions.length ? {} : { Limit: limit + 1 - rows.length }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      rows.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toRecordedPurchase),
+      last: rows.length > limit && last !== undefined ? String(last.orderId) : null,
+    };
+  }
+
   /** Deletes purchases of a campaign by orderId (their invitations are the caller's to delete first). */
   async deleteMany(campaignId: string, orderIds: readonly string[]): Promise<void> {
     await deleteKeys(
@@ -213,6 +281,9 @@ export class PurchaseStore {
     }
   }
 }
+
+/** Queries one page of a filtered listing may take before it answers short, with where to go on from. */
+const LIST_QUERIES_MAX = 10;
 
 function newInvitation(campaignId: string, purchase: Purchase, plan: PlannedInvitation): Invitation {
   return {

@@ -4,7 +4,14 @@ export type AuthenticatePorts = {
   readonly apiKeys: { verify(presented: string): Promise<{ id: string } | undefined> };
 };
 
-/** Lets a request through with a known, unrevoked API key; 401 otherwise. */
-export async function authenticate(ports: AuthenticatePorts, presented: string | undefined): Promise<void> {
-  if (!presented || !(await ports.apiKeys.verify(presented))) throw new UnauthorizedError();
+/**
+ * Lets a request through with a known, unrevoked API key; 401 otherwise, with `message` saying how
+ * this API takes the key (default: the bearer scheme of `/v1`).
+ */
+export async function authenticate(
+  ports: AuthenticatePorts,
+  presented: string | undefined,
+  message?: string,
+): Promise<void> {
+  if (!presented || !(await ports.apiKeys.verify(presented))) throw new UnauthorizedError(message);
 }

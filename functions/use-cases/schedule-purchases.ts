@@ -44,11 +44,7 @@ export async function schedulePurchases(
   }
   const batch = "purchases" in body;
   const items = batch ? parseWith(purchaseBatchSchema, body, "purchase batch").purchases : [body];
-  if (campaign.status === "archived") {
-    throw new ConflictError(
-      "The campaign is archived: reactivate it (PATCH status) before posting purchases.",
-    );
-  }
+  assertTakesPurchases(campaign);
   const now = ports.clock();
   const results: PurchaseResult[] = new Array(items.length);
   // A repeated orderId inside one batch is a duplicate of its first occurrence, decided before the
@@ -97,17 +93,41 @@ async function scheduleOne(
   const parsed = parsePurchase(item, now);
   if (!parsed.ok) return { orderId: orderIdOf(item), status: "invalid", error: issuesText(parsed.issues) };
   const purchase = parsed.value;
-  const suppressed = await ports.invitations.isSuppressed(purchase.email);
-  const outcome = await ports.purchases.record(
-    campaign,
-    purchase,
-    planInvitations(campaign, purchase),
-    suppressed,
-    now,
-  );
+  const outcome = await recordPurchase(ports, campaign, purchase, now);
   return outcome.status === "scheduled"
     ? { orderId: purchase.orderId, status: "scheduled", sendAt: outcome.sendAt }
     : { orderId: purchase.orderId, status: outcome.status };
+}
+
+/** An archived campaign takes no purchases (409); an active or paused one does. */
+export function assertTakesPurchases(campaign: Pick<Campaign, "status">): void {
+  if (campaign.status === "archived") {
+    throw new ConflictError(
+      "The campaign is archived: reactivate it (PATCH status) before posting purchases.",
+    );
+  }
+}
+
+/**
+ * Records one valid purchase of a campaign that takes purchases, with the surveys it causes (the
+ * first at `firstSendAt` when the caller chose the time, else the campaign's `delayDays` after it),
+ * unless its address is suppressed: the one path every purchase takes, whatever API it came through.
+ */
+export async function recordPurchase(
+  ports: SchedulePurchasesPorts,
+  campaign: Campaign,
+  purchase: Purchase,
+  now: Date,
+  firstSendAt?: string,
+): Promise<PurchaseOutcome> {
+  const suppressed = await ports.invitations.isSuppressed(purchase.email);
+  return await ports.purchases.record(
+    campaign,
+    purchase,
+    planInvitations(campaign, purchase, firstSendAt),
+    suppressed,
+    now,
+  );
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -173,6 +173,42 @@ describe("api handler", () => {
     expect((await call("GET", `/v1/campaigns/${campaign.json.id}`)).statusCode).toBe(404);
   });
 
+  it("serves the Delighted-compatible API on its route, with HTTPS Link headers on the API's domain", async () => {
+    const campaign = await call("POST", "/v1/campaigns", { json: { name: "Switching", brandName: "Acme" } });
+    const delighted = async (method: string, path: string, body?: unknown) => {
+      const target = `/delighted/${campaign.json.id}/v1${path}`;
+      const result = await invoke(
+        handler,
+        httpEvent(method, target, {
+          routeKey: "ANY /delighted/{proxy+}",
+          pathParameters: { proxy: target.split("?")[0]?.replace(/^\/delighted\//, "") ?? "" },
+          headers: {
+            accept: "application/json",
+            authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+        "ApiFunction",
+      );
+      return { ...result, json: result.body ? JSON.parse(result.body) : {} };
+    };
+    for (const email of ["jo@example.com", "kai@example.com"]) {
+      expect((await delighted("POST", "/people.json", { email })).statusCode).toBe(201);
+    }
+    const first = await delighted("GET", "/people.json?per_page=1");
+    expect(first.statusCode).toBe(200);
+    expect(first.json).toHaveLength(1);
+    const next = /^<([^>]+)>; rel="next"$/.exec(headerOf(first, "link") ?? "")?.[1] ?? "";
+    expect(next).toMatch(
+      new RegExp(`^https://[^/]+\\.execute-api\\.[^/]+/delighted/${campaign.json.id}/v1/people\\.json\\?`),
+    );
+    const url = new URL(next);
+    const second = await delighted("GET", `${url.pathname.replace(/^.*\/v1/, "")}${url.search}`);
+    expect(second.json).toHaveLength(1);
+    expect([first.json[0].email, second.json[0].email].sort()).toEqual(["jo@example.com", "kai@example.com"]);
+  });
+
   it("serves the health check on its own route without a key", async () => {
     const health = await call("GET", "/health", { key: null, route: "GET /health" });
     expect(health.statusCode).toBe(200);

@@ -107,9 +107,9 @@ describe("cfn-guard Control Tower controls", SYNTH, () => {
     expect(paths("lambda_inside_vpc_check")).toEqual(functions.map((path) => `${path}/Resource`).sort());
     expect(paths("cloudwatch_log_group_retention_period_check")).toEqual(logGroups.sort());
     expect(paths("cloudwatch_log_group_encrypted_check")).toEqual(logGroups.sort());
-    // The seven routes, and each route's permission for API Gateway to invoke its function.
-    expect(paths("api_gw_v2_authorization_type_configured_check")).toHaveLength(8);
-    expect(paths("lambda_function_public_access_prohibited_check")).toHaveLength(8);
+    // The nine routes, and each route's permission for API Gateway to invoke its function.
+    expect(paths("api_gw_v2_authorization_type_configured_check")).toHaveLength(9);
+    expect(paths("lambda_function_public_access_prohibited_check")).toHaveLength(9);
     for (const path of paths("lambda_function_public_access_prohibited_check")) {
       expect(path).toMatch(/^NpsTest\/Http\/HttpApi\/[^/]+\/(Api|Survey)Integration-Permission$/);
     }

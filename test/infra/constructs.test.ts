@@ -209,7 +209,7 @@ describe("SurveyHttpApi", SYNTH, () => {
     const { table } = new DataStore(stack, "Data");
     const { routes } = new SurveyHttpApi(stack, "Http", { table });
 
-    expect([routes.open.length, routes.marketer.length, routes.customer.length]).toEqual([2, 1, 5]);
-    Template.fromStack(stack).resourceCountIs("AWS::ApiGatewayV2::Route", 8);
+    expect([routes.open.length, routes.marketer.length, routes.customer.length]).toEqual([2, 2, 5]);
+    Template.fromStack(stack).resourceCountIs("AWS::ApiGatewayV2::Route", 9);
   });
 });

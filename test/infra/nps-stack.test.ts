@@ -177,6 +177,7 @@ describe("HTTP API", SYNTH, () => {
     expect(routeKeys.sort()).toEqual(
       [
         "ANY /v1/{proxy+}",
+        "ANY /delighted/{proxy+}",
         "GET /health",
         "GET /v1/openapi.json",
         "GET /s/{token}",
@@ -201,6 +202,7 @@ describe("HTTP API", SYNTH, () => {
       return JSON.stringify(integrations[integrationId]?.Properties.IntegrationUri);
     };
     expect(functionOf("ANY /v1/{proxy+}")).toContain("HttpApiFunction");
+    expect(functionOf("ANY /delighted/{proxy+}")).toContain("HttpApiFunction");
     expect(functionOf("GET /health")).toContain("HttpApiFunction");
     expect(functionOf("POST /s/{token}")).toContain("HttpSurveyFunction");
     expect(functionOf("POST /u/{token}")).toContain("HttpSurveyFunction");

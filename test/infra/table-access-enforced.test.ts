@@ -532,6 +532,26 @@ async function callApi(method: string, target: string, options: { json?: unknown
   return { ...result, json: (options.csv || !result.body ? {} : JSON.parse(result.body)) as Json };
 }
 
+/** A request to the Delighted-compatible API of a campaign, as its official client sends it. */
+async function callDelighted(method: string, campaignId: string, path: string, json?: unknown) {
+  const target = `/delighted/${campaignId}/v1${path}`;
+  const result = await invoke(
+    api,
+    httpEvent(method, target, {
+      routeKey: "ANY /delighted/{proxy+}",
+      pathParameters: { proxy: (target.split("?")[0] ?? "").replace(/^\/delighted\//, "") },
+      headers: {
+        accept: "application/json",
+        authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}`,
+        ...(json === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+    }),
+    "ApiFunction",
+  );
+  return { ...result, json: (result.body ? JSON.parse(result.body) : {}) as Json };
+}
+
 /** A customer's request to `/{s|u}/{token}`, with a form body when given. */
 async function page(method: "GET" | "POST", target: string, form?: string): Promise<HttpResult> {
   const [, kind = "", token = ""] = /^\/([su])\/([^/?]+)/.exec(target) ?? [];
@@ -707,6 +727,23 @@ describe("each function's table grants, enforced on its handler", () => {
       json: { orderId: "A-3", email: "ben@example.com" },
     });
     expect(suppressed.json.results.map((r: Json) => r.status)).toEqual(["suppressed"]);
+
+    // api, as the Delighted-compatible API: a person posted (and again), people, answers and metrics
+    // listed, an address unsubscribed and the suppressions listed by reason.
+    const person = { email: "dot@example.com", delay: 60, properties: { order_id: "D-1" } };
+    expect((await callDelighted("POST", campaignId, "/people", person)).statusCode).toBe(201);
+    expect((await callDelighted("POST", campaignId, "/people.json", person)).statusCode).toBe(200);
+    expect((await callDelighted("GET", campaignId, "/people?per_page=1")).statusCode).toBe(200);
+    const answers = await callDelighted("GET", campaignId, "/survey_responses?expand[]=person");
+    expect(answers.json).toHaveLength(2);
+    expect((await callDelighted("GET", campaignId, "/metrics")).json.response_count).toBe(2);
+    const unsubscribed = await callDelighted("POST", campaignId, "/unsubscribes", {
+      person_email: "dot@example.com",
+    });
+    expect(unsubscribed.statusCode).toBe(200);
+    const unsubscribes = await callDelighted("GET", campaignId, "/unsubscribes");
+    expect(unsubscribes.json.map((u: Json) => u.email)).toContain("dot@example.com");
+    expect((await callDelighted("GET", campaignId, "/bounces")).statusCode).toBe(200);
 
     // api: each purchase's delivery, read from its invitations and its address's suppression.
     const delivered = await callApi("GET", `/v1/campaigns/${campaignId}/purchases/A-2`);

@@ -29,6 +29,8 @@ import {
   LISTING_INDEX as STORE_LISTING_INDEX,
   segmentValuesKey,
   suppressionKey,
+  suppressionListing,
+  suppressionsPartition,
   testSendsKey,
 } from "../../functions/store/keys";
 import type { LambdaFunction } from "../../lib/constructs/lambda-function";
@@ -122,7 +124,8 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
     table: {
       GetItem: ["APIKEY#*", "CAMPAIGN#*", "INVITATION#*"],
       Query: ["CAMPAIGN#*", "EMAIL#*", "RESULTS#*"],
-      PutItem: ["CAMPAIGN#*", "INVITATION#*"],
+      // EMAIL#*: the Delighted-compatible API's POST unsubscribes puts the address's suppression.
+      PutItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
       UpdateItem: ["CAMPAIGN#*", "EMAIL#*"],
       // A purchase behind a later scheduled survey checks the contact's window without moving it.
       ConditionCheckItem: ["EMAIL#*"],
@@ -131,7 +134,7 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
       DeleteItem: ["CAMPAIGN#*", "INVITATION#*"],
       BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"],
     },
-    indexes: { gsi1: ["CAMPAIGNS", "RESPONSES#*"] },
+    indexes: { gsi1: ["CAMPAIGNS", "RESPONSES#*", "SUPPRESSIONS#*"] },
   },
   survey: {
     table: {
@@ -254,7 +257,7 @@ describe("table access per function", SYNTH, () => {
     }
   });
 
-  it("lets only the api function create or replace campaigns and purchases, and only mail and survey add suppressions", () => {
+  it("lets only the api function create or replace campaigns and purchases, and only api, mail and survey add suppressions", () => {
     const { grantsOf } = synth();
     const campaign = campaignKey("cmp_x").pk;
     const email = emailPartition("ana@example.com");
@@ -265,7 +268,7 @@ describe("table access per function", SYNTH, () => {
     // bounds the partition only, so which items of it each updates is checked on the code, in
     // table-access-enforced.test.ts.
     expect(writers(campaign, "UpdateItem")).toEqual(["api", "send"]);
-    expect(writers(email, "PutItem")).toEqual(["mail-events", "survey"]);
+    expect(writers(email, "PutItem")).toEqual(["api", "mail-events", "survey"]);
     expect(writers(resultsPartition("cmp_x"), "UpdateItem")).toEqual(["send", "survey"]);
     expect(writers(invitationKey("t").pk, "PutItem")).toEqual(["api", "survey"]);
   });
@@ -320,6 +323,13 @@ describe("the partition patterns against the key design (functions/store/keys.ts
     [
       "RESPONSES#*",
       [responseListing("cmp_a", "2026-01-01T00:00:00.000Z", "tok").gsi1pk, responsesPartition("cmp_a")],
+    ],
+    [
+      "SUPPRESSIONS#*",
+      [
+        suppressionListing("bounced", "2026-01-01T00:00:00.000Z", "ana@example.com").gsi1pk,
+        suppressionsPartition("unsubscribed"),
+      ],
     ],
     ["DUE", [LEGACY_DUE_PARTITION]],
     ["DUE#*", [dueListing("2026-01-01T00:00:00.000Z", "tok").gsi2pk, ...DUE_PARTITIONS]],
