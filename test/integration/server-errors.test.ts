@@ -43,7 +43,7 @@ beforeAll(async () => {
       },
     });
   api = await startServer(createApiApp({ ...stores, campaigns: broken(stores.campaigns) }));
-  const surveyDeps: SurveyDependencies = { ...stores, invitations: broken(stores.invitations) };
+  const surveyDeps: SurveyDependencies = { ...stores, surveyLinks: broken(stores.surveyLinks) };
   survey = await startServer(createSurveyApp(surveyDeps));
 });
 
