@@ -7,19 +7,22 @@
  *
  * | function    | GetItem                  | Query (table)      | PutItem                  | UpdateItem                         | Query index (partition)      |
  * |-------------|--------------------------|--------------------|--------------------------|------------------------------------|------------------------------|
- * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*,        | CAMPAIGN#*, EMAIL#*,     | CAMPAIGN#*, EMAIL#*                | gsi1: CAMPAIGNS, RESPONSES#*,|
- * |             | INVITATION#*             | EMAIL#*, RESULTS#* | INVITATION#*             |                                    | SUPPRESSIONS#*               |
- * | survey      | CAMPAIGN#*               | EMAIL#*,           | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
+ * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*,        | CAMPAIGN#*, EMAIL#*,     | CAMPAIGN#*, EMAIL#*, INVITATION#*  | gsi1: CAMPAIGNS, RESPONSES#*,|
+ * |             | INVITATION#*,            | EMAIL#*,           | INVITATION#*, PERSON#*,  |                                    | SUPPRESSIONS#*               |
+ * |             | SUPPRESSED#*             | INVITATION#*,      | SUPPRESSED#*             |                                    |                              |
+ * |             |                          | PERSON#*, RESULTS#*|                          |                                    |                              |
+ * | survey      | CAMPAIGN#*, SUPPRESSED#* | EMAIL#*,           | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
  * |             |                          | INVITATION#*       |                          |                                    |                              |
  * | dispatch    |                          |                    |                          | INVITATION#*                       | gsi2: DUE#*, PARKED#*,       |
  * |             |                          |                    |                          |                                    | RESUMING; gsi1: DUE (legacy) |
- * | send        | CAMPAIGN#*, INVITATION#* | EMAIL#*            |                          | CAMPAIGN#*, EMAIL#*, INVITATION#*, |                              |
- * |             |                          |                    |                          | RESULTS#*                          |                              |
+ * | send        | CAMPAIGN#*, INVITATION#*,| EMAIL#*            |                          | CAMPAIGN#*, EMAIL#*, INVITATION#*, |                              |
+ * |             | SUPPRESSED#*             |                    |                          | RESULTS#*                          |                              |
  * | mail-events |                          |                    | EMAIL#*                  |                                    |                              |
  *
- * Only api deletes, and only to remove a campaign that never sent anything: DeleteItem on CAMPAIGN#*
- * (the campaign) and INVITATION#* (its unsent invitations, conditionally), BatchWriteItem on
- * CAMPAIGN#* (its purchases, test-send counters) and RESULTS#* (its zero counts, segment values). No
+ * Only api deletes: to remove a campaign that never sent anything, DeleteItem on CAMPAIGN#* (the
+ * campaign) and INVITATION#* (its unsent invitations, conditionally), BatchWriteItem on CAMPAIGN#* (its
+ * purchases, test-send counters) and RESULTS#* (its zero counts, segment values); and to erase a
+ * person, DeleteItem on EMAIL#* (the address's contact and suppression, whose keys hold it). No
  * function calls BatchGetItem (only the reconcile CLI does) or Scan; ConditionCheckItem is a check inside
  * a transaction (api: that a later survey keeps the contact's window; send: that the address is not
  * suppressed as the send's locks are taken, and that a campaign is still paused as an invitation is
@@ -35,19 +38,29 @@
  *   status reads its invitations (GetItem INVITATION#); a campaign's purchases are read for that and
  *   for deleting it (Query CAMPAIGN#), and its test sends counted (UpdateItem CAMPAIGN#); the
  *   Delighted-compatible API lists a campaign's purchases as people (Query CAMPAIGN#), unsubscribes an
- *   address (PutItem EMAIL#, the suppression) and lists suppressions by reason (gsi1 SUPPRESSIONS#<reason>).
+ *   address (PutItem EMAIL#, the suppression) and lists suppressions by reason (gsi1 SUPPRESSIONS#<reason>);
+ *   each purchase puts its person's link (PutItem PERSON#, in the purchase's transaction), and the
+ *   suppression check reads the suppression an erasure kept (GetItem SUPPRESSED#); a person's export
+ *   and erasure (also Delighted's DELETE people) read their links (Query PERSON#), purchases (GetItem
+ *   CAMPAIGN#), invitations with their answers (Query INVITATION#) and the address's records (Query
+ *   EMAIL#, GetItem SUPPRESSED#); the erasure updates purchases (UpdateItem CAMPAIGN#), invitations and
+ *   answers (GetItem, UpdateItem INVITATION#), and in one transaction keeps a suppression in force
+ *   under the address's hash (PutItem SUPPRESSED#) as it deletes the contact and suppression (DeleteItem
+ *   EMAIL#).
  * - survey: the link's invitation with its answer (sk RESPONSE, same partition) in one Query
  *   (INVITATION#), and the answer alone again when an edit conflicts (Query INVITATION#); the campaign
  *   (GetItem) only for invitations emailed before they carried their survey;
  *   an answer is one transaction of a Put of the response and an Update of the invitation
  *   (INVITATION#) and Updates of the aggregates (RESULTS#), with segment values admitted by Update
- *   (RESULTS#); the unsubscribe page reads where the address stands (Query EMAIL#), an unsubscribe
+ *   (RESULTS#); the unsubscribe page reads where the address stands (Query EMAIL#, and GetItem
+ *   SUPPRESSED#: the suppression an erasure kept under the address's hash), an unsubscribe
  *   Puts the suppression (EMAIL#) and Updates the invitation, a resubscribe Updates the suppression.
  * - dispatch: the due listing (gsi2 DUE#<shard>, and gsi1 DUE of tables written before gsi2), then
  *   claims and give-ups (UpdateItem INVITATION#); resume marks (gsi2 RESUMING), the parked invitations
  *   of their campaigns (gsi2 PARKED#<campaign>) put back (UpdateItem INVITATION#), the mark removed
  *   (DeleteItem CAMPAIGN#).
- * - send: invitation and campaign (GetItem), the person's suppression and contact (Query EMAIL#);
+ * - send: invitation and campaign (GetItem), the person's suppression and contact (Query EMAIL#) and
+ *   the suppression an erasure kept (GetItem SUPPRESSED#);
  *   locks, skips, drops and parking (UpdateItem INVITATION#, ConditionCheckItem CAMPAIGN#); marking sent is one transaction of Updates of the
  *   invitation, its purchase's expiry (CAMPAIGN#), the contact (EMAIL#) and the aggregates (RESULTS#);
  *   segment values by Update RESULTS#.
@@ -72,6 +85,8 @@ const INVITATION = "INVITATION#*"; // invitations and their responses
 const EMAIL = "EMAIL#*"; // contacts and suppressions
 const API_KEY = "APIKEY#*";
 const RESULTS = "RESULTS#*"; // aggregates and segment values
+const PERSON = "PERSON#*"; // a person's links to their purchases
+const SUPPRESSED = "SUPPRESSED#*"; // suppressions an erasure kept under the address's hash
 
 /** Partitions of the listing index. */
 const CAMPAIGNS_LISTING = "CAMPAIGNS";
@@ -90,19 +105,19 @@ export type FunctionName = "api" | "survey" | "dispatch" | "send" | "mail-events
 export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> = {
   api: {
     items: {
-      GetItem: [API_KEY, CAMPAIGN, INVITATION],
-      Query: [CAMPAIGN, EMAIL, RESULTS],
-      PutItem: [CAMPAIGN, EMAIL, INVITATION],
-      UpdateItem: [CAMPAIGN, EMAIL],
+      GetItem: [API_KEY, CAMPAIGN, INVITATION, SUPPRESSED],
+      Query: [CAMPAIGN, EMAIL, INVITATION, PERSON, RESULTS],
+      PutItem: [CAMPAIGN, EMAIL, INVITATION, PERSON, SUPPRESSED],
+      UpdateItem: [CAMPAIGN, EMAIL, INVITATION],
       ConditionCheckItem: [EMAIL],
-      DeleteItem: [CAMPAIGN, INVITATION],
+      DeleteItem: [CAMPAIGN, EMAIL, INVITATION],
       BatchWriteItem: [CAMPAIGN, RESULTS],
     },
     indexQueries: { [LISTING_INDEX]: [CAMPAIGNS_LISTING, RESPONSES_LISTING, SUPPRESSIONS_LISTING] },
   },
   survey: {
     items: {
-      GetItem: [CAMPAIGN],
+      GetItem: [CAMPAIGN, SUPPRESSED],
       Query: [EMAIL, INVITATION],
       PutItem: [EMAIL, INVITATION],
       UpdateItem: [EMAIL, INVITATION, RESULTS],
@@ -114,7 +129,7 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
   },
   send: {
     items: {
-      GetItem: [CAMPAIGN, INVITATION],
+      GetItem: [CAMPAIGN, INVITATION, SUPPRESSED],
       Query: [EMAIL],
       UpdateItem: [CAMPAIGN, EMAIL, INVITATION, RESULTS],
       ConditionCheckItem: [CAMPAIGN, EMAIL],

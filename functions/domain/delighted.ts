@@ -1,5 +1,6 @@
 import type { Locale } from "./campaign";
 import type { ErrorDetail } from "./errors";
+import { PERSON_ID_PATTERN, parsePersonEmail } from "./person";
 import { normalizeEmail, type Purchase, parsePurchase, purchaseSchema } from "./purchase";
 import { roundRatio, type Stats } from "./results";
 import { SINGLE_LINE } from "./text";
@@ -379,4 +380,34 @@ export function delightedMetrics(
     detractorPercent: percent(stats.detractors),
     responseCount: stats.responses,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// DELETE people/{id | email:… | address}
+
+/** Whom `DELETE people/{person}` names: an address, or a person id (personIdOf), or nobody here. */
+export type PersonReference =
+  | { readonly email: string }
+  | { readonly personId: string }
+  | { readonly unknown: string };
+
+/**
+ * The person a `DELETE people/{person}` path segment names (percent-decoded): `email:<address>` or a
+ * bare address, or a person id as this API renders them (24 hex digits); `.json` at the end is
+ * Delighted's suffix. Anything else (a numeric id Delighted gave out) names no person here. A
+ * `phone_number:` reference is refused: people are found by email only.
+ */
+export function parsePersonReference(segment: string): Checked<PersonReference> {
+  const raw = segment.endsWith(".json") ? segment.slice(0, -".json".length) : segment;
+  if (raw.startsWith("phone_number:")) {
+    return invalidWith({ field: "id", message: "is not supported: people are found by email only" });
+  }
+  const address = raw.startsWith("email:") ? raw.slice("email:".length) : raw.includes("@") ? raw : null;
+  if (address !== null) {
+    const email = parsePersonEmail(address);
+    return email.ok
+      ? valid({ email: email.value })
+      : invalidWith({ field: "email", message: "must be an email address" });
+  }
+  return PERSON_ID_PATTERN.test(raw) ? valid({ personId: raw }) : valid({ unknown: raw });
 }

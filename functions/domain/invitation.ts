@@ -4,7 +4,17 @@ import { addDays, type InvitationKind, throttleWindow } from "./purchase";
 
 /** One survey email to one person about one purchase, from scheduling to answer. */
 export type DueAction = "send" | "remind";
-export type SkipReason = "suppressed" | "throttled" | "archived" | "rejected" | "undeliverable";
+/** Why an invitation was never sent; `erased`: its person's data was erased before it went out. */
+export const SKIP_REASONS = [
+  "suppressed",
+  "throttled",
+  "archived",
+  "rejected",
+  "undeliverable",
+  "erased",
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+export const INVITATION_STATUSES = ["scheduled", "sent", "skipped"] as const;
 
 /**
  * Failed send attempts (a fault before SES accepted the email, each after the SDK's own retries)
@@ -26,7 +36,7 @@ export type Invitation = {
   properties: Record<string, string | number | boolean>;
   purchasedAt: string;
   sendAt: string;
-  status: "scheduled" | "sent" | "skipped";
+  status: (typeof INVITATION_STATUSES)[number];
   /** What is due next, and when; null once nothing more will happen. */
   nextAction: DueAction | null;
   dueAt: string | null;
@@ -46,6 +56,11 @@ export type Invitation = {
   skipReason: SkipReason | null;
   /** The segment value counted for each segmentBy property, fixed when the email is sent. */
   segments: Record<string, string> | null;
+  /**
+   * When its person's data was erased (address, name, properties blanked): its links then answer like
+   * unknown ones, and nothing more is sent or recorded for it.
+   */
+  erasedAt: string | null;
   /**
    * The campaign as the survey page and the answer need it, copied when the latest email was about to
    * go out; null for invitations sent before copies were kept (their pages read the campaign).
@@ -120,7 +135,8 @@ export type ResumeMark = { readonly campaignId: string; readonly mark: string };
 export type DeliveryMessage = { readonly token: string; readonly action: DueAction };
 
 /** Why an address gets no more surveys: it unsubscribed, bounced for good, or complained. */
-export type SuppressionReason = "unsubscribed" | "bounced" | "complained";
+export const SUPPRESSION_REASONS = ["unsubscribed", "bounced", "complained"] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 /** What the record of a person says, read just before sending. */
 export type Recipient = {

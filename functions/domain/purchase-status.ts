@@ -1,5 +1,5 @@
 import { localeSchema } from "./campaign";
-import type { Invitation, SuppressionReason } from "./invitation";
+import { type Invitation, SKIP_REASONS, SUPPRESSION_REASONS, type SuppressionReason } from "./invitation";
 import type { Purchase } from "./purchase";
 import { responseId } from "./response-export";
 import { SINGLE_LINE, wellFormed } from "./text";
@@ -17,6 +17,8 @@ export type RecordedPurchase = Purchase & {
   readonly recordedAt: string;
   /** The tokens of its invitations: initial first, then the follow-up; none unless scheduled. */
   readonly tokens: readonly string[];
+  /** When its person's data was erased (email "", name null, properties {}); null when it was not. */
+  readonly erasedAt: string | null;
 };
 
 /**
@@ -56,9 +58,6 @@ export const DELIVERY_STATUSES = [
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-const SKIP_REASONS = ["suppressed", "throttled", "archived", "rejected", "undeliverable"] as const;
-const SUPPRESSION_REASONS = ["unsubscribed", "bounced", "complained"] as const;
-
 const instant = (what: string) => z.nullable(z.iso.datetime()).check(z.describe(what));
 
 /** One invitation of a purchase, as support sees it. */
@@ -91,7 +90,8 @@ export const invitationDeliverySchema = z
         z.describe(
           "Why it was never sent: `suppressed` (the address unsubscribed, bounced or complained), `throttled` " +
             "(another survey reached the person within `throttleDays`), `archived` (the campaign was archived " +
-            "first), `rejected` (SES refused the message) or `undeliverable` (sending failed again and again); " +
+            "first), `rejected` (SES refused the message), `undeliverable` (sending failed again and again) or " +
+            "`erased` (the person's data was erased before it went out); " +
             "null unless `skipped`.",
         ),
       ),
@@ -124,7 +124,11 @@ export const purchaseDeliverySchema = z
             "`invitations` is empty).",
         ),
       ),
-    email: z.string().check(z.describe("The customer's email address, lower-cased.")),
+    email: z
+      .string()
+      .check(
+        z.describe("The customer's email address, lower-cased; empty once the person's data was erased."),
+      ),
     name: z.nullable(z.string()).check(z.describe("The customer's name; null when the purchase gave none.")),
     locale: z
       .nullable(localeSchema)

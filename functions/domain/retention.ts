@@ -24,6 +24,17 @@ export function contactExpiresAt(updatedAt: string, retentionDays: number): numb
   return expiresAt(updatedAt, Math.max(retentionDays, LONGEST_THROTTLE_DAYS));
 }
 
+/**
+ * A person's link to a purchase (found by a hash of the address, for an export or an erasure) outlives
+ * the purchase's first expiry by this margin: a survey sent late (a campaign paused for months) keeps
+ * its purchase longer, and an answer may outlive its purchase by its answer window; the link must still
+ * find them. It holds no address.
+ */
+const PERSON_LINK_MARGIN_DAYS = 365;
+
+export const personLinkExpiresAt = (purchaseExpiresAt: number): number =>
+  purchaseExpiresAt + PERSON_LINK_MARGIN_DAYS * 86_400;
+
 /** The first UTC day whose raw records are all still kept: reconcile compares from there on. */
 export function firstFullyRetainedDay(now: Date, retentionDays: number): string {
   return new Date(now.getTime() - (retentionDays - 1) * 86_400_000).toISOString().slice(0, 10);

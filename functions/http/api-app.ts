@@ -10,6 +10,8 @@ import {
   type DeleteCampaignPorts,
   deleteCampaign,
 } from "../use-cases/delete-campaign";
+import { type ErasePersonPorts, erasePerson } from "../use-cases/erase-person";
+import { type ExportPersonPorts, exportPerson } from "../use-cases/export-person";
 import { type ExportOptions, exportResponses } from "../use-cases/export-responses";
 import { type CampaignListPorts, listCampaigns } from "../use-cases/list-campaigns";
 import type { ResponseListPorts } from "../use-cases/list-responses";
@@ -25,6 +27,7 @@ import { type ReadPurchasePorts, readPurchase } from "../use-cases/read-purchase
 import { type ReadResultsPorts, readResults } from "../use-cases/read-results";
 import { type SchedulePurchasesPorts, schedulePurchases } from "../use-cases/schedule-purchases";
 import { type SendTestEmailPorts, sendTestEmail } from "../use-cases/send-test-email";
+import { API_KEY_ID } from "./api-key-variable";
 import { respondWithCsv, wantsCsv } from "./csv-response";
 import { createDelightedApp, type DelightedDependencies } from "./delighted-app";
 import { jsonErrorResponse } from "./error-response";
@@ -44,6 +47,8 @@ export type ApiDependencies = Omit<
     ReadResultsPorts &
     ResponseListPorts &
     Omit<SendTestEmailPorts, "mail" | "publicBaseUrl"> &
+    ExportPersonPorts &
+    ErasePersonPorts &
     DelightedDependencies,
   "clock"
 > & {
@@ -98,7 +103,11 @@ export function createApiApp(deps: ApiDependencies): Hono {
   );
   app.use("/v1/*", async (c, next) => {
     // Auth schemes are case-insensitive (RFC 9110, 11.1).
-    await authenticate(ports, /^Bearer +(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1]);
+    const keyId = await authenticate(
+      ports,
+      /^Bearer +(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1],
+    );
+    c.set(API_KEY_ID, keyId);
     await next();
   });
 
@@ -149,6 +158,15 @@ export function createApiApp(deps: ApiDependencies): Hono {
       ? respondWithCsv(c, `responses-${result.campaign.id}.csv`, result)
       : c.json(result);
   });
+
+  // A person's data: exported (never cached: it is personal data) and erased, by address.
+  app.get("/v1/people/:email", async (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json(await exportPerson(ports, c.req.param("email")));
+  });
+  app.delete("/v1/people/:email", async (c) =>
+    c.json(await erasePerson(ports, c.req.param("email"), c.get(API_KEY_ID)), 202),
+  );
 
   return app;
 }

@@ -4,12 +4,14 @@ import type { Clock } from "../domain/clock";
 import { NotFoundError, PayloadTooLargeError } from "../domain/errors";
 import { type BusinessMetric, countMetric } from "../platform/metrics";
 import { type AuthenticatePorts, authenticate } from "../use-cases/authenticate";
+import { type ErasePersonPorts, eraseDelightedPerson } from "../use-cases/erase-person";
 import { listPeople, type PeopleListPorts } from "../use-cases/list-people";
 import { listSuppressions, type SuppressionListPorts } from "../use-cases/list-suppressions";
 import { listSurveyResponses, type SurveyResponsesPorts } from "../use-cases/list-survey-responses";
 import { type ReadMetricsPorts, readMetrics } from "../use-cases/read-metrics";
 import { type ScheduledPerson, type SchedulePersonPorts, schedulePerson } from "../use-cases/schedule-person";
 import { type SuppressAddressPorts, suppressAddress } from "../use-cases/suppress-address";
+import { API_KEY_ID } from "./api-key-variable";
 import {
   renderListedPerson,
   renderMetrics,
@@ -27,7 +29,8 @@ export type DelightedDependencies = AuthenticatePorts &
   SurveyResponsesPorts &
   ReadMetricsPorts &
   SuppressAddressPorts &
-  SuppressionListPorts & { readonly clock: Clock };
+  SuppressionListPorts &
+  ErasePersonPorts & { readonly clock: Clock };
 
 const UNAUTHORIZED =
   "A valid API key is required: send it as the user name of HTTP Basic authentication, with an empty password.";
@@ -60,7 +63,7 @@ export function createDelightedApp(ports: DelightedDependencies, options: { maxB
     }),
   );
   app.use("*", async (c, next) => {
-    await authenticate(ports, basicUserName(c.req.header("authorization")), UNAUTHORIZED);
+    c.set(API_KEY_ID, await authenticate(ports, basicUserName(c.req.header("authorization")), UNAUTHORIZED));
     if (!acceptsJson(c.req.header("accept"))) return delightedNotAcceptableResponse(c);
     await next();
   });
@@ -86,6 +89,12 @@ export function createDelightedApp(ports: DelightedDependencies, options: { maxB
       c.header("Link", `<${next.href}>; rel="next"`);
     }
     return c.json(people.map(renderListedPerson));
+  });
+
+  // The person segment keeps Delighted's `.json` suffix, if any: the use case takes it off.
+  app.delete("/people/:person", async (c) => {
+    await eraseDelightedPerson(ports, campaignId(c), c.req.param("person"), c.get(API_KEY_ID));
+    return c.json({ ok: true }, 202);
   });
 
   route("GET", "/survey_responses", async (c) => {

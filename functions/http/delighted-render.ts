@@ -1,21 +1,13 @@
-import { createHash } from "node:crypto";
 import { type Campaign, textIn } from "../domain/campaign";
 import type { DelightedMetrics } from "../domain/delighted";
 import { unixSecondsOf } from "../domain/delighted";
+import { personIdOf } from "../domain/hash";
 import type { SuppressionReason } from "../domain/invitation";
 import type { RecordedPurchase } from "../domain/purchase-status";
 import type { ResponseItem } from "../domain/response-export";
 import type { ScheduledPerson } from "../use-cases/schedule-person";
 
 /** The Delighted-compatible API's JSON: Delighted's field names, Unix-second timestamps. */
-
-/**
- * A person's id: 96 bits of the SHA-256 of their normalized address, as hex. The same address has the
- * same id in every campaign and on every call; the id tells nothing the caller, who sees the address
- * beside it, does not know already.
- */
-export const personIdOf = (email: string): string =>
-  createHash("sha256").update(email, "utf8").digest("hex").slice(0, 24);
 
 const seconds = (iso: string | null): number | null => (iso === null ? null : unixSecondsOf(iso));
 

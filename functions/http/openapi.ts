@@ -15,6 +15,7 @@ import {
   testEmailResultSchema,
 } from "../domain/email-preview";
 import { errorBodySchema } from "../domain/errors";
+import { personEmailParamSchema, personErasureSchema, personExportSchema } from "../domain/person";
 import {
   purchaseBatchBodySchema,
   purchaseResultSchema,
@@ -97,6 +98,8 @@ const RESPONSE_BODIES = {
   Health: healthSchema,
   InvitationDelivery: invitationDeliverySchema,
   OpenApiDocument: openApiDocumentSchema,
+  PersonErasure: personErasureSchema,
+  PersonExport: personExportSchema,
   PurchaseDelivery: purchaseDeliverySchema,
   PurchaseResult: purchaseResultSchema,
   PurchaseResults: purchaseResultsSchema,
@@ -112,6 +115,7 @@ const RESPONSE_BODIES = {
 /** The schemas of the path parameters, by name. */
 const PATH_PARAMETERS: Readonly<Record<string, z.core.$ZodType>> = {
   campaignId: campaignIdSchema,
+  email: personEmailParamSchema,
   orderId: orderIdParamSchema,
 };
 
@@ -342,6 +346,40 @@ const ROUTES: readonly Route[] = [
     errors: [400, 401, 404, 429],
     errorDescriptions: {
       400: "A query parameter is not valid or unknown, or the cursor is not one this listing returned; `details` names each offending field.",
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/people/{email}",
+    operationId: "exportPerson",
+    summary: "Everything held about one person (an email address), for a data access request",
+    description:
+      "The address's purchases in every campaign, each with its survey emails and their answers (comments " +
+      "included), the address's suppression and its throttle record, as JSON. Survey links are never shown. " +
+      "Purchases recorded before person links existed are found once `npm run person -- index` has run. After " +
+      "an erasure it shows what is left: the purchases and answers without personal data.",
+    responses: { 200: { description: "The person's data", json: personExportSchema } },
+    errors: [400, 401, 429],
+    errorDescriptions: { 400: "The path does not name an email address." },
+  },
+  {
+    method: "delete",
+    path: "/v1/people/{email}",
+    operationId: "erasePerson",
+    summary: "Erase a person's personal data everywhere, keeping the anonymous counts",
+    description:
+      "Removes the address, the name, the properties and the comments from the person's purchases, survey " +
+      "emails and answers in every campaign; drops what was still to be sent to them; makes their survey links " +
+      "answer like unknown ones; deletes the address's throttle and suppression records. Scores, ratings, " +
+      "order ids and counts stay, so results do not change and reconcile still agrees. A suppression in force " +
+      "(unsubscribed, bounced, complained) is kept under a hash of the address, so the address gets no survey " +
+      "again. Idempotent: the same request again answers the same. Logged with the API key's id, never the " +
+      "address.",
+    responses: { 202: { description: "Erased", json: personErasureSchema } },
+    errors: [400, 401, 409, 429],
+    errorDescriptions: {
+      400: "The path does not name an email address.",
+      409: "A survey email to the person is being sent right now: everything else was erased; send the same request again in a few minutes to finish.",
     },
   },
   {

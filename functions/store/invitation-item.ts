@@ -27,6 +27,7 @@ const INVITATION_FIELDS = [
   "unsubscribedAt",
   "skipReason",
   "segments",
+  "erasedAt",
   "survey",
 ] as const satisfies readonly (keyof Invitation)[];
 

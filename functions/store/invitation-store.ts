@@ -36,6 +36,7 @@ import {
   dueListing,
   dueUpTo,
   emailPartition,
+  erasedSuppressionKey,
   invitationKey,
   LEGACY_DUE_PARTITION,
   LISTING_INDEX,
@@ -573,19 +574,28 @@ export class InvitationStore {
     }
   }
 
-  /** Suppression and last-survey records of one person, in one query. */
+  /**
+   * Suppression and last-survey records of one person: the address's partition in one query, and
+   * beside it the suppression an erasure of the address kept under its hash.
+   */
   async recipient(email: string): Promise<Recipient> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": emailPartition(email) },
-        ConsistentRead: true,
-      }),
-    );
+    const [{ Items = [] }, erased] = await Promise.all([
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": emailPartition(email) },
+          ConsistentRead: true,
+        }),
+      ),
+      this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: erasedSuppressionKey(email), ConsistentRead: true }),
+      ),
+    ]);
     const contact = Items.find((item) => item.sk === contactKey(email).sk);
     // A suppression the person lifted (resubscribe) no longer counts.
-    const suppression = Items.find((item) => item.sk === suppressionKey(email).sk && !item.liftedAt);
+    const suppression =
+      Items.find((item) => item.sk === suppressionKey(email).sk && !item.liftedAt) ?? erased.Item;
     return {
       suppressed: suppression !== undefined,
       suppressedFor: (suppression?.reason as SuppressionReason | undefined) ?? null,
@@ -710,6 +720,62 @@ export class InvitationStore {
         ConditionExpression: "attribute_exists(pk)",
       }),
     );
+  }
+
+  /**
+   * Erases the personal data an invitation holds (address, name, properties) for its person's erasure,
+   * and drops whatever was still due: a send is skipped (`erased`), a reminder dropped, and the entry
+   * leaves the due index (or the parked one). Its counts stay (sentAt, segments). Conditional on the
+   * state just read, so it is idempotent and never crosses a send: `busy` while a sender holds the
+   * invitation, or SES accepted an email of it that is not marked yet (the mark lands within minutes;
+   * erase again then). `absent`: no such invitation (gone by TTL).
+   */
+  async erase(token: string, now: Date): Promise<"erased" | "absent" | "busy"> {
+    const at = now.toISOString();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: invitationKey(token), ConsistentRead: true }),
+      );
+      if (!Item) return "absent";
+      const action = Item.nextAction as DueAction | null | undefined;
+      const sending = typeof Item.sendingUntil === "string" && Item.sendingUntil >= at;
+      const unmarked =
+        (action === "send" && Item.acceptedAt !== undefined) ||
+        (action === "remind" && Item.reminderAcceptedAt !== undefined);
+      if (sending || unmarked) return "busy";
+      const skip = action === "send" && Item.status === "scheduled";
+      const sets = [
+        "email = :empty",
+        "#name = :nothing",
+        "properties = :noProperties",
+        "erasedAt = if_not_exists(erasedAt, :now)",
+        ...(action ? ["nextAction = :nothing", "dueAt = :nothing"] : []),
+        ...(skip ? ["#status = :skipped", "skipReason = :erased", "skippedAt = :now"] : []),
+      ];
+      const removes = action ? " REMOVE sendingUntil, gsi2pk, gsi2sk, gsi1pk, gsi1sk" : "";
+      const erased = await this.conditional(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invitationKey(token),
+          UpdateExpression: `SET ${sets.join(", ")}${removes}`,
+          ConditionExpression: action
+            ? `nextAction = :action AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(${action === "send" ? "acceptedAt" : "reminderAcceptedAt"})`
+            : "attribute_exists(pk) AND (attribute_not_exists(nextAction) OR attribute_type(nextAction, :nothingType))",
+          ExpressionAttributeNames: { "#name": "name", ...(skip ? { "#status": "status" } : {}) },
+          ExpressionAttributeValues: {
+            ":empty": "",
+            ":nothing": null,
+            ":noProperties": {},
+            ":now": at,
+            ...(action ? { ":action": action } : { ":nothingType": "NULL" }),
+            ...(skip ? { ":skipped": "skipped", ":erased": "erased" } : {}),
+          },
+        }),
+      );
+      if (erased) return "erased";
+      // It moved on since it was read (sent, answered, claimed): read it again.
+    }
+    return "busy";
   }
 
   /**

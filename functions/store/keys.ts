@@ -13,6 +13,8 @@
  * | response    | INVITATION#<token>   | RESPONSE           | RESPONSES#<campId> | <createdAt>#<token>    |
  * | contact     | EMAIL#<email>        | CONTACT            |                    |                        |
  * | suppression | EMAIL#<email>        | SUPPRESSION        | SUPPRESSIONS#<why> | <suppressedAt>#<email> |
+ * | person link | PERSON#<personId>    | PURCHASE#<campId>#<orderId>                                       |
+ * | erased supp.| SUPPRESSED#<personId>| SUPPRESSION        |                    |                        |
  * | API key     | APIKEY#<id>          | APIKEY             | APIKEYS            | <createdAt>#<id>       |
  * | aggregate   | RESULTS#<campaignId> | AGG#<dim>#<day>#<shard>#<value>                                   |
  * | seg. values | RESULTS#<campaignId> | SEGVALUES#<property>                                              |
@@ -27,6 +29,11 @@
  * …#complained) in the order it was recorded; a lifted one leaves the listing. Suppressions written
  * before the listing existed carry no listing key and are not listed.
  *
+ * A person link ties an address to one of its purchases (personId: a hash of the address, see
+ * domain/person.ts), written with the purchase, so that a person's data is found for an export or an
+ * erasure without reading any campaign whole; it holds no address. An erased person who was suppressed
+ * stays so through SUPPRESSED#<personId>, which holds no address either.
+ *
  * Aggregates hold the result counters of one campaign × dimension × UTC day × segment value, where the
  * dimension is a segmentBy property, or OVERALL ("*") for the whole campaign; a results call reads one
  * contiguous sort-key range per dimension, O(days × values × shards) items whatever the number of
@@ -38,7 +45,7 @@
  * (caller-chosen) only ever ends a sort key, so it cannot reach into another item's key space.
  */
 import type { AggregateTarget } from "../domain/counters";
-import { fnv1a } from "../domain/hash";
+import { fnv1a, personIdOf } from "../domain/hash";
 import { tableDefinition } from "./table-definition";
 
 export type ItemKey = { pk: string; sk: string };
@@ -194,6 +201,24 @@ export function suppressionListingRange(
     ...(instants.to === undefined ? {} : { upper: `${instants.to}$` }),
   };
 }
+
+const PERSON_PREFIX = "PERSON#";
+/** The partition of a person's links to their purchases, by their id (a hash of the address). */
+export const personPartitionOfId = (personId: string): string => `${PERSON_PREFIX}${personId}`;
+/** The partition of an address's links to its purchases. */
+export const personPartition = (email: string): string => personPartitionOfId(personIdOf(email));
+/** The link from an address to one of its purchases; the address itself is not in it. */
+export const personLinkKey = (email: string, campaignId: string, orderId: string): ItemKey => ({
+  pk: personPartition(email),
+  sk: `${PURCHASE_PREFIX}${campaignId}#${orderId}`,
+});
+/** A purchase item found by a scan of the whole table: its partition is a campaign's, its sort key a purchase's. */
+export const PURCHASE_SCAN = { pkPrefix: "CAMPAIGN#", skPrefix: PURCHASE_PREFIX } as const;
+/** The suppression an erasure keeps of an address that was suppressed: under its hash, without it. */
+export const erasedSuppressionKey = (email: string): ItemKey => ({
+  pk: `SUPPRESSED#${personIdOf(email)}`,
+  sk: "SUPPRESSION",
+});
 
 export const API_KEYS_PARTITION = "APIKEYS";
 export const apiKeyKey = (keyId: string): ItemKey => ({ pk: `APIKEY#${keyId}`, sk: "APIKEY" });

@@ -2,9 +2,9 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Invitation } from "../domain/invitation";
 import {
@@ -26,12 +26,15 @@ import {
   purchasesOf,
 } from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
+import { personLinkItem } from "./person-link-item";
 import { failedConditions, sendTransaction } from "./transactions";
 
 /**
  * Records a purchase and the invitations it causes in one transaction, so a purchase is either fully
  * scheduled or not recorded at all. The purchase put is conditional (same orderId again: duplicate) and
- * so is the contact update (another survey to this person inside the throttle window: throttled).
+ * so is the contact update (another survey to this person inside the throttle window: throttled). The
+ * person's link to the purchase (found by a hash of the address, for an export or an erasure) is put in
+ * the same transaction, recorded or not scheduled alike.
  */
 export class PurchaseStore {
   constructor(
@@ -68,6 +71,7 @@ export class PurchaseStore {
     const initial = planned[0];
     if (!initial) throw new Error("a purchase plans at least one invitation");
     const invitations = planned.map((plan) => newInvitation(campaign.id, purchase, plan));
+    const tokens = invitations.map((i) => i.token);
     const window = throttleWindow(initial.sendAt, campaign.throttleDays);
     const throttled = campaign.throttleDays > 0;
     // The contact's last scheduled survey only ever moves forward, so an older purchase posted late
@@ -106,7 +110,7 @@ export class PurchaseStore {
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...purchaseItem, status: "scheduled", tokens: invitations.map((i) => i.token) },
+              Item: { ...purchaseItem, status: "scheduled", tokens },
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },
@@ -125,6 +129,8 @@ export class PurchaseStore {
               ConditionExpression: "attribute_not_exists(pk)",
             },
           })),
+          // Last, so that the indexes of the conditions above stay what failedConditions reports.
+          { Put: { TableName: this.tableName, Item: this.linkOf(purchaseItem, tokens) } },
         ],
       });
     try {
@@ -146,7 +152,7 @@ export class PurchaseStore {
         throw retryError;
       }
     }
-    return { status: "scheduled", sendAt: initial.sendAt, tokens: invitations.map((i) => i.token) };
+    return { status: "scheduled", sendAt: initial.sendAt, tokens };
   }
 
   /** One purchase of a campaign as recorded, with the tokens of its invitations. */
@@ -183,8 +189,9 @@ export class PurchaseStore {
 
   /**
    * A page of a campaign's purchases, in orderId order, after the orderId `after` (exclusive), kept by
-   * `filter`. The filter drops purchases after DynamoDB reads them, so this keeps querying until it
-   * holds `limit` of them or the purchases end, up to LIST_QUERIES_MAX queries (about 1 MB each): `last`
+   * `filter` (erased purchases are never listed). The filter drops purchases after DynamoDB reads
+   * them, so this keeps querying until it holds `limit` of them or the purchases end, up to
+   * LIST_QUERIES_MAX queries (about 1 MB each): `last`
    * is the orderId the next page starts after, null exactly when there is no next page; a page is short
    * when the filter skipped that many purchases (it may then even be empty, with `last` going on).
    */
@@ -194,7 +201,8 @@ export class PurchaseStore {
     limit: number,
     after: string | undefined,
   ): Promise<{ items: RecordedPurchase[]; last: string | null }> {
-    const conditions: string[] = [];
+    // Erased purchases hold no person any more: they are not listed.
+    const conditions: string[] = ["attribute_not_exists(erasedAt)"];
     const values: Record<string, string> = {};
     if (filter.email !== undefined) {
       conditions.push("email = :email");
@@ -223,10 +231,11 @@ export class PurchaseStore {
         new QueryCommand({
           TableName: this.tableName,
           ...range,
-          ...(conditions.length ? { FilterExpression: conditions.join(" AND ") } : {}),
+          FilterExpression: conditions.join(" AND "),
           ExpressionAttributeValues: { ...range.ExpressionAttributeValues, ...values },
-          // Filtered reads skip rows: they read a full page of the table per query instead.
-          ...(conditions.length ? {} : { Limit: limit + 1 - rows.length }),
+          // Filtered reads skip rows: they read a full page of the table per query instead. Erased
+          // purchases are few, so without another filter a page reads about what it lists.
+          ...(conditions.length > 1 ? {} : { Limit: limit + 1 - rows.length }),
           ExclusiveStartKey: startKey,
         }),
       );
@@ -261,24 +270,74 @@ export class PurchaseStore {
     return items.flatMap((item) => (Array.isArray(item.tokens) ? (item.tokens as string[]) : []));
   }
 
-  /** A purchase that causes no survey is still recorded, so posting it again answers `duplicate`. */
+  /**
+   * Anonymizes a purchase of a person whose data is erased: its address, name and properties go; its
+   * orderId (its key), status, times and invitation tokens stay. Idempotent (erasedAt is the first
+   * erasure's); false when there is no such purchase (gone by TTL).
+   */
+  async erase(campaignId: string, orderId: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: purchaseKey(campaignId, orderId),
+          UpdateExpression:
+            "SET email = :empty, #name = :nothing, properties = :noProperties, erasedAt = if_not_exists(erasedAt, :now)",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#name": "name" },
+          ExpressionAttributeValues: {
+            ":empty": "",
+            ":nothing": null,
+            ":noProperties": {},
+            ":now": now.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * A purchase that causes no survey is still recorded (with its person's link, in one transaction),
+   * so posting it again answers `duplicate`.
+   */
   private async recordUnscheduled(
     purchaseItem: Record<string, unknown>,
     status: "suppressed" | "throttled",
   ): Promise<PurchaseOutcome> {
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...purchaseItem, status },
-          ConditionExpression: "attribute_not_exists(pk)",
+      await sendTransaction(
+        this.db,
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...purchaseItem, status },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            { Put: { TableName: this.tableName, Item: this.linkOf(purchaseItem, []) } },
+          ],
         }),
       );
       return { status };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { status: "duplicate" };
+      if (failedConditions(error)?.includes(0)) return { status: "duplicate" };
       throw error;
     }
+  }
+
+  /** The person's link to the purchase item being recorded. */
+  private linkOf(purchaseItem: Record<string, unknown>, tokens: readonly string[]): Record<string, unknown> {
+    return personLinkItem(
+      String(purchaseItem.email),
+      { campaignId: String(purchaseItem.campaignId), orderId: String(purchaseItem.orderId), tokens },
+      typeof purchaseItem.expiresAt === "number" ? purchaseItem.expiresAt : undefined,
+    );
   }
 }
 
@@ -309,6 +368,7 @@ function newInvitation(campaignId: string, purchase: Purchase, plan: PlannedInvi
     unsubscribedAt: null,
     skipReason: null,
     segments: null,
+    erasedAt: null,
     survey: null,
   };
 }
@@ -324,6 +384,7 @@ function toRecordedPurchase(item: Record<string, unknown>): RecordedPurchase {
     recordedAt: String(item.recordedAt),
     status: item.status as RecordedPurchase["status"],
     tokens: Array.isArray(item.tokens) ? (item.tokens as string[]) : [],
+    erasedAt: typeof item.erasedAt === "string" ? item.erasedAt : null,
   };
 }
 

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { type Answer, answersEqual, type RecordOutcome } from "../domain/answer";
 import {
   type AggregateTarget,
@@ -10,7 +16,7 @@ import {
   targetId,
   targetsFor,
 } from "../domain/counters";
-import { ThrottledError } from "../domain/errors";
+import { NotFoundError, ThrottledError } from "../domain/errors";
 import type { Invitation } from "../domain/invitation";
 import { type ResponseFilter, responseId } from "../domain/response-export";
 import { DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
@@ -90,15 +96,48 @@ export class ResponseStore {
         await sendTransaction(this.db, new TransactWriteCommand(transaction));
         return existing ? "updated" : "created";
       } catch (error) {
+        const failed = failedConditions(error);
+        // The person's data was erased after the link was read: the link no longer leads anywhere.
+        if (failed?.includes(1)) throw new NotFoundError("This link is not valid.");
         // Another submission for this invitation landed between our read and write: read again, after
         // a jittered pause so that a burst of submissions does not keep colliding in lockstep.
-        if (!failedConditions(error)?.includes(0)) throw error;
+        if (!failed?.includes(0)) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
       }
     }
     // Submissions for one invitation kept overtaking each other: nothing of this one was written, and
     // sending it again in a moment will go through.
     throw new ThrottledError("This answer is being changed by another request right now; send it again.");
+  }
+
+  /**
+   * Erases the personal data an answer holds for its person's erasure: the comment, and the address,
+   * name and properties copied from the purchase. Its score, ratings and where it is counted stay, so
+   * results and reconcile do not change. Idempotent; false when the invitation has no answer.
+   */
+  async erase(token: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: responseKey(token),
+          UpdateExpression:
+            "SET email = :empty, #name = :nothing, properties = :noProperties, erasedAt = if_not_exists(erasedAt, :now) REMOVE #comment",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#name": "name", "#comment": "comment" },
+          ExpressionAttributeValues: {
+            ":empty": "",
+            ":nothing": null,
+            ":noProperties": {},
+            ":now": now.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** Every stored answer of a campaign, as recorded (for reconciliation). */
@@ -263,7 +302,8 @@ export function answerTransaction(
           TableName: tableName,
           Key: invitationKey(invitation.token),
           UpdateExpression: "SET answeredAt = if_not_exists(answeredAt, :at)",
-          ConditionExpression: "attribute_exists(pk)",
+          // Not once its person's data was erased: no answer (and no comment) may arrive after that.
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(erasedAt)",
           ExpressionAttributeValues: { ":at": at },
         },
       },

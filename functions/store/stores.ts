@@ -3,6 +3,7 @@ import { DEFAULT_RETENTION_DAYS } from "../domain/retention";
 import { ApiKeyStore } from "./api-key-store";
 import { CampaignStore } from "./campaign-store";
 import { InvitationStore } from "./invitation-store";
+import { PersonStore } from "./person-store";
 import { PurchaseStore } from "./purchase-store";
 import { ResponseStore } from "./response-store";
 import { ResultsStore } from "./results-store";
@@ -13,6 +14,7 @@ export type Stores = {
   readonly apiKeys: ApiKeyStore;
   readonly purchases: PurchaseStore;
   readonly invitations: InvitationStore;
+  readonly people: PersonStore;
   readonly responses: ResponseStore;
   readonly results: ResultsStore;
   readonly surveyLinks: SurveyLinkStore;
@@ -30,6 +32,7 @@ export function createStores(
     apiKeys: new ApiKeyStore(db, tableName),
     purchases: new PurchaseStore(db, tableName, retentionDays),
     invitations: new InvitationStore(db, tableName, retentionDays),
+    people: new PersonStore(db, tableName),
     responses: new ResponseStore(db, tableName, retentionDays),
     results: new ResultsStore(db, tableName),
     surveyLinks: new SurveyLinkStore(db, tableName),

@@ -52,14 +52,20 @@ export type OpenedLink = {
 
 /**
  * The invitation behind a link, with its answer and its survey: one read, or two for an invitation
- * emailed before invitations carried their survey. Unknown tokens, and invitations whose email has not
- * been sent yet (nobody can hold that link), all get the same 404, so nothing leaks.
+ * emailed before invitations carried their survey. Unknown tokens, invitations whose email has not
+ * been sent yet (nobody can hold that link) and those whose person's data was erased all get the same
+ * 404, so nothing leaks.
  */
 export async function openLink(ports: SurveyLinkPorts, request: LinkRequest): Promise<OpenedLink> {
   const link = isToken(request.token) ? await ports.surveyLinks.read(request.token) : undefined;
   const invitation = link?.invitation;
-  // Until SES accepted its email, nobody can hold the link.
-  if (!link || !invitation || (invitation.sentAt === null && invitation.acceptedAt === null)) {
+  // Until SES accepted its email, nobody can hold the link; once its person is erased, nobody may use it.
+  if (
+    !link ||
+    !invitation ||
+    (invitation.sentAt === null && invitation.acceptedAt === null) ||
+    invitation.erasedAt !== null
+  ) {
     throw new NotFoundError("This link is not valid.");
   }
   const campaign = invitation.survey ?? (await campaignOf(ports, invitation.campaignId));

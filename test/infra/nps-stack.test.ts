@@ -159,7 +159,8 @@ describe("Lambda functions", SYNTH, () => {
     }
     expect(granted).toEqual({
       "dynamodb:DeleteItem": expect.arrayContaining([
-        { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "INVITATION#*"] },
+        // EMAIL#*: an erasure deletes the address's contact and suppression (their keys hold it).
+        { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"] },
         { roles: [{ Ref: dispatchRole }], partitions: ["CAMPAIGN#*"] },
       ]),
       "dynamodb:BatchWriteItem": [{ roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "RESULTS#*"] }],

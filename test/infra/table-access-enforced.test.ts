@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   apiKeyKey,
   campaignKey,
+  erasedSuppressionKey,
   invitationKey,
+  personLinkKey,
   purchaseKey,
   resultsPartition,
   segmentValuesKey,
@@ -731,7 +733,9 @@ describe("each function's table grants, enforced on its handler", () => {
     // api, as the Delighted-compatible API: a person posted (and again), people, answers and metrics
     // listed, an address unsubscribed and the suppressions listed by reason.
     const person = { email: "dot@example.com", delay: 60, properties: { order_id: "D-1" } };
-    expect((await callDelighted("POST", campaignId, "/people", person)).statusCode).toBe(201);
+    const posted = await callDelighted("POST", campaignId, "/people", person);
+    expect(posted.statusCode).toBe(201);
+    const dotId = String(posted.json.id);
     expect((await callDelighted("POST", campaignId, "/people.json", person)).statusCode).toBe(200);
     expect((await callDelighted("GET", campaignId, "/people?per_page=1")).statusCode).toBe(200);
     const answers = await callDelighted("GET", campaignId, "/survey_responses?expand[]=person");
@@ -876,6 +880,17 @@ describe("each function's table grants, enforced on its handler", () => {
     expect((await runDispatch()).queued).toBe(1);
     expect(await itemsIn(campaignKey(heldId).pk)).toHaveLength(2); // the campaign and its purchase
 
+    // api: a person's data exported, then erased (ben, unsubscribed: kept suppressed under a hash),
+    // and a person erased through the Delighted-compatible API by the id it gave them.
+    const exported = await callApi("GET", "/v1/people/ben%40example.com");
+    expect(exported.statusCode).toBe(200);
+    expect(exported.json.purchases.map((p: Json) => p.orderId).sort()).toEqual(["A-2", "A-3"]);
+    const erased = await callApi("DELETE", "/v1/people/ben%40example.com");
+    expect(erased.statusCode).toBe(202);
+    expect(erased.json).toEqual({ erased: { purchases: 2, invitations: 1, answers: 1 }, suppressed: true });
+    expect((await callDelighted("DELETE", campaignId, `/people/${dotId}`)).statusCode).toBe(202);
+    expect(await itemsIn(suppressionKey("dot@example.com").pk)).toEqual([]);
+
     // mail-events: a bounce suppresses its address.
     const bounced = await invoke(
       mailEvents,
@@ -894,10 +909,15 @@ describe("each function's table grants, enforced on its handler", () => {
         "BatchWriteItem delete CAMPAIGN# TESTSENDS#",
         "BatchWriteItem delete RESULTS# SEGVALUES#",
         "DeleteItem CAMPAIGN# CAMPAIGN",
+        // An erasure: the address's records, whose keys hold it.
+        "DeleteItem EMAIL# CONTACT",
+        "DeleteItem EMAIL# SUPPRESSION",
         "DeleteItem INVITATION# INVITATION",
         "PutItem CAMPAIGN# CAMPAIGN",
         "PutItem CAMPAIGN# PURCHASE#",
         "PutItem CAMPAIGN# RESUME",
+        // An erasure blanks a purchase's personal data.
+        "UpdateItem CAMPAIGN# PURCHASE# email,erasedAt,name,properties",
         "UpdateItem CAMPAIGN# TESTSENDS# expiresAt,sent,type",
       ],
       survey: [],
@@ -947,14 +967,25 @@ describe("each function's table grants, enforced on its handler", () => {
       ),
     ).rejects.toThrow(/not authorized: survey: PutItem .* APIKEY#forged/);
 
-    // The api function deletes a campaign's records, never a suppression or an API key, not even
-    // slipped into a batch of allowed deletes: every key of a batch must be in a granted partition.
+    // The api function deletes a campaign's records and an erased person's address records, never an
+    // API key, a person's links or the suppression an erasure kept, nor a suppression slipped into a
+    // batch of allowed deletes: every key of a batch must be in a granted partition.
     const { BatchWriteCommand, DeleteCommand } = await import("@aws-sdk/lib-dynamodb");
     const asApi = createDocumentClient({ endpoint: proxies.api.url, region: REGION });
     const suppression = suppressionKey("ana@example.com");
     await expect(
-      asApi.send(new DeleteCommand({ TableName: table.tableName, Key: suppression })),
-    ).rejects.toThrow(/not authorized: api: DeleteItem .* EMAIL#ana@example\.com$/);
+      asApi.send(
+        new DeleteCommand({ TableName: table.tableName, Key: erasedSuppressionKey("ana@example.com") }),
+      ),
+    ).rejects.toThrow(/not authorized: api: DeleteItem .* SUPPRESSED#[0-9a-f]{24}$/);
+    await expect(
+      asApi.send(
+        new DeleteCommand({
+          TableName: table.tableName,
+          Key: personLinkKey("ana@example.com", "cmp_x", "A-1"),
+        }),
+      ),
+    ).rejects.toThrow(/not authorized: api: DeleteItem .* PERSON#[0-9a-f]{24}$/);
     await expect(
       asApi.send(new DeleteCommand({ TableName: table.tableName, Key: apiKeyKey("key_0123456789abcdef") })),
     ).rejects.toThrow(/not authorized: api: DeleteItem .* APIKEY#/);

@@ -14,10 +14,13 @@ import {
   DUE_PARTITIONS,
   dueListing,
   emailPartition,
+  erasedSuppressionKey,
   invitationKey,
   LEGACY_DUE_PARTITION,
   parkedListing,
   parkedPartition,
+  personLinkKey,
+  personPartitionOfId,
   purchaseKey,
   RESUMING_PARTITION,
   responseKey,
@@ -122,23 +125,29 @@ const allows = (grants: TableGrants, action: string, partitionKey: string) =>
 const EXPECTED: Record<FunctionName, TableGrants> = {
   api: {
     table: {
-      GetItem: ["APIKEY#*", "CAMPAIGN#*", "INVITATION#*"],
-      Query: ["CAMPAIGN#*", "EMAIL#*", "RESULTS#*"],
-      // EMAIL#*: the Delighted-compatible API's POST unsubscribes puts the address's suppression.
-      PutItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
-      UpdateItem: ["CAMPAIGN#*", "EMAIL#*"],
+      // SUPPRESSED#*: the suppression check before a purchase reads what an erasure kept.
+      GetItem: ["APIKEY#*", "CAMPAIGN#*", "INVITATION#*", "SUPPRESSED#*"],
+      // INVITATION#*, PERSON#*: a person's export and erasure read their links, invitations and answers.
+      Query: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "PERSON#*", "RESULTS#*"],
+      // EMAIL#*: the Delighted-compatible API's POST unsubscribes puts the address's suppression;
+      // PERSON#*: each purchase's link to its person; SUPPRESSED#*: the suppression an erasure keeps.
+      PutItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "PERSON#*", "SUPPRESSED#*"],
+      // INVITATION#*: an erasure blanks the person's invitations and answers.
+      UpdateItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
       // A purchase behind a later scheduled survey checks the contact's window without moving it.
       ConditionCheckItem: ["EMAIL#*"],
-      // Only for deleting a campaign that never sent: the campaign and its unsent invitations; its
-      // purchases and test-send counters, its segment values and zero aggregates.
-      DeleteItem: ["CAMPAIGN#*", "INVITATION#*"],
+      // For deleting a campaign that never sent: the campaign and its unsent invitations; its
+      // purchases and test-send counters, its segment values and zero aggregates. EMAIL#*: an erasure
+      // deletes the address's contact and suppression (their keys hold the address).
+      DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
       BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"],
     },
     indexes: { gsi1: ["CAMPAIGNS", "RESPONSES#*", "SUPPRESSIONS#*"] },
   },
   survey: {
     table: {
-      GetItem: ["CAMPAIGN#*"],
+      // SUPPRESSED#*: the unsubscribe page's check of the address reads what an erasure kept.
+      GetItem: ["CAMPAIGN#*", "SUPPRESSED#*"],
       Query: ["EMAIL#*", "INVITATION#*"],
       PutItem: ["EMAIL#*", "INVITATION#*"],
       UpdateItem: ["EMAIL#*", "INVITATION#*", "RESULTS#*"],
@@ -152,7 +161,8 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
   },
   send: {
     table: {
-      GetItem: ["CAMPAIGN#*", "INVITATION#*"],
+      // SUPPRESSED#*: the suppression check before a send reads what an erasure kept.
+      GetItem: ["CAMPAIGN#*", "INVITATION#*", "SUPPRESSED#*"],
       Query: ["EMAIL#*"],
       // CAMPAIGN#*: marking an invitation sent extends its purchase's expiry in the same transaction.
       UpdateItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "RESULTS#*"],
@@ -271,21 +281,31 @@ describe("table access per function", SYNTH, () => {
     expect(writers(email, "PutItem")).toEqual(["api", "mail-events", "survey"]);
     expect(writers(resultsPartition("cmp_x"), "UpdateItem")).toEqual(["send", "survey"]);
     expect(writers(invitationKey("t").pk, "PutItem")).toEqual(["api", "survey"]);
+    // A person's links come with purchases, and only an erasure keeps a suppression under a hash.
+    expect(writers(personLinkKey("ana@example.com", "cmp_x", "A-1").pk, "PutItem")).toEqual(["api"]);
+    expect(writers(erasedSuppressionKey("ana@example.com").pk, "PutItem")).toEqual(["api"]);
   });
 
-  it("lets only the api function delete, and only a campaign's own records (the dispatcher its resume mark): never a suppression or a key", () => {
+  it("lets only the api function delete, and only a campaign's own records and an erased person's address records (the dispatcher its resume mark): never a key", () => {
     const { grantsOf } = synth();
     for (const name of FUNCTION_NAMES) {
       const { DeleteItem = [], BatchWriteItem = [] } = grantsOf(name).table;
       expect({ name, DeleteItem, BatchWriteItem }).toEqual(
         name === "api"
-          ? { name, DeleteItem: ["CAMPAIGN#*", "INVITATION#*"], BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"] }
+          ? {
+              name,
+              DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
+              BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"],
+            }
           : name === "dispatch"
             ? { name, DeleteItem: ["CAMPAIGN#*"], BatchWriteItem: [] }
             : { name, DeleteItem: [], BatchWriteItem: [] },
       );
     }
     // Deleting a suppression would mail people who unsubscribed or bounced; a contact, their throttle.
+    // Only an erasure deletes them (a suppression in force kept under the address's hash first, in the
+    // same transaction: table-access-enforced.test.ts checks which items the api deletes), never in a
+    // batch; the kept suppressions and people's links are never deleted.
     const api = grantsOf("api");
     const deletable = (partition: string) =>
       ["DeleteItem", "BatchWriteItem"].filter((action) => allows(api, action, partition));
@@ -293,8 +313,10 @@ describe("table access per function", SYNTH, () => {
     expect(deletable(purchaseKey("cmp_x", "A-1").pk)).toEqual(["DeleteItem", "BatchWriteItem"]);
     expect(deletable(invitationKey("t").pk)).toEqual(["DeleteItem"]);
     expect(deletable(resultsPartition("cmp_x"))).toEqual(["BatchWriteItem"]);
-    expect(deletable(suppressionKey("ana@example.com").pk)).toEqual([]);
-    expect(deletable(contactKey("ana@example.com").pk)).toEqual([]);
+    expect(deletable(suppressionKey("ana@example.com").pk)).toEqual(["DeleteItem"]);
+    expect(deletable(contactKey("ana@example.com").pk)).toEqual(["DeleteItem"]);
+    expect(deletable(erasedSuppressionKey("ana@example.com").pk)).toEqual([]);
+    expect(deletable(personLinkKey("ana@example.com", "cmp_x", "A-1").pk)).toEqual([]);
     expect(deletable(apiKeyKey("key_0123456789abcdef").pk)).toEqual([]);
   });
 });
@@ -312,6 +334,8 @@ describe("the partition patterns against the key design (functions/store/keys.ts
     ],
     ["INVITATION#*", [invitationKey("tok").pk, responseKey("tok").pk]],
     ["EMAIL#*", [contactKey("ana@example.com").pk, suppressionKey("ana@example.com").pk]],
+    ["PERSON#*", [personLinkKey("ana@example.com", "cmp_a", "A-1001").pk, personPartitionOfId("0a1b")]],
+    ["SUPPRESSED#*", [erasedSuppressionKey("ana@example.com").pk]],
     ["APIKEY#*", [apiKeyKey("key_a").pk]],
     [
       "RESULTS#*",

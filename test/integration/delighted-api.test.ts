@@ -24,6 +24,7 @@ type Resource = Record<string, unknown>;
 type DelightedClient = {
   person: {
     create(data: Record<string, unknown>): PromiseLike<Resource>;
+    delete(identifier: { email: string } | { id: string }): PromiseLike<unknown>;
     list(params?: Record<string, unknown>): {
       autoPagingEach(onItem: (person: Resource) => unknown): PromiseLike<void>;
     };
@@ -371,6 +372,26 @@ describe("Delighted-compatible API, through the official client", () => {
     // The person's own link lifts an unsubscribe: the address leaves the listing.
     await h.stores.invitations.resubscribe("dee@example.com", clock.now());
     expect((await client.unsubscribe.all()).map((u) => u.email)).toEqual(["fay@example.com"]);
+  });
+
+  it("deletes a person by email or by id: erased everywhere and no longer listed; a suppressed one stays so", async () => {
+    clock.set("2026-05-21T10:00:00.000Z");
+    // Fay complained (above): erased, she leaves the listing, yet gets no survey.
+    expect(await client.person.delete({ email: "Fay@Example.com" })).toEqual({ ok: true });
+    expect((await client.unsubscribe.all()).map((u) => u.email)).toEqual([]);
+    const fay = await client.person.create({ email: "fay@example.com", properties: { order_id: "F-1" } });
+    expect(fay.survey_scheduled_at).toBeNull();
+
+    // p5 by the id this API gave: their purchase is no longer a listed person.
+    const [p5] = ((await (await raw("/people?email=p5@example.com")).json()) as Resource[]).map(plain);
+    expect(await client.person.delete({ id: String(p5?.id) })).toEqual({ ok: true });
+    expect(await (await raw("/people?email=p5@example.com")).json()).toEqual([]);
+    const deleted = await raw(`/people/${String(p5?.id)}.json`, { method: "DELETE" });
+    expect(deleted.status).toBe(202);
+    expect(await deleted.json()).toEqual({ ok: true });
+    // An id no purchase is linked to is not found.
+    const unknown = await raw("/people/4242", { method: "DELETE" });
+    expect(unknown.status).toBe(404);
   });
 
   it("refuses a wrong key, an invalid person and unsupported fields as Delighted does", async () => {

@@ -405,6 +405,44 @@ describe("the served OpenAPI document, against real answers of every operation",
     });
   });
 
+  it("exports a person's data, erases it, and exports what is left", async () => {
+    const exported = await expectCall(200, {
+      method: "get",
+      path: "/v1/people/{email}",
+      params: { email: "Ana@Example.com" },
+    });
+    expect((exported.json as { purchases: { orderId: string }[] }).purchases.map((p) => p.orderId)).toEqual([
+      "c-1",
+    ]);
+    await expectCall(202, {
+      method: "delete",
+      path: "/v1/people/{email}",
+      params: { email: "ben@example.com" },
+    });
+    await expectCall(202, {
+      method: "delete",
+      path: "/v1/people/{email}",
+      params: { email: "ben@example.com" },
+    });
+    const left = await expectCall(200, {
+      method: "get",
+      path: "/v1/people/{email}",
+      params: { email: "ben@example.com" },
+    });
+    expect(left.json).toMatchObject({
+      purchases: [{ orderId: "c-2", name: null, erasedAt: expect.any(String) }],
+    });
+    for (const method of ["get", "delete"] as const) {
+      await expectCall(400, { method, path: "/v1/people/{email}", params: { email: "not an address" } });
+      await expectCall(401, {
+        method,
+        path: "/v1/people/{email}",
+        params: { email: "ben@example.com" },
+        key: null,
+      });
+    }
+  });
+
   it("answers errors with a documented status and the error body", async () => {
     // 401: no key, and a key that does not exist.
     await expectCall(401, { method: "get", path: "/v1/campaigns", key: null });

@@ -173,7 +173,11 @@ describe("responses API", () => {
   const bareServer = async (responses: ResponseListPorts["responses"], maxPartBytes?: number) => {
     const app = createApiApp({
       ...h.stores,
-      responses,
+      // The listing as given; an erasure (not exercised here) erases as the product does.
+      responses: {
+        list: responses.list.bind(responses),
+        erase: h.stores.responses.erase.bind(h.stores.responses),
+      },
       export: { pageSize: EXPORT_PAGE_SIZE, ...(maxPartBytes === undefined ? {} : { maxPartBytes }) },
     });
     return await serveApp(app);

@@ -72,6 +72,7 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   unsubscribedAt: null,
   skipReason: null,
   segments: {},
+  erasedAt: null,
   survey: null,
   ...fields,
 });
@@ -206,6 +207,7 @@ describe("readPurchase", () => {
     recordedAt: NOW.toISOString(),
     status: "scheduled",
     tokens: [TOKEN, FOLLOW_UP],
+    erasedAt: null,
   };
   const fake = (
     invitations: Invitation[],

@@ -34,6 +34,7 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   unsubscribedAt: null,
   skipReason: null,
   segments: null,
+  erasedAt: null,
   survey: null,
   ...fields,
 });

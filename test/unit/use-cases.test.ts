@@ -74,6 +74,7 @@ const invitation = (fields: Partial<Invitation> = {}): Invitation => ({
   unsubscribedAt: null,
   skipReason: null,
   segments: { region: "north" },
+  erasedAt: null,
   survey: null,
   ...fields,
 });

@@ -1,0 +1,134 @@
+import type { Clock } from "../domain/clock";
+import { parsePersonReference } from "../domain/delighted";
+import { ConflictError, NotFoundError } from "../domain/errors";
+import { personIdOf } from "../domain/hash";
+import { type PersonErasure, parsePersonEmail } from "../domain/person";
+import type { RecordedPurchase } from "../domain/purchase-status";
+import { orThrow } from "../domain/validation";
+import { log } from "../platform/log";
+import type { PersonLinkRef } from "./export-person";
+import { type CampaignLookupPorts, loadCampaign } from "./load-campaign";
+import { mapConcurrently } from "./map-concurrently";
+
+export type ErasePersonPorts = {
+  readonly people: {
+    links(email: string): Promise<PersonLinkRef[]>;
+    /** The links of the person with this id (personIdOf), for the Delighted-compatible API. */
+    linksOfId(personId: string): Promise<PersonLinkRef[]>;
+    /**
+     * Deletes the address's own records (contact, suppression), keeping a suppression in force under
+     * the address's hash; `suppressed`: the address stays suppressed.
+     */
+    eraseRecords(email: string, now: Date): Promise<{ suppressed: boolean }>;
+  };
+  readonly purchases: {
+    get(campaignId: string, orderId: string): Promise<RecordedPurchase | undefined>;
+    /** False when there is no such purchase. */
+    erase(campaignId: string, orderId: string, now: Date): Promise<boolean>;
+  };
+  readonly invitations: {
+    /** `busy`: a send of it is under way or not marked yet; erase again in a few minutes. */
+    erase(token: string, now: Date): Promise<"erased" | "absent" | "busy">;
+  };
+  /** False when the invitation has no answer. */
+  readonly responses: { erase(token: string, now: Date): Promise<boolean> };
+  readonly clock: Clock;
+};
+
+/** Purchases erased at once. */
+const CONCURRENCY = 8;
+
+/**
+ * Erases a person's personal data everywhere (`DELETE /v1/people/{email}`, `npm run person -- erase`):
+ * their purchases, invitations and answers keep their keys, times and counts but lose the address, the
+ * name, the properties and the comments; what was still due to them is dropped; their links stop
+ * working; the address's contact and suppression records are deleted, a suppression in force kept
+ * under a hash of the address. Results and reconcile do not change. Idempotent: erasing again answers
+ * the same. 409 while an email to the person is being sent (what could be erased was: erase again in
+ * a few minutes). Logged with who asked (`by`), never the address.
+ */
+export async function erasePerson(
+  ports: ErasePersonPorts,
+  rawEmail: string,
+  by: string,
+): Promise<PersonErasure> {
+  const email = orThrow(parsePersonEmail(rawEmail), "email address");
+  const erased = await eraseLinked(ports, await ports.people.links(email), email);
+  const { suppressed } = await ports.people.eraseRecords(email, ports.clock());
+  log("info", "person erased", { by, ...erased, suppressed });
+  return { erased, suppressed };
+}
+
+/**
+ * Delighted's `DELETE people/{id | email:… | address}` of a campaign: erases the person everywhere,
+ * as erasePerson does (erasure is about the person, not one campaign). A person id is found through
+ * the person's links (one query), and the address through one of their purchases; 404 for an id no
+ * purchase is linked to, as for ids Delighted gave out. 404 for an unknown campaign.
+ */
+export async function eraseDelightedPerson(
+  ports: ErasePersonPorts & CampaignLookupPorts,
+  campaignId: string,
+  person: string,
+  by: string,
+): Promise<void> {
+  await loadCampaign(ports, campaignId);
+  const reference = orThrow(parsePersonReference(person), "person");
+  if ("email" in reference) {
+    await erasePerson(ports, reference.email, by);
+    return;
+  }
+  const links = "personId" in reference ? await ports.people.linksOfId(reference.personId) : [];
+  if (links.length === 0) {
+    throw new NotFoundError(
+      "No person has this id here: delete by address instead (`email:<address>`, percent-encoded).",
+    );
+  }
+  const personId = "personId" in reference ? reference.personId : "";
+  const purchases = await mapConcurrently(links, CONCURRENCY, (link) =>
+    ports.purchases.get(link.campaignId, link.orderId),
+  );
+  const email = purchases.find(
+    (p) => p !== undefined && p.email !== "" && personIdOf(p.email) === personId,
+  )?.email;
+  if (email !== undefined) {
+    await erasePerson(ports, email, by);
+    return;
+  }
+  // Erased already (no purchase holds the address any more): what the links reach is erased again.
+  const erased = await eraseLinked(ports, links, undefined);
+  log("info", "person erased", { by, ...erased, suppressed: null });
+}
+
+/**
+ * Erases the purchases the links name, with their invitations and answers: the invitation first, so
+ * that no answer can arrive once its answer is erased. Only the address's own purchases (or ones
+ * erased already) are touched. Throws a 409 at the end when a send held an invitation.
+ */
+async function eraseLinked(
+  ports: ErasePersonPorts,
+  links: readonly PersonLinkRef[],
+  email: string | undefined,
+): Promise<PersonErasure["erased"]> {
+  const now = ports.clock();
+  const counts = { purchases: 0, invitations: 0, answers: 0 };
+  let busy = false;
+  await mapConcurrently(links, CONCURRENCY, async (link) => {
+    const purchase = await ports.purchases.get(link.campaignId, link.orderId);
+    if (purchase && purchase.erasedAt === null && purchase.email !== email) return;
+    // A purchase gone by TTL: its link still names the invitations and answers that may outlive it.
+    for (const token of purchase?.tokens ?? link.tokens) {
+      const invitation = await ports.invitations.erase(token, now);
+      if (invitation === "erased") counts.invitations++;
+      if (invitation === "busy") busy = true;
+      if (await ports.responses.erase(token, now)) counts.answers++;
+    }
+    if (purchase && (await ports.purchases.erase(link.campaignId, link.orderId, now))) counts.purchases++;
+  });
+  if (busy) {
+    throw new ConflictError(
+      "A survey email to this person is being sent right now: everything else was erased; send the same " +
+        "request again in a few minutes to finish.",
+    );
+  }
+  return counts;
+}
