@@ -99,6 +99,25 @@ const purchaseExportSchema = z
   })
   .check(z.describe("One purchase of the person, in one campaign."));
 
+const importedAnswerExportSchema = z
+  .object({
+    campaignId: z.string().check(z.describe("The campaign it was imported into.")),
+    orderId: z
+      .string()
+      .check(z.describe("The order id of the file's row, else `delighted:<Response ID>` or `import:<id>`.")),
+    name: z
+      .nullable(z.string())
+      .check(z.describe("The name of the file's row; null when none, and once erased.")),
+    locale: z.nullable(localeSchema).check(z.describe("The row's locale; null when it gave none.")),
+    properties: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .check(z.describe("The row's other columns, as properties; `{}` once erased.")),
+    importedAt: z.iso.datetime().check(z.describe("When it was imported.")),
+    erasedAt: instant("When the person's data on it was erased; null when it was not."),
+    answer: answerExportSchema,
+  })
+  .check(z.describe("A past answer of the person, imported from another tool's history (`npm run import`)."));
+
 export const personExportSchema = z
   .object({
     email: z.string().check(z.describe("The address asked about, lower-cased.")),
@@ -136,6 +155,14 @@ export const personExportSchema = z
       .check(
         z.describe("Every purchase of the address, in every campaign, with its survey emails and answers."),
       ),
+    importedAnswers: z
+      .optional(z.array(importedAnswerExportSchema))
+      .check(
+        z.describe(
+          "Past answers of the address imported from another tool's history (`npm run import`), oldest first; " +
+            "absent when there are none.",
+        ),
+      ),
   })
   .check(
     z.describe(
@@ -146,6 +173,7 @@ export const personExportSchema = z
 export type PersonExport = z.infer<typeof personExportSchema>;
 export type PurchaseExport = PersonExport["purchases"][number];
 export type InvitationExport = PurchaseExport["invitations"][number];
+export type ImportedAnswerExport = NonNullable<PersonExport["importedAnswers"]>[number];
 
 export const personErasureSchema = z
   .object({

@@ -11,6 +11,7 @@
  * | invitation  | INVITATION#<token>   | INVITATION         | (gsi2) DUE#<shard> | (gsi2) <dueAt>#<token> |
  * |             |                      |                    | or PARKED#<campId> |                        |
  * | response    | INVITATION#<token>   | RESPONSE           | RESPONSES#<campId> | <createdAt>#<token>    |
+ * | import mark | INVITATION#<token>   | IMPORTED           |                    |                        |
  * | contact     | EMAIL#<email>        | CONTACT            |                    |                        |
  * | suppression | EMAIL#<email>        | SUPPRESSION        | SUPPRESSIONS#<why> | <suppressedAt>#<email> |
  * | person link | PERSON#<personId>    | PURCHASE#<campId>#<orderId>                                       |
@@ -33,6 +34,12 @@
  * domain/person.ts), written with the purchase, so that a person's data is found for an export or an
  * erasure without reading any campaign whole; it holds no address. An erased person who was suppressed
  * stays so through SUPPRESSED#<personId>, which holds no address either.
+ *
+ * An answer imported from another tool's history (`npm run import`) is a response whose token is
+ * derived from the row it came from (domain/history-import.ts); no invitation has it. Its import mark,
+ * which holds no personal data and never expires, is what makes a second import of the row a
+ * duplicate even after the response itself has expired. Its person link names it by
+ * `imported:<response id>` in place of an orderId, so it never takes the key of a purchase's link.
  *
  * Aggregates hold the result counters of one campaign × dimension × UTC day × segment value, where the
  * dimension is a segmentBy property, or OVERALL ("*") for the whole campaign; a results call reads one
@@ -149,6 +156,8 @@ export const dueUpTo = (now: string): string => `${now}#~`;
 
 export const responseKey = (token: string): ItemKey => ({ pk: `INVITATION#${token}`, sk: "RESPONSE" });
 export const responsesPartition = (campaignId: string): string => `RESPONSES#${campaignId}`;
+/** The mark that an answer was imported: beside its response, kept for good. */
+export const importMarkKey = (token: string): ItemKey => ({ pk: `INVITATION#${token}`, sk: "IMPORTED" });
 export const responseListing = (campaignId: string, createdAt: string, token: string): ListingKey => ({
   gsi1pk: responsesPartition(campaignId),
   gsi1sk: `${createdAt}#${token}`,
@@ -212,6 +221,11 @@ export const personLinkKey = (email: string, campaignId: string, orderId: string
   pk: personPartition(email),
   sk: `${PURCHASE_PREFIX}${campaignId}#${orderId}`,
 });
+/**
+ * What stands for the orderId in the person link of an imported answer (`personLinkKey`): no purchase
+ * is looked up under it, so an erasure erases the answer through the link's token.
+ */
+export const importedAnswerLinkOrderId = (publicId: string): string => `imported:${publicId}`;
 /** A purchase item found by a scan of the whole table: its partition is a campaign's, its sort key a purchase's. */
 export const PURCHASE_SCAN = { pkPrefix: "CAMPAIGN#", skPrefix: PURCHASE_PREFIX } as const;
 /** The suppression an erasure keeps of an address that was suppressed: under its hash, without it. */

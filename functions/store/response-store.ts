@@ -1,5 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   QueryCommand,
   TransactWriteCommand,
@@ -16,14 +18,19 @@ import {
   targetId,
   targetsFor,
 } from "../domain/counters";
-import { NotFoundError, ThrottledError } from "../domain/errors";
+import { CapacityExceededError, NotFoundError, ThrottledError } from "../domain/errors";
+import type { ImportedResponse } from "../domain/history-import";
 import type { Invitation } from "../domain/invitation";
+import type { ImportedAnswerExport } from "../domain/person";
 import { type ResponseFilter, responseId } from "../domain/response-export";
 import { DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { aggregateUpdate } from "./aggregate-items";
 import { decodeCursor, encodeCursor, invalidCursor } from "./cursor";
 import {
+  AGGREGATE_SHARDS,
   aggregateShardOf,
+  importedAnswerLinkOrderId,
+  importMarkKey,
   invitationKey,
   LISTING_INDEX,
   responseKey,
@@ -33,8 +40,9 @@ import {
   responsesPartition,
 } from "./keys";
 import { queryAll } from "./paged-query";
+import { personLinkItem } from "./person-link-item";
 import { toResponse } from "./response-item";
-import { failedConditions, sendTransaction } from "./transactions";
+import { cancellationCodes, failedConditions, sendTransaction } from "./transactions";
 
 export type StoredResponse = RecordedAnswer;
 
@@ -108,6 +116,155 @@ export class ResponseStore {
     // Submissions for one invitation kept overtaking each other: nothing of this one was written, and
     // sending it again in a moment will go through.
     throw new ThrottledError("This answer is being changed by another request right now; send it again.");
+  }
+
+  /**
+   * An answer imported from another tool's history (`npm run import`), with the address and what
+   * else of its person it holds, for a person's export; undefined for a token of any other answer.
+   */
+  async imported(token: string): Promise<(ImportedAnswerExport & { email: string }) | undefined> {
+    const key = responseKey(token);
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND sk = :sk",
+        ExpressionAttributeValues: { ":pk": key.pk, ":sk": key.sk },
+        ConsistentRead: true,
+      }),
+    );
+    const [item] = Items;
+    if (!item || typeof item.importedAt !== "string") return undefined;
+    const listed = toListedResponse(item);
+    return {
+      campaignId: listed.campaignId,
+      orderId: listed.orderId,
+      email: listed.email,
+      name: listed.name,
+      locale: listed.locale,
+      properties: listed.properties,
+      importedAt: item.importedAt,
+      erasedAt: typeof item.erasedAt === "string" ? item.erasedAt : null,
+      answer: {
+        score: listed.score,
+        csat: listed.csat,
+        attributes: listed.attributes,
+        comment: listed.comment,
+        createdAt: listed.createdAt,
+        updatedAt: listed.updatedAt,
+      },
+    };
+  }
+
+  /**
+   * Imports of answers in different lanes never write the same item (an answer's counts go to its
+   * token's aggregate shard), so one transaction per lane may be in flight without their conflicting.
+   */
+  readonly importLanes = AGGREGATE_SHARDS;
+  importLaneOf(token: string): number {
+    return aggregateShardOf(token);
+  }
+
+  /**
+   * Writes imported answers (`npm run import`), packed into as few transactions as DynamoDB allows:
+   * each answer's import mark and response (both conditional on not existing), its person link, and
+   * the counts it adds, so an answer is counted exactly when it is stored. Per answer, in order:
+   * `imported`; `duplicate` (imported before: nothing written); `throttled` (the table was too busy:
+   * nothing of it written, send it again later). Answers of one call should share a lane.
+   */
+  async importAnswers(answers: readonly ImportedResponse[], now: Date): Promise<ImportOutcome[]> {
+    const outcomes: (ImportOutcome | undefined)[] = new Array(answers.length);
+    let marked: Set<string>;
+    try {
+      marked = await this.importMarks(answers.map((answer) => answer.token));
+    } catch (error) {
+      if (error instanceof ThrottledError) return answers.map(() => "throttled");
+      throw error;
+    }
+    // Answers imported before are found by a read, which costs far less than a cancelled transaction;
+    // the transaction's conditions still catch one imported meanwhile.
+    const fresh: number[] = [];
+    for (const [index, answer] of answers.entries()) {
+      if (marked.has(answer.token)) outcomes[index] = "duplicate";
+      else fresh.push(index);
+    }
+    const groups = packImports(fresh.map((index) => answers[index] as ImportedResponse)).map((group) =>
+      group.map((k) => fresh[k] as number),
+    );
+    for (const [g, group] of groups.entries()) {
+      try {
+        await this.importGroup(answers, group, now, outcomes);
+      } catch (error) {
+        if (!(error instanceof ThrottledError)) throw error;
+        for (const index of groups.slice(g).flat()) outcomes[index] ??= "throttled";
+        break;
+      }
+    }
+    return outcomes.map((outcome) => outcome ?? "throttled");
+  }
+
+  /** Which of these tokens have an import mark (read eventually consistent: a hint, not a guarantee). */
+  private async importMarks(tokens: readonly string[]): Promise<Set<string>> {
+    const tokenOf = new Map(tokens.map((token) => [importMarkKey(token).pk, token]));
+    const found = new Set<string>();
+    for (let start = 0; start < tokens.length; start += BATCH_GET_KEYS) {
+      let keys: Record<string, unknown>[] | undefined = tokens
+        .slice(start, start + BATCH_GET_KEYS)
+        .map((token) => importMarkKey(token));
+      for (let attempt = 1; keys && keys.length > 0; attempt++) {
+        if (attempt > IMPORT_CONFLICT_ATTEMPTS) throw new CapacityExceededError(false, "unprocessed keys");
+        if (attempt > 1)
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+        const result: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: "pk" } },
+          }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const token = tokenOf.get(String(item.pk));
+          if (token !== undefined) found.add(token);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  /** One transaction of imports, sent again without the answers found to be there already. */
+  private async importGroup(
+    answers: readonly ImportedResponse[],
+    group: readonly number[],
+    now: Date,
+    outcomes: (ImportOutcome | undefined)[],
+  ): Promise<void> {
+    let pending = group;
+    let conflicts = 0;
+    while (pending.length > 0) {
+      const batch = pending.map((index) => answers[index] as ImportedResponse);
+      const transaction = importTransaction(this.tableName, batch, now, this.retentionDays);
+      try {
+        await sendTransaction(this.db, new TransactWriteCommand(transaction));
+        for (const index of pending) outcomes[index] = "imported";
+        return;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        const known = new Set(["None", "ConditionalCheckFailed", "TransactionConflict"]);
+        if (!codes || codes.some((code) => !known.has(code))) throw error;
+        // The two conditional puts of answer k are items 2k and 2k + 1.
+        const present = new Set(
+          codes.flatMap((code, position) =>
+            code === "ConditionalCheckFailed" ? [Math.floor(position / 2)] : [],
+          ),
+        );
+        const remaining = pending.filter((_, k) => !present.has(k));
+        for (const k of present) if (pending[k] !== undefined) outcomes[pending[k]] = "duplicate";
+        if (remaining.length === pending.length) {
+          // Cancelled only by conflicting transactions (live answers of the campaign): wait and retry.
+          if (++conflicts >= IMPORT_CONFLICT_ATTEMPTS) throw new CapacityExceededError(true, error);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** conflicts));
+        }
+        pending = remaining;
+      }
+    }
   }
 
   /**
@@ -309,6 +466,151 @@ export function answerTransaction(
       },
       ...counts,
     ],
+  };
+}
+
+export type ImportOutcome = "imported" | "duplicate" | "throttled";
+
+/** DynamoDB's most items in one transaction. */
+const TRANSACTION_ITEMS = 100;
+const IMPORT_CONFLICT_ATTEMPTS = 8;
+/** DynamoDB's most keys in one BatchGetItem. */
+const BATCH_GET_KEYS = 100;
+
+/** Whether an imported answer gets a person link: it has an address, and keeps it. */
+const isLinked = (answer: ImportedResponse): boolean => answer.email !== "" && !answer.anonymous;
+
+/**
+ * The answers of one import call cut into transactions of at most TRANSACTION_ITEMS items, in order:
+ * each answer adds its mark, its response, its link, and whichever of its aggregates the group does
+ * not hold yet. Indexes into `answers`.
+ */
+function packImports(answers: readonly ImportedResponse[]): number[][] {
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let items = 0;
+  let aggregates = new Set<string>();
+  for (const [index, answer] of answers.entries()) {
+    const own = 2 + (isLinked(answer) ? 1 : 0);
+    const targets = importTargets(answer).map(({ target, shard }) => `${targetId(target)}#${shard}`);
+    const added = targets.filter((id) => !aggregates.has(id)).length;
+    if (group.length > 0 && items + own + added > TRANSACTION_ITEMS) {
+      groups.push(group);
+      group = [];
+      items = 0;
+      aggregates = new Set();
+    }
+    items += own + targets.filter((id) => !aggregates.has(id)).length;
+    for (const id of targets) aggregates.add(id);
+    group.push(index);
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/** Where an imported answer is counted: overall and per segment on its day, in its token's shard. */
+function importTargets(answer: ImportedResponse): { target: AggregateTarget; shard: number }[] {
+  const shard = aggregateShardOf(answer.token);
+  return targetsFor(answer.answeredAt.slice(0, 10), answer.segments).map((target) => ({ target, shard }));
+}
+
+/**
+ * The transaction that imports answers: per answer (items 2k and 2k + 1) its import mark and its
+ * response, each conditional on not existing, so an answer imported before fails and nothing is
+ * written twice; then each answer's person link (when it has an address), so an erasure finds it;
+ * then the counts they add, one ADD per aggregate item. An imported response is a response like any
+ * other (listed, counted in `countedIn`, recounted by reconcile, expiring retentionDays after it was
+ * given), of kind `initial`, with `importedAt`; it has no invitation, so nothing counts it as sent.
+ * The mark holds no personal data and never expires: a second import of the row stays a duplicate
+ * after the response is gone.
+ */
+export function importTransaction(
+  tableName: string,
+  answers: readonly ImportedResponse[],
+  now: Date,
+  retentionDays: number = DEFAULT_RETENTION_DAYS,
+): ConstructorParameters<typeof TransactWriteCommand>[0] {
+  const at = now.toISOString();
+  const conditional = { ConditionExpression: "attribute_not_exists(pk)" };
+  const puts = answers.flatMap((imported) => [
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...importMarkKey(imported.token),
+          type: "import-mark",
+          campaignId: imported.campaignId,
+          importedAt: at,
+        },
+        ...conditional,
+      },
+    },
+    {
+      Put: { TableName: tableName, Item: importedResponseItem(imported, at, retentionDays), ...conditional },
+    },
+  ]);
+  const links = answers.filter(isLinked).map((imported) => ({
+    Put: {
+      TableName: tableName,
+      Item: personLinkItem(
+        imported.email,
+        {
+          campaignId: imported.campaignId,
+          orderId: importedAnswerLinkOrderId(responseId(imported.token)),
+          tokens: [imported.token],
+        },
+        expiresAt(imported.answeredAt, retentionDays),
+      ),
+    },
+  }));
+  const counts = new Map<
+    string,
+    { campaignId: string; target: AggregateTarget; shard: number; delta: Counters }
+  >();
+  for (const imported of answers) {
+    const added = answerCounters(imported.answer);
+    for (const { target, shard } of importTargets(imported)) {
+      const id = `${imported.campaignId}#${targetId(target)}#${shard}`;
+      const entry = counts.get(id) ?? {
+        campaignId: imported.campaignId,
+        target,
+        shard,
+        delta: emptyCounters(),
+      };
+      entry.delta = combineCounters(entry.delta, added);
+      counts.set(id, entry);
+    }
+  }
+  const adds = [...counts.values()].flatMap(
+    ({ campaignId, target, shard, delta }) =>
+      aggregateUpdate(tableName, campaignId, target, shard, delta) ?? [],
+  );
+  return { TransactItems: [...puts, ...links, ...adds] };
+}
+
+/** The response item of an imported answer: the fields of an answer's response, as answerTransaction writes them. */
+function importedResponseItem(imported: ImportedResponse, at: string, retentionDays: number) {
+  const createdAt = imported.answeredAt;
+  return {
+    ...responseKey(imported.token),
+    ...responseListing(imported.campaignId, createdAt, imported.token),
+    type: "response",
+    token: imported.token,
+    campaignId: imported.campaignId,
+    orderId: imported.orderId,
+    kind: "initial",
+    email: imported.email,
+    name: imported.name,
+    locale: imported.locale,
+    properties: imported.properties,
+    ...imported.answer,
+    createdAt,
+    updatedAt: createdAt,
+    version: 1,
+    countedIn: targetsFor(createdAt.slice(0, 10), imported.segments),
+    expiresAt: expiresAt(createdAt, retentionDays),
+    importedAt: at,
+    ...(imported.anonymous ? { erasedAt: at } : {}),
   };
 }
 

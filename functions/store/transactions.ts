@@ -14,6 +14,15 @@ export function failedConditions(error: unknown): number[] | undefined {
   return reasons.flatMap((r, index) => (r.Code === "ConditionalCheckFailed" ? [index] : []));
 }
 
+/**
+ * Why each item of a cancelled transaction failed, by position ("None" for the ones that were fine);
+ * undefined when the error is not a cancelled transaction.
+ */
+export function cancellationCodes(error: unknown): string[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? "None");
+}
+
 /** True when a transaction was cancelled only because another one touched the same items meanwhile. */
 export function isTransactionConflict(error: unknown): boolean {
   if (!(error instanceof TransactionCanceledException)) return false;

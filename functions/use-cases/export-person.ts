@@ -1,6 +1,7 @@
 import type { RecordedAnswer } from "../domain/counters";
 import type { Invitation, SuppressionReason } from "../domain/invitation";
 import {
+  type ImportedAnswerExport,
   type InvitationExport,
   type PersonExport,
   type PurchaseExport,
@@ -28,6 +29,10 @@ export type ExportPersonPorts = {
     }>;
   };
   readonly purchases: { get(campaignId: string, orderId: string): Promise<RecordedPurchase | undefined> };
+  /** An answer imported from another tool's history, with the address it holds; undefined for any other. */
+  readonly responses: {
+    imported(token: string): Promise<(ImportedAnswerExport & { email: string }) | undefined>;
+  };
   /** An invitation with its answer, in one read. */
   readonly surveyLinks: {
     read(
@@ -49,10 +54,21 @@ const CONCURRENCY = 8;
 export async function exportPerson(ports: ExportPersonPorts, rawEmail: string): Promise<PersonExport> {
   const email = orThrow(parsePersonEmail(rawEmail), "email address");
   const [links, records] = await Promise.all([ports.people.links(email), ports.people.records(email)]);
+  const imported: ImportedAnswerExport[] = [];
   const purchases = await mapConcurrently(links, CONCURRENCY, async (link) => {
     const purchase = await ports.purchases.get(link.campaignId, link.orderId);
-    // Gone by TTL, or (never expected) not this person's: nothing of it to show.
-    if (!purchase || (purchase.email !== email && purchase.erasedAt === null)) return undefined;
+    if (!purchase) {
+      // An imported answer's link names no purchase (and one gone by TTL may still name answers).
+      for (const token of link.tokens) {
+        const found = await ports.responses.imported(token);
+        if (!found || (found.email !== email && found.erasedAt === null)) continue;
+        const { email: _email, ...answer } = found;
+        imported.push(answer);
+      }
+      return undefined;
+    }
+    // Not this person's (never expected): nothing of it to show.
+    if (purchase.email !== email && purchase.erasedAt === null) return undefined;
     const invitations = await Promise.all(purchase.tokens.map((token) => ports.surveyLinks.read(token)));
     return purchaseExport(
       link.campaignId,
@@ -74,6 +90,13 @@ export async function exportPerson(ports: ExportPersonPorts, rawEmail: string): 
         ];
         return x < y ? -1 : x > y ? 1 : 0;
       }),
+    ...(imported.length > 0
+      ? {
+          importedAnswers: imported.sort((a, b) =>
+            a.answer.createdAt < b.answer.createdAt ? -1 : a.answer.createdAt > b.answer.createdAt ? 1 : 0,
+          ),
+        }
+      : {}),
   };
 }
 

@@ -173,10 +173,11 @@ describe("responses API", () => {
   const bareServer = async (responses: ResponseListPorts["responses"], maxPartBytes?: number) => {
     const app = createApiApp({
       ...h.stores,
-      // The listing as given; an erasure (not exercised here) erases as the product does.
+      // The listing as given; an erasure or an export (not exercised here) reads as the product does.
       responses: {
         list: responses.list.bind(responses),
         erase: h.stores.responses.erase.bind(h.stores.responses),
+        imported: h.stores.responses.imported.bind(h.stores.responses),
       },
       export: { pageSize: EXPORT_PAGE_SIZE, ...(maxPartBytes === undefined ? {} : { maxPartBytes }) },
     });
