@@ -1,6 +1,7 @@
 import type { SQSRecord } from "aws-lambda";
 import type { DeliveryMessage } from "../functions/domain/invitation";
 import { createSendQueueHandler } from "../functions/events/send-queue";
+import { type DeliverDuePorts, deliverDueWebhooks } from "../functions/use-cases/deliver-due-webhooks";
 import { type DispatchPorts, dispatchDueInvitations } from "../functions/use-cases/dispatch-due-invitations";
 import type { SendPorts } from "../functions/use-cases/send-invitation";
 
@@ -61,7 +62,12 @@ export type DeliveryLoop = { stop(): Promise<void>; runOnce(): Promise<void> };
  * the Lambda functions run.
  */
 export function startDeliveryLoop(
-  ports: { readonly send: SendPorts; readonly dispatch: Omit<DispatchPorts, "queue"> },
+  ports: {
+    readonly send: SendPorts;
+    readonly dispatch: Omit<DispatchPorts, "queue">;
+    /** Webhook retries, attempted on the same tick as on AWS. */
+    readonly webhookDeliveries?: DeliverDuePorts;
+  },
   options: { intervalMs: number | null; queue: LocalWorkQueue; onError?: (error: unknown) => void },
 ): DeliveryLoop {
   const { queue } = options;
@@ -73,6 +79,7 @@ export function startDeliveryLoop(
   const runOnce = async () => {
     await dispatchDueInvitations({ ...ports.dispatch, queue });
     while (queue.size > 0 && !stopped) await queue.deliver(handler);
+    if (ports.webhookDeliveries) await deliverDueWebhooks(ports.webhookDeliveries);
   };
   // One pass at a time: a tick that finds the previous pass still running skips.
   const timer =

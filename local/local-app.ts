@@ -14,7 +14,11 @@ export function isSurveyPath(pathname: string): boolean {
  * everything else to the API app. The apps are the same ones the Lambda handlers wrap.
  */
 export function createLocalFetch(
-  stores: Stores & Pick<ApiDependencies, "clock" | "mail" | "publicBaseUrl">,
+  stores: Stores &
+    Pick<
+      ApiDependencies,
+      "clock" | "mail" | "caseMail" | "publicBaseUrl" | "webhookPoster" | "webhookTargets"
+    >,
 ): LocalFetch {
   const api = createApiApp(stores);
   const survey = createSurveyApp(stores);

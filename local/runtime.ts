@@ -4,13 +4,19 @@ import { DeleteTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamod
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createAdaptorServer } from "@hono/node-server";
 import { type Clock, systemClock } from "../functions/domain/clock";
+import { createTableStreamHandler } from "../functions/events/table-stream";
+import { AlertMailer } from "../functions/mail/alert-mailer";
 import { InvitationMailer } from "../functions/mail/invitation-mailer";
 import type { MailSender } from "../functions/mail/mail-sender";
 import { SesMailSender } from "../functions/mail/ses-mail-sender";
 import { ensureTable } from "../functions/store/create-table";
 import { createDocumentClient, createDynamoClient } from "../functions/store/dynamo-client";
+import { changedItemKind } from "../functions/store/keys";
 import { createStores, type Stores } from "../functions/store/stores";
+import { fanOutWebhookEvent } from "../functions/use-cases/fan-out-webhook-event";
 import type { SendPorts } from "../functions/use-cases/send-invitation";
+import { HttpWebhookPoster } from "../functions/webhooks/http-webhook-poster";
+import { SlackNotifier } from "../functions/webhooks/slack-notifier";
 import { type DeliveryLoop, LocalWorkQueue, startDeliveryLoop } from "./delivery-loop";
 import { type DynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
 import { closeServer, listenLocally } from "./http-server";
@@ -18,6 +24,7 @@ import { createLocalFetch, type LocalFetch } from "./local-app";
 import { LocalSetupError } from "./local-errors";
 import { freePort } from "./ports";
 import { type SesLocal, startSesLocal } from "./ses-local";
+import { type StreamBatchHandler, startTableStreamLoop, type TableStreamLoop } from "./table-stream-loop";
 
 /**
  * The whole product on one machine, assembled once: DynamoDB Local with the stack's table, the SES
@@ -67,6 +74,12 @@ export type LocalRuntimeOptions = {
   readonly beforeServing?: (stores: Stores, clock: Clock) => Promise<void>;
   /** Errors of the delivery loop's own runs. Default: console.error. */
   readonly onDeliveryError?: (error: unknown) => void;
+  /** How often the stream → events loop reads the table's stream; null: only when `react()` is called. */
+  readonly eventsIntervalMs?: number | null;
+  /** Wraps the events function's handler (a test makes it crash, replay or reorder batches). */
+  readonly wrapEventsHandler?: (handler: StreamBatchHandler) => StreamBatchHandler;
+  /** Errors of the events loop's own runs. Default: console.error. */
+  readonly onEventsError?: (error: unknown) => void;
 };
 
 export type LocalRuntime = {
@@ -87,6 +100,11 @@ export type LocalRuntime = {
   readonly dynamoExited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** One dispatch → send pass: everything due by the clock is queued and the queue drained. */
   deliver(): Promise<void>;
+  /**
+   * One pass of the stream → events path: every change committed so far is handed to the events
+   * handler (cases, alerts, webhooks). Rejects when the handler failed a record (read again next pass).
+   */
+  react(): Promise<void>;
   /** Stops the loop, the servers and a DynamoDB Local started here, in reverse order. Safe twice. */
   stop(): Promise<void>;
 };
@@ -146,9 +164,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(options.sesMaxAttempts === undefined ? {} : { maxAttempts: options.sesMaxAttempts }),
     });
     // One mailer for the sender and for the API's previews and test sends, as on AWS.
-    const mail = new InvitationMailer(options.wrapTransport ? options.wrapTransport(transport) : transport);
+    const mailTransport = options.wrapTransport ? options.wrapTransport(transport) : transport;
+    const mail = new InvitationMailer(mailTransport);
     const publicBaseUrl = options.publicBaseUrl?.(port) ?? `http://127.0.0.1:${port}`;
-    const fetch = createLocalFetch({ ...stores, clock, mail, publicBaseUrl });
+    // Webhooks may point at this machine (a receiver on localhost, over http): what a developer tries first.
+    const webhookTargets = { allowHttp: true, allowPrivateTargets: true };
+    const webhookPoster = new HttpWebhookPoster(webhookTargets);
+    const alertMail = new AlertMailer(mailTransport);
+    const fetch = createLocalFetch({
+      ...stores,
+      clock,
+      mail,
+      caseMail: alertMail,
+      publicBaseUrl,
+      webhookPoster,
+      webhookTargets,
+    });
     app = options.wrapFetch ? options.wrapFetch(fetch) : fetch;
     const sendPorts: SendPorts = {
       ...stores,
@@ -160,7 +191,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const queue = options.queue ?? new LocalWorkQueue();
     const send = options.wrapSendPorts ? options.wrapSendPorts(sendPorts) : sendPorts;
     const loop: DeliveryLoop = startDeliveryLoop(
-      { send, dispatch: { invitations: stores.invitations, clock } },
+      {
+        send,
+        dispatch: { invitations: stores.invitations, clock },
+        webhookDeliveries: { webhooks: stores.webhooks, poster: webhookPoster, clock },
+      },
       {
         intervalMs: options.deliveryIntervalMs,
         queue,
@@ -168,6 +203,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       },
     );
     stops.push(loop.stop);
+
+    const webhookPorts = { ...stores, poster: webhookPoster, clock };
+    const eventsHandler = createTableStreamHandler({
+      ...stores,
+      changedItemKind,
+      alerts: alertMail,
+      slack: new SlackNotifier(webhookPoster),
+      announce: async (event) => (await fanOutWebhookEvent(webhookPorts, event)).created,
+      publicBaseUrl,
+      clock,
+    });
+    const events: TableStreamLoop = startTableStreamLoop(
+      client,
+      options.tableName,
+      options.wrapEventsHandler ? options.wrapEventsHandler(eventsHandler) : eventsHandler,
+      {
+        endpoint: dynamoEndpoint,
+        intervalMs:
+          options.eventsIntervalMs === undefined ? options.deliveryIntervalMs : options.eventsIntervalMs,
+        ...(options.onEventsError ? { onError: options.onEventsError } : {}),
+      },
+    );
+    stops.push(events.stop);
 
     return {
       baseUrl: `http://127.0.0.1:${port}`,
@@ -182,6 +240,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sendPorts,
       dynamoExited,
       deliver: () => loop.runOnce(),
+      react: () => events.runOnce(),
       stop,
     };
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { ErrorDetail } from "./errors";
+import { followUpSchema } from "./follow-up";
 import { CAMPAIGN_ID_PATTERN } from "./ids";
 import { encodedSenderNameLength, MAX_ENCODED_SENDER_NAME_LENGTH } from "./mail-address";
 import { multiLineText, singleLineText } from "./text";
@@ -297,6 +298,14 @@ const campaignFields = {
           "buttons; it must contrast at least 4.5:1 with white text. null for the product's blue. Default null.",
       ),
     ),
+  followUp: z
+    .nullable(followUpSchema)
+    .check(
+      z.describe(
+        "Alert rules that close the loop on unhappy customers: which answers open a case, its owners, target " +
+          "hours and an optional Slack webhook; null for none. Default null.",
+      ),
+    ),
 };
 
 const campaignCreateFields = z.strictObject({
@@ -318,6 +327,7 @@ const campaignCreateFields = z.strictObject({
   thankYouNote: z.optional(campaignFields.thankYouNote),
   logoUrl: z.optional(campaignFields.logoUrl),
   accentColor: z.optional(campaignFields.accentColor),
+  followUp: z.optional(campaignFields.followUp),
 });
 // z.partial refuses an object that carries checks, and a description is one: both are described after it.
 export const campaignCreateSchema = campaignCreateFields.check(
@@ -425,6 +435,7 @@ export const CAMPAIGN_DEFAULTS = {
   thankYouNote: null,
   logoUrl: null,
   accentColor: null,
+  followUp: null,
 } as const satisfies Partial<CampaignSettings>;
 
 /** Fills the defaults of a new campaign; senderName defaults to the brand. */

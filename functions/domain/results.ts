@@ -1,4 +1,5 @@
 import { PROPERTY_NAME } from "./campaign";
+import { caseStatsSchema } from "./case";
 import { type Counters, combineCounters, emptyCounters, isZero } from "./counters";
 import { differenceOf, differenceSchema, driversSchema } from "./insight";
 import { roundHalfAwayFromZero } from "./rounding";
@@ -357,6 +358,14 @@ export const resultsSchema = z
       .array(periodStatsSchema)
       .check(
         z.describe("Every period of the range in order, zeros included; their counts add up to `overall`."),
+      ),
+    cases: z
+      .optional(caseStatsSchema)
+      .check(
+        z.describe(
+          "While the campaign has alert rules (`followUp`) only: its cases opened in the range, how many are " +
+            "resolved, and how soon customers heard back.",
+        ),
       ),
     previous: z
       .optional(statsSchema)

@@ -6,14 +6,21 @@ import { SqsWorkQueue } from "../queue/sqs-work-queue";
 import { createDocumentClient } from "../store/dynamo-client";
 import { createStores } from "../store/stores";
 import { DEFAULT_DISPATCH } from "../use-cases/dispatch-due-invitations";
+import { HttpWebhookPoster } from "../webhooks/http-webhook-poster";
 
 const env = readEnvironment(dispatchEnvironment);
-const { invitations } = createStores(
+const { invitations, webhooks } = createStores(
   createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }),
   env.TABLE_NAME,
 );
 
 export const handler = createDispatchHandler(
-  { invitations, queue: SqsWorkQueue.fromUrl(env.QUEUE_URL, env.AWS_REGION), clock: systemClock },
+  {
+    invitations,
+    queue: SqsWorkQueue.fromUrl(env.QUEUE_URL, env.AWS_REGION),
+    clock: systemClock,
+    // Webhook retries: https only, to public addresses only (the secure defaults).
+    webhookDeliveries: { webhooks, poster: new HttpWebhookPoster(), clock: systemClock },
+  },
   { ...DEFAULT_DISPATCH, queueBudget: env.DISPATCH_QUEUE_BUDGET },
 );

@@ -28,11 +28,13 @@ import { type ReadResultsPorts, readResults } from "../use-cases/read-results";
 import { type SchedulePurchasesPorts, schedulePurchases } from "../use-cases/schedule-purchases";
 import { type SendTestEmailPorts, sendTestEmail } from "../use-cases/send-test-email";
 import { API_KEY_ID } from "./api-key-variable";
+import { type CaseRouteDependencies, registerCaseRoutes } from "./case-routes";
 import { respondWithCsv, wantsCsv } from "./csv-response";
 import { createDelightedApp, type DelightedDependencies } from "./delighted-app";
 import { jsonErrorResponse } from "./error-response";
 import { openApiDocument } from "./openapi";
 import { readJsonBody } from "./request-body";
+import { registerWebhookRoutes, type WebhookRouteDependencies } from "./webhook-routes";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -49,7 +51,9 @@ export type ApiDependencies = Omit<
     Omit<SendTestEmailPorts, "mail" | "publicBaseUrl"> &
     ExportPersonPorts &
     ErasePersonPorts &
-    DelightedDependencies,
+    DelightedDependencies &
+    Omit<CaseRouteDependencies, "caseMail"> &
+    WebhookRouteDependencies,
   "clock"
 > & {
   readonly clock?: Clock;
@@ -64,6 +68,8 @@ export type ApiDependencies = Omit<
    */
   readonly mail?: PreviewEmailPorts["mail"] & SendTestEmailPorts["mail"];
   readonly publicBaseUrl?: string;
+  /** The mailer of case replies to customers (the same SES sender). */
+  readonly caseMail?: CaseRouteDependencies["caseMail"];
 };
 
 /**
@@ -167,6 +173,9 @@ export function createApiApp(deps: ApiDependencies): Hono {
   app.delete("/v1/people/:email", async (c) =>
     c.json(await erasePerson(ports, c.req.param("email"), c.get(API_KEY_ID)), 202),
   );
+
+  registerCaseRoutes(app, ports);
+  registerWebhookRoutes(app, ports);
 
   return app;
 }

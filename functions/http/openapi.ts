@@ -42,7 +42,10 @@ import {
   statsSchema,
 } from "../domain/results";
 import * as z from "../domain/zod";
+import { CASES_SECTION } from "./openapi-cases";
 import { ERROR_STATUSES, type ErrorStatus } from "./openapi-errors";
+import type { OpenApiSection, Route } from "./openapi-route";
+import { WEBHOOKS_SECTION } from "./openapi-webhooks";
 
 /**
  * The OpenAPI 3.1 document, generated from the zod schemas that validate requests and type responses
@@ -78,7 +81,7 @@ const openApiDocumentSchema = z
   .check(z.describe("An OpenAPI 3.1 document: this one."));
 
 /** Request bodies, by component name: shown as the API reads them. */
-const REQUEST_BODIES = {
+const CORE_REQUEST_BODIES = {
   CampaignCreate: campaignCreateSchema,
   CampaignUpdate: campaignUpdateSchema,
   EmailPreviewRequest: emailPreviewRequestSchema,
@@ -89,7 +92,7 @@ const REQUEST_BODIES = {
 };
 
 /** Response bodies, by component name: shown as the API writes them. */
-const RESPONSE_BODIES = {
+const CORE_RESPONSE_BODIES = {
   Campaign: campaignSchema,
   CampaignDeletion: campaignDeletionSchema,
   CampaignPage: campaignPageSchema,
@@ -113,33 +116,10 @@ const RESPONSE_BODIES = {
 };
 
 /** The schemas of the path parameters, by name. */
-const PATH_PARAMETERS: Readonly<Record<string, z.core.$ZodType>> = {
+const CORE_PATH_PARAMETERS: Readonly<Record<string, z.core.$ZodType>> = {
   campaignId: campaignIdSchema,
   email: personEmailParamSchema,
   orderId: orderIdParamSchema,
-};
-
-type Answer = {
-  readonly description: string;
-  readonly json?: z.ZodMiniType;
-  readonly csv?: z.ZodMiniType;
-  readonly headers?: Readonly<Record<string, z.ZodMiniType>>;
-};
-
-type Route = {
-  readonly method: "get" | "post" | "patch" | "delete";
-  readonly path: string;
-  readonly operationId: string;
-  readonly summary: string;
-  readonly description?: string;
-  /** Served without an API key. */
-  readonly public?: true;
-  readonly query?: z.ZodMiniObject;
-  readonly body?: z.ZodMiniType;
-  readonly responses: Readonly<Record<number, Answer>>;
-  readonly errors?: readonly ErrorStatus[];
-  /** A route's own wording of an error status, where the common one would mislead. */
-  readonly errorDescriptions?: Readonly<Partial<Record<ErrorStatus, string>>>;
 };
 
 const CSV_DESCRIPTION =
@@ -166,8 +146,8 @@ const linkHeaderSchema = z
     ),
   );
 
-/** Every route the API serves, in the order the document lists them. */
-const ROUTES: readonly Route[] = [
+/** The routes of campaigns, purchases, results, responses and people, in the order the document lists them. */
+const CORE_ROUTES: readonly Route[] = [
   {
     method: "get",
     path: "/health",
@@ -391,6 +371,31 @@ const ROUTES: readonly Route[] = [
     responses: { 200: { description: "OpenAPI 3.1 document", json: openApiDocumentSchema } },
   },
 ];
+
+/** Every part of the API, in the order the document lists its routes. */
+const SECTIONS: readonly OpenApiSection[] = [
+  {
+    requestBodies: CORE_REQUEST_BODIES,
+    responseBodies: CORE_RESPONSE_BODIES,
+    pathParameters: CORE_PATH_PARAMETERS,
+    routes: CORE_ROUTES,
+  },
+  CASES_SECTION,
+  WEBHOOKS_SECTION,
+];
+const REQUEST_BODIES: Record<string, z.ZodMiniType> = Object.assign(
+  {},
+  ...SECTIONS.map((section) => section.requestBodies),
+);
+const RESPONSE_BODIES: Record<string, z.ZodMiniType> = Object.assign(
+  {},
+  ...SECTIONS.map((section) => section.responseBodies),
+);
+const PATH_PARAMETERS: Readonly<Record<string, z.core.$ZodType>> = Object.assign(
+  {},
+  ...SECTIONS.map((section) => section.pathParameters),
+);
+const ROUTES: readonly Route[] = SECTIONS.flatMap((section) => section.routes);
 
 const COMPONENTS = "#/components/schemas/";
 

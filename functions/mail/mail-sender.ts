@@ -6,6 +6,8 @@ export type OutgoingEmail = {
   html: string;
   text: string;
   headers: { name: string; value: string }[];
+  /** Where the recipient's reply goes (a case's owner), when not to the sender. */
+  replyTo?: string;
 };
 
 export interface MailSender {

@@ -84,6 +84,7 @@ export class SesMailSender implements MailSender {
         new SendEmailCommand({
           FromEmailAddress: from,
           Destination: { ToAddresses: [email.to] },
+          ...(email.replyTo ? { ReplyToAddresses: [email.replyTo] } : {}),
           ConfigurationSetName: this.options.configurationSetName,
           Content: {
             Simple: {

@@ -38,6 +38,12 @@ export const sendEnvironment = z.object({ ...tableSettings, ...mailSettings });
 /** The marketer API: the table, and the mail settings for email previews and test sends. */
 export const apiEnvironment = z.object({ ...tableSettings, ...mailSettings });
 
+/**
+ * The events function (the table's stream): the table, and the mail settings for alert emails, whose
+ * links to a case use PUBLIC_BASE_URL.
+ */
+export const eventsEnvironment = z.object({ ...tableSettings, ...mailSettings });
+
 export const dispatchEnvironment = z.object({
   ...tableSettings,
   QUEUE_URL: z.url(),

@@ -22,7 +22,12 @@ export type BusinessMetric =
   | "AnswersRecorded"
   | "Unsubscribes"
   | "Resubscribes"
-  | "AddressesSuppressed";
+  | "AddressesSuppressed"
+  | "CasesOpened"
+  | "CasesUpdated"
+  | "AlertsSent"
+  | "WebhookEventsFannedOut"
+  | "StreamRecordsFailed";
 
 /** Counts since the last flush. Fewer names than EMF's 100 metrics per line, so one line holds them. */
 const counts = new Map<BusinessMetric, number>();

@@ -283,5 +283,6 @@ function toCampaign(item: Record<string, unknown>): Campaign {
     version: _version,
     ...campaign
   } = item;
-  return campaign as Campaign;
+  // Campaigns stored before alert rules existed have none.
+  return { followUp: null, ...campaign } as Campaign;
 }

@@ -45,6 +45,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           KeySchema: keySchemaOf(index),
           Projection: projectionOf(index),
         })),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
       }),
     );
   } catch (error) {
@@ -66,6 +67,17 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             Create: { IndexName: index.name, KeySchema: keySchemaOf(index), Projection: projectionOf(index) },
           },
         ],
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+    description = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  }
+  if (description.Table?.StreamSpecification?.StreamEnabled !== true) {
+    // A local data directory kept from a version without the stream: turn it on, as CloudFormation would.
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
       }),
     );
     await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });

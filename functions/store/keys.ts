@@ -287,3 +287,106 @@ export const segmentValuesKey = (campaignId: string, property: string): ItemKey 
   pk: resultsPartition(campaignId),
   sk: `SEGVALUES#${property}`,
 });
+
+/*
+ * Close the loop: cases, webhook subscriptions and their deliveries.
+ *
+ * | item          | pk                 | sk                        | gsi1pk                 | gsi1sk                   |
+ * |---------------|--------------------|---------------------------|------------------------|--------------------------|
+ * | case          | CASE#<caseId>      | CASE                      | CASES                  | <openedAt>#<caseId>      |
+ * | case entry    | CASE#<caseId>      | ENTRY#<at>#<entryId>      |                        |                          |
+ * | case counters | RESULTS#<campId>   | CASESTATS#<day>#<shard>   |                        |                          |
+ * | webhook       | WEBHOOK#<id>       | WEBHOOK                   | WEBHOOKS               | <createdAt>#<id>         |
+ * | delivery      | WEBHOOK#<id>       | DELIVERY#<deliveryId>     | DELIVERIES#<webhookId> | <createdAt>#<deliveryId> |
+ * |               |                    |                           | (gsi2) WEBHOOKS-DUE    | (gsi2) <dueAt>#<id>#<deliveryId> |
+ *
+ * A case's id is derived from its response's token (domain/case.ts), so a replayed stream record finds
+ * the case it opened instead of opening another; the token itself, a survey link's credential, is never
+ * shown. A case and its timeline entries (notes, replies, status changes) share a partition: one Query
+ * reads a case whole, and the case item stays small however long its timeline grows.
+ *
+ * A delivery's id is derived from its subscription and the event, so fanning out one event twice
+ * writes nothing new. A delivery waiting for a retry sits in the work index's WEBHOOKS-DUE partition
+ * until it is due, as a survey waits in DUE#<shard>; the dispatcher's tick delivers what is due.
+ */
+export const casePartition = (caseId: string): string => `CASE#${caseId}`;
+export const caseKey = (caseId: string): ItemKey => ({ pk: casePartition(caseId), sk: "CASE" });
+export const CASES_PARTITION = "CASES";
+export const caseListing = (openedAt: string, caseId: string): ListingKey => ({
+  gsi1pk: CASES_PARTITION,
+  gsi1sk: `${openedAt}#${caseId}`,
+});
+const CASE_ENTRY_PREFIX = "ENTRY#";
+export const caseEntryKey = (caseId: string, at: string, entryId: string): ItemKey => ({
+  pk: casePartition(caseId),
+  sk: `${CASE_ENTRY_PREFIX}${at}#${entryId}`,
+});
+/** Every timeline entry of a case, oldest first. */
+export const caseEntriesOf = (caseId: string): PartitionPrefix => ({
+  pk: casePartition(caseId),
+  skPrefix: CASE_ENTRY_PREFIX,
+});
+
+const CASE_STATS_PREFIX = "CASESTATS#";
+/**
+ * The case counters of a campaign's cases opened on one UTC day, in one of AGGREGATE_SHARDS shards (by
+ * the case's id): beside the answer aggregates in RESULTS#<campaignId>, apart from them because
+ * reconcile recounts those from responses, and cases are not responses.
+ */
+export const caseStatsKey = (campaignId: string, day: string, shard: number): ItemKey => ({
+  pk: resultsPartition(campaignId),
+  sk: `${CASE_STATS_PREFIX}${day}#${shard}`,
+});
+export const caseStatsShardOf = (caseId: string): number => shardOf(caseId, AGGREGATE_SHARDS);
+/** Sort-key bounds of a campaign's case counters for the days from..to (inclusive). */
+export const caseStatsRange = (from: string, to: string): { from: string; to: string } => ({
+  from: `${CASE_STATS_PREFIX}${from}#`,
+  to: `${CASE_STATS_PREFIX}${to}$`,
+});
+
+export const webhookPartition = (webhookId: string): string => `WEBHOOK#${webhookId}`;
+export const webhookKey = (webhookId: string): ItemKey => ({
+  pk: webhookPartition(webhookId),
+  sk: "WEBHOOK",
+});
+export const WEBHOOKS_PARTITION = "WEBHOOKS";
+export const webhookListing = (createdAt: string, webhookId: string): ListingKey => ({
+  gsi1pk: WEBHOOKS_PARTITION,
+  gsi1sk: `${createdAt}#${webhookId}`,
+});
+const DELIVERY_PREFIX = "DELIVERY#";
+export const webhookDeliveryKey = (webhookId: string, deliveryId: string): ItemKey => ({
+  pk: webhookPartition(webhookId),
+  sk: `${DELIVERY_PREFIX}${deliveryId}`,
+});
+/** Every delivery of a subscription (in no useful order: list them through `deliveryListing`). */
+export const deliveriesOf = (webhookId: string): PartitionPrefix => ({
+  pk: webhookPartition(webhookId),
+  skPrefix: DELIVERY_PREFIX,
+});
+export const deliveriesPartition = (webhookId: string): string => `DELIVERIES#${webhookId}`;
+export const deliveryListing = (webhookId: string, createdAt: string, deliveryId: string): ListingKey => ({
+  gsi1pk: deliveriesPartition(webhookId),
+  gsi1sk: `${createdAt}#${deliveryId}`,
+});
+export const WEBHOOKS_DUE_PARTITION = "WEBHOOKS-DUE";
+/** Where a delivery waits for its next attempt: sorted by when it is due. */
+export const webhookDueListing = (dueAt: string, webhookId: string, deliveryId: string): WorkKey => ({
+  gsi2pk: WEBHOOKS_DUE_PARTITION,
+  gsi2sk: `${dueAt}#${webhookId}#${deliveryId}`,
+});
+/** The subscription and delivery a due entry's sort key names. */
+export function deliveryOfDueEntry(sortKey: string): { webhookId: string; deliveryId: string } {
+  const parts = sortKey.split("#");
+  return { webhookId: parts.at(-2) ?? "", deliveryId: parts.at(-1) ?? "" };
+}
+
+/** What a changed item of the table's stream is, by its key: the kinds the events function reacts to. */
+export type ChangedItemKind = "response" | "suppression" | "case" | "other";
+export function changedItemKind(key: { pk?: unknown; sk?: unknown }): ChangedItemKind {
+  const pk = typeof key.pk === "string" ? key.pk : "";
+  if (key.sk === "RESPONSE" && pk.startsWith("INVITATION#")) return "response";
+  if (key.sk === "SUPPRESSION" && pk.startsWith("EMAIL#")) return "suppression";
+  if (key.sk === "CASE" && pk.startsWith("CASE#")) return "case";
+  return "other";
+}

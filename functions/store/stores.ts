@@ -2,15 +2,18 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DEFAULT_RETENTION_DAYS } from "../domain/retention";
 import { ApiKeyStore } from "./api-key-store";
 import { CampaignStore } from "./campaign-store";
+import { CaseStore } from "./case-store";
 import { InvitationStore } from "./invitation-store";
 import { PersonStore } from "./person-store";
 import { PurchaseStore } from "./purchase-store";
 import { ResponseStore } from "./response-store";
 import { ResultsStore } from "./results-store";
 import { SurveyLinkStore } from "./survey-link-store";
+import { WebhookStore } from "./webhook-store";
 
 export type Stores = {
   readonly campaigns: CampaignStore;
+  readonly cases: CaseStore;
   readonly apiKeys: ApiKeyStore;
   readonly purchases: PurchaseStore;
   readonly invitations: InvitationStore;
@@ -18,6 +21,7 @@ export type Stores = {
   readonly responses: ResponseStore;
   readonly results: ResultsStore;
   readonly surveyLinks: SurveyLinkStore;
+  readonly webhooks: WebhookStore;
 };
 
 /** Every store over one table: what handlers, the local runtime and tests wire into the apps. */
@@ -29,6 +33,7 @@ export function createStores(
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   return {
     campaigns: new CampaignStore(db, tableName),
+    cases: new CaseStore(db, tableName, retentionDays),
     apiKeys: new ApiKeyStore(db, tableName),
     purchases: new PurchaseStore(db, tableName, retentionDays),
     invitations: new InvitationStore(db, tableName, retentionDays),
@@ -36,5 +41,6 @@ export function createStores(
     responses: new ResponseStore(db, tableName, retentionDays),
     results: new ResultsStore(db, tableName),
     surveyLinks: new SurveyLinkStore(db, tableName),
+    webhooks: new WebhookStore(db, tableName),
   };
 }

@@ -21,6 +21,11 @@ export const tableDefinition = {
       projectedAttributes: ["token", "nextAction", "sendFailures"],
     },
   ],
+  /**
+   * The table's stream, the outbox of the events function (alerts, cases, webhooks): every committed
+   * change with its old and new image, so an edit can be told from a first answer.
+   */
+  streamViewType: "NEW_AND_OLD_IMAGES",
   /** Epoch seconds; DynamoDB deletes an item some time after this passes. */
   timeToLiveAttribute: "expiresAt",
 } as const;

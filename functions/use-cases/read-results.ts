@@ -1,3 +1,4 @@
+import { type CaseCounts, caseStatsOf } from "../domain/case";
 import type { Clock } from "../domain/clock";
 import { type AggregateRow, OVERALL } from "../domain/counters";
 import { differenceOf, driversFor } from "../domain/insight";
@@ -15,6 +16,9 @@ import { type CampaignLookupPorts, loadCampaign } from "./load-campaign";
 export type ReadResultsPorts = CampaignLookupPorts & {
   readonly results: {
     readRange(campaignId: string, dimension: string, from: string, to: string): Promise<AggregateRow[]>;
+  };
+  readonly cases: {
+    countsOf(campaignId: string, range: { from: string; to: string }): Promise<CaseCounts>;
   };
   readonly clock: Clock;
 };
@@ -43,9 +47,11 @@ export async function readResults(
   const { from, to, segment, interval, compare } = resolved;
   const days = daysInRange(from, to).length;
   const previousRange = compare === null ? null : { from: addDays(from, -days), to: addDays(from, -1) };
-  const [overallRows, segmentRows] = await Promise.all([
+  const [overallRows, segmentRows, caseCounts] = await Promise.all([
     ports.results.readRange(campaign.id, OVERALL, previousRange?.from ?? from, to),
     segment === null ? undefined : ports.results.readRange(campaign.id, segment, from, to),
+    // Only campaigns with alert rules pay the read: the others' results cost what they did.
+    campaign.followUp === null ? undefined : ports.cases.countsOf(campaign.id, { from, to }),
   ]);
   const { overall, trend, counters } = summarize(overallRows, interval, { from, to });
   const previous = previousRange ? summarize(overallRows, interval, previousRange) : null;
@@ -58,6 +64,7 @@ export async function readResults(
     overall,
     ...(segmentRows ? { segments: segmentsOf(segmentRows) } : {}),
     trend,
+    ...(caseCounts ? { cases: caseStatsOf(caseCounts) } : {}),
     ...(previous ? { previous: previous.overall, change: differenceOf(counters, previous.counters) } : {}),
     ...(campaign.attributes.length >= 2 ? { drivers: driversFor(counters, campaign) } : {}),
   };

@@ -60,7 +60,7 @@ describe("dispatch handler", () => {
     const messagesBefore = queue.messages().length;
     const requestsBefore = queue.requests().length;
 
-    expect(await dispatch()).toEqual({ queued: 12 });
+    expect(await dispatch()).toEqual({ queued: 12, webhookAttempts: 0 });
 
     const queued = queue
       .messages()
@@ -82,7 +82,7 @@ describe("dispatch handler", () => {
     }
 
     // Claimed invitations stay out of the next run until they are sent or their claim expires.
-    expect(await dispatch()).toEqual({ queued: 0 });
+    expect(await dispatch()).toEqual({ queued: 0, webhookAttempts: 0 });
     expect(queue.messages()).toHaveLength(messagesBefore + 12);
   });
 

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -587,6 +589,161 @@ describe("the served OpenAPI document, against real answers of every operation",
       rawBody: JSON.stringify({ name: "Text" }),
       contentType: "text/plain",
     });
+  });
+
+  it("subscribes a webhook, tests it, lists and retries its deliveries, and deletes it", async () => {
+    // A receiver on loopback (the local runtime allows it): the first request fails, the rest succeed.
+    let requests = 0;
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(requests++ === 0 ? 500 : 200).end("ok"));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const created = await expectCall(201, {
+        method: "post",
+        path: "/v1/webhooks",
+        body: { url, events: ["response.created", "case.opened"], description: "Contract" },
+      });
+      const webhookId = (created.json as { id: string }).id;
+      await expectCall(201, {
+        method: "post",
+        path: "/v1/webhooks",
+        body: { url, events: ["person.unsubscribed"] },
+      });
+      const page = await expectCall(200, { method: "get", path: "/v1/webhooks", query: "?limit=1" });
+      const { nextCursor } = page.json as { nextCursor: string | null };
+      expect(nextCursor).not.toBeNull();
+      await expectCall(200, {
+        method: "get",
+        path: "/v1/webhooks",
+        query: `?limit=1&cursor=${encodeURIComponent(nextCursor ?? "")}`,
+      });
+      await expectCall(200, { method: "get", path: "/v1/webhooks/{webhookId}", params: { webhookId } });
+      await expectCall(200, {
+        method: "patch",
+        path: "/v1/webhooks/{webhookId}",
+        params: { webhookId },
+        body: { events: ["case.updated"], description: null, status: "enabled" },
+      });
+      const tested = await expectCall(200, {
+        method: "post",
+        path: "/v1/webhooks/{webhookId}/test",
+        params: { webhookId },
+      });
+      const deliveryId = (tested.json as { id: string }).id;
+      expect(tested.json).toMatchObject({ status: "failed", attempts: [{ responseCode: 500 }] });
+      await expectCall(200, {
+        method: "get",
+        path: "/v1/webhooks/{webhookId}/deliveries",
+        params: { webhookId },
+      });
+      const retried = await expectCall(200, {
+        method: "post",
+        path: "/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry",
+        params: { webhookId, deliveryId },
+      });
+      expect(retried.json).toMatchObject({ status: "delivered" });
+
+      await expectCall(400, {
+        method: "post",
+        path: "/v1/webhooks",
+        body: { url, events: ["order.placed"] },
+      });
+      await expectCall(400, {
+        method: "patch",
+        path: "/v1/webhooks/{webhookId}",
+        params: { webhookId },
+        body: { secret: "mine" },
+      });
+      await expectCall(400, {
+        method: "get",
+        path: "/v1/webhooks/{webhookId}/deliveries",
+        params: { webhookId },
+        query: "?limit=1000",
+      });
+      const unknown = { webhookId: "wh_AAAAAAAAAAAAAAAA" };
+      await expectCall(404, { method: "get", path: "/v1/webhooks/{webhookId}", params: unknown });
+      await expectCall(404, { method: "post", path: "/v1/webhooks/{webhookId}/test", params: unknown });
+      await expectCall(404, {
+        method: "post",
+        path: "/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry",
+        params: { webhookId, deliveryId: "msg_AAAAAAAAAAAAAAAAAAAAAA" },
+      });
+      await expectCall(204, { method: "delete", path: "/v1/webhooks/{webhookId}", params: { webhookId } });
+      await expectCall(404, { method: "delete", path: "/v1/webhooks/{webhookId}", params: { webhookId } });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  });
+
+  it("opens a case from a detractor's answer, and lists, reads, changes, notes and replies to it", async () => {
+    await expectCall(200, {
+      method: "patch",
+      path: "/v1/campaigns/{campaignId}",
+      params: { campaignId },
+      body: { followUp: { owners: ["care@example.com"], maxScore: 6 } },
+    });
+    // The answers were committed earlier: the stream hands them to the events handler now.
+    await h.react();
+    const page = await expectCall(200, {
+      method: "get",
+      path: "/v1/cases",
+      query: `?campaignId=${campaignId}`,
+    });
+    const [opened] = (page.json as { items: { id: string; version: number }[] }).items;
+    if (!opened) throw new Error("no case was opened");
+    const caseId = opened.id;
+    await expectCall(200, { method: "get", path: "/v1/cases/{caseId}", params: { caseId } });
+    await expectCall(201, {
+      method: "post",
+      path: "/v1/cases/{caseId}/notes",
+      params: { caseId },
+      body: { text: "Called the customer." },
+    });
+    await expectCall(201, {
+      method: "post",
+      path: "/v1/cases/{caseId}/replies",
+      params: { caseId },
+      body: { subject: "Your order", text: "Sorry, a new one is on its way." },
+    });
+    const current = await expectCall(200, { method: "get", path: "/v1/cases/{caseId}", params: { caseId } });
+    await expectCall(409, {
+      method: "patch",
+      path: "/v1/cases/{caseId}",
+      params: { caseId },
+      body: { status: "in_progress", version: (current.json as { version: number }).version - 1 },
+    });
+    await expectCall(400, {
+      method: "patch",
+      path: "/v1/cases/{caseId}",
+      params: { caseId },
+      body: { status: "resolved" },
+    });
+    await expectCall(200, {
+      method: "patch",
+      path: "/v1/cases/{caseId}",
+      params: { caseId },
+      body: {
+        status: "resolved",
+        resolution: "Replaced",
+        version: (current.json as { version: number }).version,
+      },
+    });
+    await expectCall(400, { method: "get", path: "/v1/cases", query: "?overdue=maybe" });
+    await expectCall(404, {
+      method: "get",
+      path: "/v1/cases/{caseId}",
+      params: { caseId: "case_AAAAAAAAAAAAAAAAAAAAAA" },
+    });
+    const results = await expectCall(200, {
+      method: "get",
+      path: "/v1/campaigns/{campaignId}/results",
+      params: { campaignId },
+    });
+    expect((results.json as { cases: unknown }).cases).toMatchObject({ opened: 1, resolved: 1 });
   });
 
   it("has had a successful answer from every operation of the document, and each error status", () => {

@@ -8,6 +8,7 @@ import type { Stores } from "../../functions/store/stores";
 import type { SendPorts } from "../../functions/use-cases/send-invitation";
 import type { LocalWorkQueue } from "../../local/delivery-loop";
 import { startLocalRuntime } from "../../local/runtime";
+import type { StreamBatchHandler } from "../../local/table-stream-loop";
 import type { TestTable } from "./dynamo";
 
 /**
@@ -59,6 +60,8 @@ export type DeliveryHarnessOptions = {
   readonly dynamoEndpoint?: string;
   /** Wraps what the sender works with, e.g. to make it die between sending an email and marking it sent. */
   readonly wrapSendPorts?: (ports: SendPorts) => SendPorts;
+  /** Wraps the events function's stream handler (to crash it, replay or reorder its batches). */
+  readonly wrapEventsHandler?: (handler: StreamBatchHandler) => StreamBatchHandler;
 };
 
 /** A response of the API, parsed: `body` is the JSON body (null when empty or not JSON, then see `text`). */
@@ -125,6 +128,11 @@ export type DeliveryHarness = {
   postPurchases(campaignId: string, purchases: readonly PurchaseInput[]): Promise<PurchaseResult[]>;
   /** One dispatch → send pass: everything due by `clock()` is queued and the queue is drained. */
   deliver(): Promise<void>;
+  /**
+   * One pass of the stream → events path: every committed change so far reaches the events handler
+   * (cases, alerts, webhooks). Rejects when the handler failed a record (read again on the next call).
+   */
+  react(): Promise<void>;
   /** The emails this harness has sent, oldest first; `to` keeps those addressed to that address. */
   inbox(filter?: { to?: string }): Promise<InboxEmail[]>;
   /** The links of an email's HTML part (or its text part); throws when the survey links are missing. */
@@ -186,6 +194,7 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.sendLockMs === undefined ? {} : { sendLockMs: options.sendLockMs }),
     ...(options.wrapSendPorts ? { wrapSendPorts: options.wrapSendPorts } : {}),
+    ...(options.wrapEventsHandler ? { wrapEventsHandler: options.wrapEventsHandler } : {}),
     wrapTransport: (ses) => {
       const recording: MailSender = {
         send: async (email: OutgoingEmail) => {
@@ -260,6 +269,7 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
         return response.body.results;
       },
       deliver: runtime.deliver,
+      react: runtime.react,
       inbox: async (filter = {}) => {
         const response = await fetch(`${sesUrl}/store`);
         if (!response.ok) throw new Error(`SES emulator GET /store answered ${response.status}`);

@@ -33,6 +33,7 @@ describe("campaign defaults", () => {
       thankYouNote: null,
       logoUrl: null,
       accentColor: null,
+      followUp: null,
     });
   });
 

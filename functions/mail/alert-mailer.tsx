@@ -1,0 +1,96 @@
+import { alertMessagesFor } from "../domain/alert-messages";
+import type { Locale } from "../domain/campaign";
+import type { MailSender } from "./mail-sender";
+import { toHeaderText } from "./render-invitation-email";
+
+/** What an owner's alert says about a case. */
+export type CaseAlert = {
+  readonly to: string;
+  readonly locale: Locale;
+  readonly campaignName: string;
+  readonly senderName: string;
+  readonly score: number;
+  readonly csat: number | null;
+  readonly comment: string | null;
+  readonly customer: string;
+  readonly segments: Readonly<Record<string, string | number | boolean>>;
+  readonly dueAt: string;
+  /** The case in the console: a page to open, never a link that acts on a GET. */
+  readonly caseUrl: string;
+  /** An edit of an answer that had opened the case already. */
+  readonly edited: boolean;
+};
+
+/** A reply from a case to its customer. */
+export type CaseReplyEmail = {
+  readonly to: string;
+  readonly locale: Locale;
+  readonly senderName: string;
+  readonly replyTo: string;
+  readonly subject: string;
+  readonly text: string;
+};
+
+/** Renders and sends the emails of the close-the-loop flow: alerts to owners, replies to customers. */
+export class AlertMailer {
+  constructor(private readonly transport: MailSender) {}
+
+  async sendCaseAlert(alert: CaseAlert): Promise<string> {
+    const m = alertMessagesFor(alert.locale);
+    const name = toHeaderText(alert.campaignName);
+    const lines = [
+      m.alertIntro(name),
+      "",
+      m.scoreLine(alert.score),
+      ...(alert.csat === null ? [] : [m.csatLine(alert.csat)]),
+      m.customerLine(alert.customer),
+      ...Object.entries(alert.segments).map(([property, value]) => `${property}: ${String(value)}`),
+      m.dueLine(alert.dueAt.slice(0, 16).replace("T", " ")),
+    ];
+    const comment = alert.comment ?? m.noComment;
+    const html = (
+      <html lang={alert.locale}>
+        <body style="font-family:system-ui,sans-serif;color:#1a1a1a;line-height:1.5">
+          {lines.map((line) => (line === "" ? <br /> : <p style="margin:0">{line}</p>))}
+          <blockquote style="margin:16px 0;padding:8px 12px;border-left:4px solid #888;white-space:pre-wrap">
+            {comment}
+          </blockquote>
+          <p>
+            <a href={alert.caseUrl} style="color:#0b57d0">
+              {m.openCase}
+            </a>
+          </p>
+        </body>
+      </html>
+    );
+    return await this.transport.send({
+      fromName: alert.senderName,
+      to: alert.to,
+      subject: toHeaderText(
+        alert.edited ? m.editedSubject(alert.score, name) : m.alertSubject(alert.score, name),
+      ),
+      html: `<!doctype html>${html.toString()}`,
+      text: [...lines, "", comment, "", `${m.openCase}: ${alert.caseUrl}`].join("\n"),
+      headers: [],
+    });
+  }
+
+  async sendCaseReply(reply: CaseReplyEmail): Promise<string> {
+    const html = (
+      <html lang={reply.locale}>
+        <body style="font-family:system-ui,sans-serif;color:#1a1a1a;line-height:1.5">
+          <p style="white-space:pre-wrap">{reply.text}</p>
+        </body>
+      </html>
+    );
+    return await this.transport.send({
+      fromName: reply.senderName,
+      to: reply.to,
+      replyTo: reply.replyTo,
+      subject: toHeaderText(reply.subject),
+      html: `<!doctype html>${html.toString()}`,
+      text: reply.text,
+      headers: [],
+    });
+  }
+}

@@ -1,0 +1,334 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { expiresAt } from "../domain/retention";
+import {
+  DELIVERY_ID_PATTERN,
+  DELIVERY_RETENTION_DAYS,
+  type Delivery,
+  type DeliveryPage,
+  type DeliveryRecord,
+  deliveryView,
+  WEBHOOK_ID_PATTERN,
+  type WebhookPage,
+  type WebhookWithSecret,
+  webhookView,
+} from "../domain/webhook";
+import { decodeCursor, encodeCursor, invalidCursor } from "./cursor";
+import {
+  deliveriesPartition,
+  deliveryListing,
+  deliveryOfDueEntry,
+  dueUpTo,
+  LISTING_INDEX,
+  WEBHOOKS_DUE_PARTITION,
+  WEBHOOKS_PARTITION,
+  WORK_INDEX,
+  webhookDeliveryKey,
+  webhookDueListing,
+  webhookKey,
+  webhookListing,
+} from "./keys";
+import { queryAll } from "./paged-query";
+
+/** A delivery waiting in the work index, as the dispatcher's tick finds it. */
+export type DueDelivery = { webhookId: string; deliveryId: string; dueKey: string };
+
+/** What a saved attempt does to a delivery's place in the work index. */
+export type DueChange = { readonly dueAt: string } | "keep" | "remove";
+
+type WebhookChanges = Partial<
+  Pick<WebhookWithSecret, "url" | "events" | "description" | "status" | "disabledReason">
+>;
+
+/**
+ * Webhook subscriptions (with the secret that signs their deliveries) and their deliveries: one
+ * partition per subscription, listed on gsi1; a delivery waiting for an attempt also sits in the work
+ * index's WEBHOOKS-DUE partition, sorted by when it is due.
+ */
+export class WebhookStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(webhook: WebhookWithSecret): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...webhookKey(webhook.id),
+          ...webhookListing(webhook.createdAt, webhook.id),
+          type: "webhook",
+          ...webhook,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  }
+
+  async get(id: string): Promise<WebhookWithSecret | undefined> {
+    if (!WEBHOOK_ID_PATTERN.test(id)) return undefined;
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: webhookKey(id), ConsistentRead: true }),
+    );
+    return Item ? toWebhook(Item) : undefined;
+  }
+
+  /** Newest first; the cursor names the last webhook read (its creation time and id), else it is a 400. */
+  async list(limit: number, cursor: string | undefined): Promise<WebhookPage> {
+    const position = decodeCursor(cursor, 2);
+    let startKey: Record<string, string> | undefined;
+    if (position) {
+      const [createdAt = "", id = ""] = position;
+      if ((await this.get(id))?.createdAt !== createdAt) throw invalidCursor();
+      startKey = { ...webhookKey(id), ...webhookListing(createdAt, id) };
+    }
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LISTING_INDEX,
+        KeyConditionExpression: "gsi1pk = :partition",
+        ExpressionAttributeValues: { ":partition": WEBHOOKS_PARTITION },
+        ScanIndexForward: false,
+        // One past the page, so the last page is never an empty extra one.
+        Limit: limit + 1,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const page = Items.slice(0, limit).map(toWebhook);
+    const last = page.at(-1);
+    return {
+      items: page.map(webhookView),
+      nextCursor: Items.length > limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+    };
+  }
+
+  /** Every subscription, secrets included: what an event is fanned out over (there are few). */
+  async listAll(): Promise<WebhookWithSecret[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: LISTING_INDEX,
+      KeyConditionExpression: "gsi1pk = :partition",
+      ExpressionAttributeValues: { ":partition": WEBHOOKS_PARTITION },
+    });
+    return items.map(toWebhook);
+  }
+
+  /** Sets the given fields of an existing subscription; undefined when there is none. */
+  async update(id: string, changes: WebhookChanges, now: Date): Promise<WebhookWithSecret | undefined> {
+    const fields = Object.entries({ ...changes, updatedAt: now.toISOString() }).filter(
+      ([, value]) => value !== undefined,
+    );
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: webhookKey(id),
+          UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return Attributes ? toWebhook(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes a subscription; false when there was none. Its deliveries stay listed until they expire,
+   * and any still due is cancelled when it comes up (its subscription is gone).
+   */
+  async delete(id: string): Promise<boolean> {
+    const { Attributes } = await this.db.send(
+      new DeleteCommand({ TableName: this.tableName, Key: webhookKey(id), ReturnValues: "ALL_OLD" }),
+    );
+    return Attributes !== undefined;
+  }
+
+  /**
+   * Writes a new delivery, unless it exists (false): its id is derived from the subscription and the
+   * event, so a second fan-out of one event writes nothing. `dueAt` puts it in the work index at
+   * once, so that a delivery whose first attempt never happens (a crash) is still made by the tick.
+   */
+  async createDelivery(record: DeliveryRecord, dueAt: string | null): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...webhookDeliveryKey(record.webhookId, record.id),
+            ...deliveryListing(record.webhookId, record.createdAt, record.id),
+            ...(dueAt === null ? {} : webhookDueListing(dueAt, record.webhookId, record.id)),
+            type: "webhookDelivery",
+            ...record,
+            expiresAt: expiresAt(record.createdAt, DELIVERY_RETENTION_DAYS),
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getDelivery(webhookId: string, deliveryId: string): Promise<DeliveryRecord | undefined> {
+    if (!WEBHOOK_ID_PATTERN.test(webhookId) || !DELIVERY_ID_PATTERN.test(deliveryId)) return undefined;
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: webhookDeliveryKey(webhookId, deliveryId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toDeliveryRecord(Item) : undefined;
+  }
+
+  /** A subscription's deliveries, newest first; the cursor names the last one read, else it is a 400. */
+  async listDeliveries(webhookId: string, limit: number, cursor: string | undefined): Promise<DeliveryPage> {
+    const position = decodeCursor(cursor, 2);
+    let startKey: Record<string, string> | undefined;
+    if (position) {
+      const [createdAt = "", deliveryId = ""] = position;
+      if ((await this.getDelivery(webhookId, deliveryId))?.createdAt !== createdAt) throw invalidCursor();
+      startKey = {
+        ...webhookDeliveryKey(webhookId, deliveryId),
+        ...deliveryListing(webhookId, createdAt, deliveryId),
+      };
+    }
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LISTING_INDEX,
+        KeyConditionExpression: "gsi1pk = :partition",
+        ExpressionAttributeValues: { ":partition": deliveriesPartition(webhookId) },
+        ScanIndexForward: false,
+        Limit: limit + 1,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const page: Delivery[] = Items.slice(0, limit).map((item) => deliveryView(toDeliveryRecord(item)));
+    const last = page.at(-1);
+    return {
+      items: page,
+      nextCursor: Items.length > limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+    };
+  }
+
+  /** Deliveries due by `now`, soonest first, at most `limit`: read from the work index alone. */
+  async findDueDeliveries(now: Date, limit: number): Promise<DueDelivery[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: WORK_INDEX,
+        KeyConditionExpression: "gsi2pk = :due AND gsi2sk <= :upTo",
+        ExpressionAttributeValues: { ":due": WEBHOOKS_DUE_PARTITION, ":upTo": dueUpTo(now.toISOString()) },
+        ProjectionExpression: "gsi2sk",
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => {
+      const dueKey = String(item.gsi2sk);
+      return { ...deliveryOfDueEntry(dueKey), dueKey };
+    });
+  }
+
+  /**
+   * Claims a due delivery until `leaseUntil` by moving its due time forward, on condition that it is
+   * still where it was found: of two ticks that found it, one claims it. If the claimant dies before
+   * recording its attempt, the delivery falls due again when the lease ends.
+   */
+  async claimDelivery(entry: DueDelivery, leaseUntil: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: webhookDeliveryKey(entry.webhookId, entry.deliveryId),
+          UpdateExpression: "SET gsi2sk = :leased",
+          ConditionExpression: "gsi2pk = :due AND gsi2sk = :seen",
+          ExpressionAttributeValues: {
+            ":due": WEBHOOKS_DUE_PARTITION,
+            ":seen": entry.dueKey,
+            ":leased": webhookDueListing(leaseUntil.toISOString(), entry.webhookId, entry.deliveryId).gsi2sk,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Saves a delivery's status and attempt log as `next`, on condition that no other attempt was
+   * recorded since `previous` was read (false then: read it again and redo the change), and moves it
+   * in the work index as `due` says.
+   */
+  async saveDelivery(previous: DeliveryRecord, next: DeliveryRecord, due: DueChange): Promise<boolean> {
+    const dueKey =
+      typeof due === "object" ? webhookDueListing(due.dueAt, next.webhookId, next.id).gsi2sk : undefined;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: webhookDeliveryKey(next.webhookId, next.id),
+          UpdateExpression:
+            "SET #status = :status, attempts = :attempts, attemptCount = :count, scheduledAttempts = :scheduled, nextAttemptAt = :next" +
+            (dueKey
+              ? ", gsi2pk = :duePartition, gsi2sk = :dueKey"
+              : due === "remove"
+                ? " REMOVE gsi2pk, gsi2sk"
+                : ""),
+          ConditionExpression: "attemptCount = :seen",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":status": next.status,
+            ":attempts": next.attempts,
+            ":count": next.attemptCount,
+            ":scheduled": next.scheduledAttempts,
+            ":next": next.nextAttemptAt,
+            ":seen": previous.attemptCount,
+            ...(dueKey ? { ":duePartition": WEBHOOKS_DUE_PARTITION, ":dueKey": dueKey } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+function toWebhook(item: Record<string, unknown>): WebhookWithSecret {
+  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, type: _type, ...webhook } = item;
+  return webhook as WebhookWithSecret;
+}
+
+function toDeliveryRecord(item: Record<string, unknown>): DeliveryRecord {
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _gsi1pk,
+    gsi1sk: _gsi1sk,
+    gsi2pk: _gsi2pk,
+    gsi2sk: _gsi2sk,
+    type: _type,
+    expiresAt: _expiresAt,
+    ...record
+  } = item;
+  return record as DeliveryRecord;
+}
