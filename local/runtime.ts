@@ -80,6 +80,8 @@ export type LocalRuntimeOptions = {
   readonly wrapEventsHandler?: (handler: StreamBatchHandler) => StreamBatchHandler;
   /** Errors of the events loop's own runs. Default: console.error. */
   readonly onEventsError?: (error: unknown) => void;
+  /** How long a webhook or Slack POST may take (HttpWebhookPoster's timeout). Default: the product's. */
+  readonly webhookTimeoutMs?: number;
 };
 
 export type LocalRuntime = {
@@ -169,7 +171,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const publicBaseUrl = options.publicBaseUrl?.(port) ?? `http://127.0.0.1:${port}`;
     // Webhooks may point at this machine (a receiver on localhost, over http): what a developer tries first.
     const webhookTargets = { allowHttp: true, allowPrivateTargets: true };
-    const webhookPoster = new HttpWebhookPoster(webhookTargets);
+    const webhookPoster = new HttpWebhookPoster({
+      ...webhookTargets,
+      ...(options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs }),
+    });
     const alertMail = new AlertMailer(mailTransport);
     const fetch = createLocalFetch({
       ...stores,

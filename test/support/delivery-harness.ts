@@ -62,6 +62,8 @@ export type DeliveryHarnessOptions = {
   readonly wrapSendPorts?: (ports: SendPorts) => SendPorts;
   /** Wraps the events function's stream handler (to crash it, replay or reorder its batches). */
   readonly wrapEventsHandler?: (handler: StreamBatchHandler) => StreamBatchHandler;
+  /** How long a webhook or Slack POST may take. Default: the product's 10 s. */
+  readonly webhookTimeoutMs?: number;
 };
 
 /** A response of the API, parsed: `body` is the JSON body (null when empty or not JSON, then see `text`). */
@@ -195,6 +197,7 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
     ...(options.sendLockMs === undefined ? {} : { sendLockMs: options.sendLockMs }),
     ...(options.wrapSendPorts ? { wrapSendPorts: options.wrapSendPorts } : {}),
     ...(options.wrapEventsHandler ? { wrapEventsHandler: options.wrapEventsHandler } : {}),
+    ...(options.webhookTimeoutMs === undefined ? {} : { webhookTimeoutMs: options.webhookTimeoutMs }),
     wrapTransport: (ses) => {
       const recording: MailSender = {
         send: async (email: OutgoingEmail) => {

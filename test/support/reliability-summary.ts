@@ -46,6 +46,21 @@ export type ReliabilityRecord = {
    * throttle window, after a suppression committed, or a reminder after an answer. Goal 0.
    */
   readonly emailsAgainstPermission?: number;
+  /**
+   * The stream → events path: answers that call for a case, cases opened (and how many answers got more
+   * than one), owner alerts (beyond one per case: duplicates), webhook events expected and those that
+   * reached the subscriber at least once. Goal: cases = expected, 0 duplicate cases, every event delivered.
+   */
+  readonly events?: {
+    readonly expectedCases: number;
+    readonly cases: number;
+    readonly duplicateCases: number;
+    readonly alerts: number;
+    readonly duplicateAlerts: number;
+    readonly webhookEvents: number;
+    readonly webhookEventsDelivered: number;
+    readonly webhookAttempts: number;
+  };
 };
 
 declare module "vitest" {
@@ -117,6 +132,7 @@ export function formatReliabilitySummary(dir: string): string[] {
   // Only runs that measured it: a run that did not count duplicate emails adds nothing here.
   let duplicates: { duplicates: number; sends: number } | undefined;
   let againstPermission: number | undefined;
+  const events = { expectedCases: 0, cases: 0, duplicateCases: 0, lostEvents: 0, seen: false };
   const lines = ["", "Reliability summary"];
   for (const record of records) {
     const statuses = Object.entries(record.statuses);
@@ -155,6 +171,18 @@ export function formatReliabilitySummary(dir: string): string[] {
         sends: (duplicates?.sends ?? 0) + record.duplicateEmails.sends,
       };
     }
+    if (record.events) {
+      const e = record.events;
+      lines.push(
+        `    cases: ${number(e.cases)} opened of ${number(e.expectedCases)} called for, ${number(e.duplicateCases)} duplicate; owner alerts ${number(e.alerts)} (${number(e.duplicateAlerts)} beyond one per case)`,
+        `    webhook events: ${number(e.webhookEventsDelivered)} of ${number(e.webhookEvents)} delivered at least once, in ${number(e.webhookAttempts)} attempts`,
+      );
+      events.expectedCases += e.expectedCases;
+      events.cases += e.cases;
+      events.duplicateCases += e.duplicateCases;
+      events.lostEvents += e.webhookEvents - e.webhookEventsDelivered;
+      events.seen = true;
+    }
     if (record.faults && Object.keys(record.faults).length > 0) {
       lines.push(`    faults injected: ${list(record.faults)}`);
       for (const [kind, n] of Object.entries(record.faults)) faults[kind] = (faults[kind] ?? 0) + n;
@@ -178,6 +206,11 @@ export function formatReliabilitySummary(dir: string): string[] {
   if (duplicates) lines.push(`    duplicate emails ${perThousand(duplicates)}`);
   if (againstPermission !== undefined)
     lines.push(`    emails against permission ${number(againstPermission)} (checked against a history)`);
+  if (events.seen) {
+    lines.push(
+      `    cases ${number(events.cases)} of ${number(events.expectedCases)} called for, ${number(events.duplicateCases)} duplicate; webhook events lost ${number(events.lostEvents)}`,
+    );
+  }
   lines.push("");
   return lines;
 }
