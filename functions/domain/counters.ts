@@ -86,6 +86,8 @@ export type RecordedAnswer = Answer & {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** Set once its person's data was erased (the score and counts stay; the comment is gone). */
+  erasedAt?: string;
 };
 
 /** One set of counters: the campaign × dimension (a segmentBy property, or OVERALL) × UTC day × value. */

@@ -1,4 +1,5 @@
 import { localeSchema } from "./campaign";
+import { caseSchema } from "./case";
 import { INVITATION_STATUSES, SKIP_REASONS, SUPPRESSION_REASONS } from "./invitation";
 import { normalizeEmail } from "./purchase";
 import { type Checked, check, invalidWith, valid } from "./validation";
@@ -155,6 +156,13 @@ export const personExportSchema = z
       .check(
         z.describe("Every purchase of the address, in every campaign, with its survey emails and answers."),
       ),
+    cases: z
+      .optional(z.array(caseSchema))
+      .check(
+        z.describe(
+          "The cases the person's answers opened (close the loop), with their timelines; absent when there are none.",
+        ),
+      ),
     importedAnswers: z
       .optional(z.array(importedAnswerExportSchema))
       .check(
@@ -182,6 +190,14 @@ export const personErasureSchema = z
         purchases: z.int().check(z.gte(0), z.describe("The person's purchases now without their data.")),
         invitations: z.int().check(z.gte(0), z.describe("Their survey emails, likewise.")),
         answers: z.int().check(z.gte(0), z.describe("Their answers: scores kept, comment and data removed.")),
+        cases: z
+          .int()
+          .check(
+            z.gte(0),
+            z.describe(
+              "Cases their answers opened: status and times kept; address, name, comment and texts removed.",
+            ),
+          ),
       })
       .check(z.describe("What holds no personal data of the person any more (all of it, every time).")),
     suppressed: z

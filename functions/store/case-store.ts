@@ -3,7 +3,6 @@ import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from 
 import {
   type AnswerEdit,
   CASE_COUNT_FIELDS,
-  type Case,
   type CaseCounts,
   type CaseEntry,
   type CaseEntryType,
@@ -26,6 +25,7 @@ import {
   caseStatsRange,
   caseStatsShardOf,
   LISTING_INDEX,
+  responseKey,
   resultsPartition,
 } from "./keys";
 import { failedConditions, sendTransaction } from "./transactions";
@@ -93,8 +93,16 @@ export class CaseStore {
         },
         this.entryPut(record.id, record.openedAt, "opened", null, undefined, "opened"),
         this.countUpdate(record, { ...noCaseCounts(), opened: 1 }),
+        // Never once the person's data was erased: an erasure marks the response before it erases cases.
+        {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: responseKey(record.token),
+            ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(erasedAt)",
+          },
+        },
       ],
-      0,
+      [0, 3],
     );
   }
 
@@ -379,27 +387,29 @@ export class CaseStore {
   async erase(caseId: string, now: Date): Promise<boolean> {
     const current = await this.get(caseId);
     if (!current) return false;
-    await this.transact(
-      [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: caseKey(caseId),
-            UpdateExpression:
-              "SET email = :empty, #name = :null, #comment = :null, properties = :none, resolution = :null, erasedAt = :at, version = version + :one",
-            ExpressionAttributeNames: { "#name": "name", "#comment": "comment" },
-            ExpressionAttributeValues: {
-              ":empty": "",
-              ":null": null,
-              ":none": {},
-              ":at": now.toISOString(),
-              ":one": 1,
+    const erased = current.email === "" && current.name === null && current.comment === null;
+    if (!erased)
+      await this.transact(
+        [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: caseKey(caseId),
+              UpdateExpression:
+                "SET email = :empty, #name = :null, #comment = :null, properties = :none, resolution = :null, erasedAt = :at, version = version + :one",
+              ExpressionAttributeNames: { "#name": "name", "#comment": "comment" },
+              ExpressionAttributeValues: {
+                ":empty": "",
+                ":null": null,
+                ":none": {},
+                ":at": now.toISOString(),
+                ":one": 1,
+              },
             },
           },
-        },
-      ],
-      0,
-    );
+        ],
+        0,
+      );
     // Entries go in their own writes: a long timeline would not fit one transaction.
     const { Items = [] } = await this.db.send(
       new QueryCommand({
@@ -475,12 +485,13 @@ export class CaseStore {
    * Sends a transaction; false when the item at `conditionIndex` failed its condition (the change was
    * made before, or the case moved on), anything else thrown.
    */
-  private async transact(items: TransactItem[], conditionIndex: number): Promise<boolean> {
+  private async transact(items: TransactItem[], conditionIndex: number | number[]): Promise<boolean> {
+    const expected = Array.isArray(conditionIndex) ? conditionIndex : [conditionIndex];
     try {
       await sendTransaction(this.db, new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if (failedConditions(error)?.includes(conditionIndex)) return false;
+      if (failedConditions(error)?.some((index) => expected.includes(index))) return false;
       throw error;
     }
   }

@@ -16,5 +16,6 @@ export function toResponse(item: Record<string, unknown>): RecordedAnswer {
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
     version: Number(item.version),
+    ...(typeof item.erasedAt === "string" ? { erasedAt: item.erasedAt } : {}),
   };
 }

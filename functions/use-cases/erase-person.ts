@@ -1,3 +1,4 @@
+import { caseIdOf } from "../domain/case";
 import type { Clock } from "../domain/clock";
 import { parsePersonReference } from "../domain/delighted";
 import { ConflictError, NotFoundError } from "../domain/errors";
@@ -32,6 +33,8 @@ export type ErasePersonPorts = {
   };
   /** False when the invitation has no answer. */
   readonly responses: { erase(token: string, now: Date): Promise<boolean> };
+  /** False when the answer opened no case. */
+  readonly cases: { erase(caseId: string, now: Date): Promise<boolean> };
   readonly clock: Clock;
 };
 
@@ -110,7 +113,7 @@ async function eraseLinked(
   email: string | undefined,
 ): Promise<PersonErasure["erased"]> {
   const now = ports.clock();
-  const counts = { purchases: 0, invitations: 0, answers: 0 };
+  const counts = { purchases: 0, invitations: 0, answers: 0, cases: 0 };
   let busy = false;
   await mapConcurrently(links, CONCURRENCY, async (link) => {
     const purchase = await ports.purchases.get(link.campaignId, link.orderId);
@@ -121,6 +124,8 @@ async function eraseLinked(
       if (invitation === "erased") counts.invitations++;
       if (invitation === "busy") busy = true;
       if (await ports.responses.erase(token, now)) counts.answers++;
+      // After the answer: a case opened from here on is refused (its answer is marked erased).
+      if (await ports.cases.erase(caseIdOf(token), now)) counts.cases++;
     }
     if (purchase && (await ports.purchases.erase(link.campaignId, link.orderId, now))) counts.purchases++;
   });

@@ -1,3 +1,4 @@
+import { type Case, caseIdOf, type StoredCase } from "../domain/case";
 import type { RecordedAnswer } from "../domain/counters";
 import type { Invitation, SuppressionReason } from "../domain/invitation";
 import {
@@ -9,6 +10,7 @@ import {
 } from "../domain/person";
 import type { RecordedPurchase } from "../domain/purchase-status";
 import { orThrow } from "../domain/validation";
+import { toCaseView } from "./manage-cases";
 import { mapConcurrently } from "./map-concurrently";
 
 /** A person's link to one of their purchases: where it is, and its invitations' tokens. */
@@ -33,6 +35,7 @@ export type ExportPersonPorts = {
   readonly responses: {
     imported(token: string): Promise<(ImportedAnswerExport & { email: string }) | undefined>;
   };
+  readonly cases: { get(caseId: string): Promise<StoredCase | undefined> };
   /** An invitation with its answer, in one read. */
   readonly surveyLinks: {
     read(
@@ -55,6 +58,7 @@ export async function exportPerson(ports: ExportPersonPorts, rawEmail: string): 
   const email = orThrow(parsePersonEmail(rawEmail), "email address");
   const [links, records] = await Promise.all([ports.people.links(email), ports.people.records(email)]);
   const imported: ImportedAnswerExport[] = [];
+  const cases: Case[] = [];
   const purchases = await mapConcurrently(links, CONCURRENCY, async (link) => {
     const purchase = await ports.purchases.get(link.campaignId, link.orderId);
     if (!purchase) {
@@ -70,6 +74,11 @@ export async function exportPerson(ports: ExportPersonPorts, rawEmail: string): 
     // Not this person's (never expected): nothing of it to show.
     if (purchase.email !== email && purchase.erasedAt === null) return undefined;
     const invitations = await Promise.all(purchase.tokens.map((token) => ports.surveyLinks.read(token)));
+    for (const found of invitations) {
+      if (found?.response === undefined) continue;
+      const opened = await ports.cases.get(caseIdOf(found.invitation.token));
+      if (opened) cases.push(toCaseView(opened));
+    }
     return purchaseExport(
       link.campaignId,
       purchase,
@@ -90,6 +99,7 @@ export async function exportPerson(ports: ExportPersonPorts, rawEmail: string): 
         ];
         return x < y ? -1 : x > y ? 1 : 0;
       }),
+    ...(cases.length > 0 ? { cases: cases.sort((a, b) => (a.openedAt < b.openedAt ? -1 : 1)) } : {}),
     ...(imported.length > 0
       ? {
           importedAnswers: imported.sort((a, b) =>

@@ -157,7 +157,7 @@ async function followUpAnswer(
 ): Promise<Omit<ChangeOutcome, "webhookEvents">> {
   const current = await ports.responses.get(image.token);
   if (current === undefined || current.version > image.version) return NOTHING;
-  if (image.erasedAt !== null) return NOTHING;
+  if (image.erasedAt !== null || current.erasedAt !== undefined) return NOTHING;
 
   const caseId = caseIdOf(image.token);
   const campaign = await ports.campaigns.get(image.campaignId);

@@ -89,6 +89,15 @@ describe("a person's data rights: export and erasure", () => {
       csat: true,
       segmentBy: ["region"],
       attributes: [{ key: "delivery", label: "Delivery" }],
+      // Her unhappy answer opens a case, which holds her data too.
+      followUp: {
+        owners: ["care@example.com"],
+        maxScore: 6,
+        maxCsat: null,
+        targetHours: 24,
+        slackWebhookUrl: null,
+        only: null,
+      },
     });
     // No throttle window: her survey of this campaign is scheduled beside the other one.
     later = await h.createCampaign({ name: "Later", delayDays: 7, throttleDays: 0, segmentBy: ["region"] });
@@ -126,6 +135,7 @@ describe("a person's data rights: export and erasure", () => {
       body: "List-Unsubscribe=One-Click",
     });
     expect(unsubscribed.status).toBe(200);
+    await h.react();
   }, 120_000);
 
   afterAll(async () => h?.close());
@@ -185,6 +195,17 @@ describe("a person's data rights: export and erasure", () => {
           ],
         },
       ],
+      cases: [
+        expect.objectContaining({
+          campaignId: shop.id,
+          status: "open",
+          email: "ana@example.com",
+          name: NAME,
+          score: 3,
+          comment: COMMENT,
+          properties: { region: "north", customer: CUSTOMER_ID },
+        }),
+      ],
     });
     // The survey links are the customer's secret: never in an export.
     expect(JSON.stringify(exported)).not.toContain(links.survey.split("/").pop());
@@ -197,6 +218,7 @@ describe("a person's data rights: export and erasure", () => {
     expect((before.shop as { overall: { responses: number } }).overall.responses).toBe(2);
     // What the scan finds before, or finding nothing after would prove nothing.
     expect((await holdingHerData()).map((item) => item.type).sort()).toEqual([
+      "case",
       "contact",
       "invitation",
       "invitation",
@@ -208,7 +230,10 @@ describe("a person's data rights: export and erasure", () => {
 
     const erased = await erase(ANA);
     expect(erased.status, erased.text).toBe(202);
-    expect(erased.body).toEqual({ erased: { purchases: 2, invitations: 2, answers: 1 }, suppressed: true });
+    expect(erased.body).toEqual({
+      erased: { purchases: 2, invitations: 2, answers: 1, cases: 1 },
+      suppressed: true,
+    });
 
     expect(await holdingHerData()).toEqual([]);
     expect({ shop: await results(shop), later: await results(later) }).toEqual(before);
@@ -338,7 +363,7 @@ describe("a person's data rights: export and erasure", () => {
     const erased = await runCli("cli/person.ts", ["erase", "eve@example.com", ...target]);
     expect(erased.code, erased.stderr).toBe(0);
     expect(JSON.parse(erased.stdout)).toEqual({
-      erased: { purchases: 1, invitations: 1, answers: 0 },
+      erased: { purchases: 1, invitations: 1, answers: 0, cases: 0 },
       suppressed: false,
     });
     expect(
