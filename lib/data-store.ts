@@ -1,6 +1,13 @@
 // Stateful: the one DynamoDB table that holds all state, built from the shared table definition.
 import { RemovalPolicy } from "aws-cdk-lib";
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from "aws-cdk-lib/aws-dynamodb";
 import { Construct } from "constructs";
 import { tableDefinition } from "../functions/store/table-definition";
 
@@ -14,10 +21,11 @@ export interface DataStoreProps {
 }
 
 /**
- * The single table: on-demand, point-in-time recovery, TTL, encrypted with the AWS-managed key, and
- * retained when the stack or this construct goes away. It has no physical name (CloudFormation picks
- * one, so several stages can share an account) and a stable construct id, because a new logical id
- * would make CloudFormation create an empty table and orphan the old one.
+ * The single table: on-demand, point-in-time recovery, TTL, a stream of every change with its old and
+ * new images (the outbox the events function reads), encrypted with the AWS-managed key, and retained
+ * when the stack or this construct goes away. It has no physical name (CloudFormation picks one, so
+ * several stages can share an account) and a stable construct id, because a new logical id would make
+ * CloudFormation create an empty table and orphan the old one.
  */
 export class DataStore extends Construct {
   public readonly table: Table;
@@ -27,12 +35,14 @@ export class DataStore extends Construct {
 
     const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 
-    // Keys, indexes and TTL come from tableDefinition and nothing else, so the local runtime's table
-    // (functions/store/create-table.ts) and this one cannot drift apart.
+    // Keys, indexes, TTL and the stream come from tableDefinition and nothing else, so the local
+    // runtime's table (functions/store/create-table.ts) and this one cannot drift apart.
     this.table = new Table(this, "Table", {
       partitionKey: stringKey(tableDefinition.partitionKey),
       sortKey: stringKey(tableDefinition.sortKey),
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      // Adding a stream to an existing table is an in-place update: the table keeps its data and id.
+      stream: StreamViewType[tableDefinition.streamViewType],
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,

@@ -20,6 +20,7 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { LambdaFunction } from "./constructs/lambda-function";
 import type { Mail } from "./mail";
+import type { TableEvents } from "./table-events";
 
 /**
  * The alarm thresholds, in one place so that the README, the alarms and the tests agree.
@@ -40,6 +41,11 @@ import type { Mail } from "./mail";
  * - Sends refused for the setup: one email in 5 minutes that SES refused for a reason every email of its
  *   campaign shares (a From name SES will not take, an unverified sender, a paused account). Each is
  *   retried and would reach the dead-letter queue only after 5 receives; this says so at the first.
+ * - Stream iterator age: a record reached the events function 5 minutes or more after it was written
+ *   (a healthy stream takes a second or two). An unhappy answer's alert should leave within minutes,
+ *   and a batch that keeps failing holds back every later change of its shard while it is retried;
+ *   the stream keeps records 24 hours, so this also leaves a day to act before any is lost.
+ * - Events failures: one stream batch given up on after its retries (the failure queue not empty).
  */
 export const ALARM_THRESHOLDS = {
   functionErrors: { count: 1, period: Duration.minutes(5) },
@@ -50,6 +56,7 @@ export const ALARM_THRESHOLDS = {
   reputationPeriod: Duration.minutes(15),
   sendBacklogAge: Duration.hours(1),
   sendSetupFailures: { count: 1, period: Duration.minutes(5) },
+  streamIteratorAge: Duration.minutes(5),
 } as const;
 
 export interface MonitoringProps {
@@ -69,6 +76,9 @@ export interface MonitoringProps {
   readonly sendQueue: IQueue;
   readonly deadLetterQueue: IQueue;
 
+  /** The events function on the table's stream: its iterator age and its failure queue are alarmed. */
+  readonly tableEvents: Pick<TableEvents, "eventsFunction" | "failureQueue">;
+
   /** Where every alarm notifies. */
   readonly alarmTopic: ITopic;
 
@@ -78,9 +88,12 @@ export interface MonitoringProps {
 
 /**
  * Alarms on function errors, API 5xx, SES bounce and complaint rates, failed mail events (the
- * mail-events function's failure queue not empty), a send backlog and sends refused for their setup, each notifying the alarm topic, and one CloudWatch dashboard with what an operator checks first: alarm states, emails sent,
- * bounce and complaint rates, API requests and 5xx, function errors and durations, queue depths. No
- * alarm or dashboard has a physical name, so several clients and stages can share an account.
+ * mail-events function's failure queue not empty), a send backlog, sends refused for their setup, a
+ * stream the events function lags behind and stream batches it gave up on, each notifying the alarm
+ * topic, and one CloudWatch dashboard with what an operator checks first: alarm states, emails sent,
+ * bounce and complaint rates, API requests and 5xx, function errors and durations, queue depths, the
+ * events function's lag and failures. No alarm or dashboard has a physical name, so several clients
+ * and stages can share an account.
  */
 export class Monitoring extends Construct {
   /** One per function, by the name given in `functions`. */
@@ -94,6 +107,10 @@ export class Monitoring extends Construct {
   public readonly sendBacklogAlarm: Alarm;
   /** Fires when SES refuses an email for the campaign's or the sender's setup (SendsFailedSetup). */
   public readonly sendSetupAlarm: Alarm;
+  /** Fires when the events function lags ALARM_THRESHOLDS.streamIteratorAge behind the table's stream. */
+  public readonly streamIteratorAgeAlarm: Alarm;
+  /** Fires when a stream batch the events function gave up on is described in its failure queue. */
+  public readonly eventsFailureAlarm: Alarm;
   public readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -201,6 +218,30 @@ export class Monitoring extends Construct {
       threshold: setupFailures.count,
     });
 
+    const { eventsFunction, failureQueue } = props.tableEvents;
+    const iteratorAge = ALARM_THRESHOLDS.streamIteratorAge;
+    this.streamIteratorAgeAlarm = alarm("StreamIteratorAge", {
+      alarmDescription:
+        `Open NPS: the events function is ${iteratorAge.toMinutes()} minutes or more behind the table's ` +
+        "stream: alerts, cases and webhooks are late. It is most likely retrying a batch that keeps " +
+        "failing (see its logs), or throttled. Records older than 24 hours leave the stream.",
+      // Milliseconds between a record's write and the function receiving it, the worst of the period.
+      metric: eventsFunction.metric("IteratorAge", { period: Duration.minutes(5), statistic: "Maximum" }),
+      threshold: iteratorAge.toMilliseconds(),
+    });
+    this.eventsFailureAlarm = alarm("EventsFailures", {
+      alarmDescription:
+        "Open NPS: events failure queue not empty. The events function gave up on a batch of the " +
+        "table's stream after its retries: an alert, a case or a webhook may be missing. The message " +
+        "names the shard and sequence numbers (the records stay readable in the stream for 24 hours); " +
+        "see the function's logs for the error, fix the cause, then replay the batch.",
+      metric: failureQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: "Maximum",
+      }),
+      threshold: 1,
+    });
+
     this.dashboard = this.buildDashboard(props, { requests, serverErrors });
   }
 
@@ -231,6 +272,8 @@ export class Monitoring extends Construct {
           this.mailEventsDeadLetterAlarm,
           this.sendBacklogAlarm,
           this.sendSetupAlarm,
+          this.streamIteratorAgeAlarm,
+          this.eventsFailureAlarm,
         ],
       }),
     );
@@ -303,6 +346,29 @@ export class Monitoring extends Construct {
         left: functions.map(([name, fn]) =>
           fn.metricDuration({ period: five, statistic: "p95", label: name }),
         ),
+      }),
+    );
+    const { eventsFunction, failureQueue } = props.tableEvents;
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: "Events function: lag behind the table's stream (max, ms)",
+        width,
+        height,
+        left: [eventsFunction.metric("IteratorAge", { period: five, statistic: "Maximum", label: "Lag" })],
+        leftAnnotations: [line(ALARM_THRESHOLDS.streamIteratorAge.toMilliseconds(), "lag alarm")],
+      }),
+      new GraphWidget({
+        title: "Events function: failed batches and throttles",
+        width,
+        height,
+        left: [
+          failureQueue.metricApproximateNumberOfMessagesVisible({
+            period: five,
+            statistic: "Maximum",
+            label: "Failed batches",
+          }),
+        ],
+        right: [eventsFunction.metricThrottles({ period: five, statistic: "Sum", label: "Throttles" })],
       }),
     );
     return dashboard;

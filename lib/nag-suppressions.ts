@@ -16,7 +16,26 @@ export interface NagSuppressionTargets {
   readonly routes: SurveyRoutes;
   /** The mail-events function's on-failure destination: a dead-letter queue cdk-nag cannot recognise. */
   readonly mailEventsDeadLetterQueue: IQueue;
+  /** The events function's on-failure destination (its stream's failed batches): likewise. */
+  readonly eventsFailureQueue: IQueue;
+  /** The functions that read the table's stream: their event source grants dynamodb:ListStreams on "*". */
+  readonly streamReaders: readonly LambdaFunction[];
 }
+
+/** Why the X-Ray actions have Resource "*" (every function is traced). */
+const XRAY_REASON =
+  "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support " +
+  "resource-level permissions, so they need Resource '*' " +
+  "(https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).";
+
+/** Why a stream reader also has dynamodb:ListStreams on "*". */
+const LIST_STREAMS_REASON =
+  "The DynamoDB event source (aws-lambda-event-sources DynamoEventSource, through " +
+  "Table.grantStreamRead) grants dynamodb:ListStreams, which Lambda's stream polling uses and which " +
+  "supports no resource-level permission, so it needs Resource '*' " +
+  "(https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html). It " +
+  "lists stream ARNs only; reading a stream (DescribeStream, GetRecords, GetShardIterator) is granted " +
+  "on this table's stream ARN alone.";
 
 /** Why each group of routes has no API Gateway authorizer (cdk-nag APIG4, cfn-guard CT.APIGATEWAY.PR.5). */
 export const ROUTE_REASONS: Readonly<Record<keyof SurveyRoutes, string>> = {
@@ -49,15 +68,14 @@ export function applyNagSuppressions(stack: Stack, targets: NagSuppressionTarget
 
     // With applyToChildren, this reaches the role's DefaultPolicy, which holds every grant.
     if (fn.role === undefined) continue;
+    // One finding covers every action on Resource '*', so a stream reader's reason names both causes.
+    const readsStream = targets.streamReaders.includes(fn);
     NagSuppressions.addResourceSuppressions(
       fn.role,
       [
         {
           id: "AwsSolutions-IAM5",
-          reason:
-            "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support " +
-            "resource-level permissions, so they need Resource '*' " +
-            "(https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).",
+          reason: readsStream ? `${XRAY_REASON} ${LIST_STREAMS_REASON}` : XRAY_REASON,
           appliesTo: ["Resource::*"],
         },
       ],
@@ -73,6 +91,17 @@ export function applyNagSuppressions(stack: Stack, targets: NagSuppressionTarget
         "(lib/mail.ts), where Lambda puts an SES event it still failed on after its asynchronous retries. " +
         "cdk-nag only recognises queues named in another queue's redrive policy. Nothing consumes it, so " +
         "it needs no dead-letter queue of its own; an alarm fires on its first message.",
+    },
+  ]);
+  NagSuppressions.addResourceSuppressions(targets.eventsFailureQueue, [
+    {
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This queue is a dead-letter queue: the on-failure destination of the events function's stream " +
+        "event source (lib/table-events.ts), where Lambda describes a batch of the table's stream it " +
+        "gave up on after its retries. cdk-nag only recognises queues named in another queue's redrive " +
+        "policy. Nothing consumes it, so it needs no dead-letter queue of its own; an alarm fires on its " +
+        "first message.",
     },
   ]);
 

@@ -12,6 +12,7 @@ import { SurveyHttpApi } from "./http-api";
 import { Mail } from "./mail";
 import { Monitoring } from "./monitoring";
 import { applyNagSuppressions } from "./nag-suppressions";
+import { TableEvents } from "./table-events";
 
 export interface NpsStackProps extends StackProps {
   /**
@@ -94,12 +95,13 @@ export interface NpsStackProps extends StackProps {
 /**
  * One deployment of the product: the table (stateful, retained), the HTTP API with its functions, the
  * delivery pipeline (schedule, queues, dispatch and send functions), the SES configuration set with its
- * event path, the alarm topic, and monitoring (alarms on every function's errors, API 5xx and SES
- * bounce and complaint rates; a dashboard). Outputs ApiUrl, TableName, SendQueueUrl,
- * DeadLetterQueueUrl, MailEventsDeadLetterQueueUrl, ConfigurationSetName and DashboardName (and
- * CustomDomainTarget with a custom domain). Its cdk-nag suppressions and cfn-guard acknowledgements are
- * applied here, from lib/nag-suppressions.ts and lib/guard-suppressions.ts, so that every synthesis of
- * the stack sees the same ones.
+ * event path, the events function on the table's stream (alerts, cases, webhooks) with its failure
+ * queue, the alarm topic, and monitoring (alarms on every function's errors, API 5xx, SES bounce and
+ * complaint rates, the stream's iterator age; a dashboard). Outputs ApiUrl, TableName, SendQueueUrl,
+ * DeadLetterQueueUrl, MailEventsDeadLetterQueueUrl, EventsFailureQueueUrl, ConfigurationSetName and
+ * DashboardName (and CustomDomainTarget with a custom domain). Its cdk-nag suppressions and cfn-guard
+ * acknowledgements are applied here, from lib/nag-suppressions.ts and lib/guard-suppressions.ts, so
+ * that every synthesis of the stack sees the same ones.
  */
 export class NpsStack extends Stack {
   public readonly client?: string;
@@ -111,6 +113,7 @@ export class NpsStack extends Stack {
   public readonly alarmTopic: AlarmTopic;
   public readonly mail: Mail;
   public readonly delivery: Delivery;
+  public readonly events: TableEvents;
   /** Every function in the stack, by a short name (alarm and dashboard labels use it). */
   public readonly functions: Readonly<Record<string, LambdaFunction>>;
   public readonly monitoring: Monitoring;
@@ -161,14 +164,23 @@ export class NpsStack extends Stack {
       logRetention: props.logRetention,
     });
 
+    this.events = new TableEvents(this, "Events", {
+      table: this.dataStore.table,
+      mail: this.mail,
+      // Alert emails link to the case on the same origin as survey links.
+      publicBaseUrl: this.httpApi.publicBaseUrl,
+      logRetention: props.logRetention,
+    });
+
     this.functions = {
       api: this.httpApi.apiFunction,
       survey: this.httpApi.surveyFunction,
       dispatch: this.delivery.dispatchFunction,
       send: this.delivery.sendFunction,
       "mail-events": this.mail.eventsFunction,
+      events: this.events.eventsFunction,
     };
-    // All five write the table, so all five know the retention, whichever of them creates a record.
+    // All of them write the table, so all know the retention, whichever of them creates a record.
     const retentionDays = props.retentionDays ?? RETENTION_DAYS_RANGE.default;
     for (const fn of Object.values(this.functions)) bindRetention(fn, retentionDays);
 
@@ -179,6 +191,7 @@ export class NpsStack extends Stack {
       sendFunction: this.delivery.sendFunction,
       sendQueue: this.delivery.queue,
       deadLetterQueue: this.delivery.deadLetterQueue,
+      tableEvents: this.events,
       alarmTopic: this.alarmTopic.topic,
       otherAlarms: [this.delivery.deadLetterAlarm],
     });
@@ -218,6 +231,11 @@ export class NpsStack extends Stack {
         "URL of the queue of SES events the mail-events function failed on after its retries (alarmed)",
       value: this.mail.eventsDeadLetterQueue.queueUrl,
     });
+    new CfnOutput(this, "EventsFailureQueueUrl", {
+      description:
+        "URL of the queue describing stream batches the events function gave up on after its retries (alarmed)",
+      value: this.events.failureQueue.queueUrl,
+    });
     new CfnOutput(this, "ConfigurationSetName", {
       description: "SES configuration set survey emails are sent with",
       value: this.mail.configurationSetName,
@@ -230,6 +248,8 @@ export class NpsStack extends Stack {
     applyNagSuppressions(this, {
       routes: this.httpApi.routes,
       mailEventsDeadLetterQueue: this.mail.eventsDeadLetterQueue,
+      eventsFailureQueue: this.events.failureQueue,
+      streamReaders: [this.events.eventsFunction],
     });
     const functions = Object.values(this.functions);
     applyGuardSuppressions({

@@ -7,24 +7,29 @@
  *
  * | function    | GetItem                  | Query (table)      | PutItem                  | UpdateItem                         | Query index (partition)      |
  * |-------------|--------------------------|--------------------|--------------------------|------------------------------------|------------------------------|
- * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*,        | CAMPAIGN#*, EMAIL#*,     | CAMPAIGN#*, EMAIL#*, INVITATION#*  | gsi1: CAMPAIGNS, RESPONSES#*,|
- * |             | INVITATION#*,            | EMAIL#*,           | INVITATION#*, PERSON#*,  |                                    | SUPPRESSIONS#*               |
- * |             | SUPPRESSED#*             | INVITATION#*,      | SUPPRESSED#*             |                                    |                              |
- * |             |                          | PERSON#*, RESULTS#*|                          |                                    |                              |
+ * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*, CASE#*,| CAMPAIGN#*, CASE#*,      | CAMPAIGN#*, CASE#*, EMAIL#*,       | gsi1: CAMPAIGNS, CASES,      |
+ * |             | INVITATION#*,            | EMAIL#*,           | EMAIL#*, INVITATION#*,   | INVITATION#*, RESULTS#*, WEBHOOK#* | DELIVERIES#*, RESPONSES#*,   |
+ * |             | SUPPRESSED#*, WEBHOOK#*  | INVITATION#*,      | PERSON#*, SUPPRESSED#*,  |                                    | SUPPRESSIONS#*, WEBHOOKS     |
+ * |             |                          | PERSON#*, RESULTS#*| WEBHOOK#*                |                                    |                              |
  * | survey      | CAMPAIGN#*, SUPPRESSED#* | EMAIL#*,           | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
  * |             |                          | INVITATION#*       |                          |                                    |                              |
- * | dispatch    |                          |                    |                          | INVITATION#*                       | gsi2: DUE#*, PARKED#*,       |
- * |             |                          |                    |                          |                                    | RESUMING; gsi1: DUE (legacy) |
+ * | dispatch    | WEBHOOK#*                |                    |                          | INVITATION#*, WEBHOOK#*            | gsi2: DUE#*, PARKED#*,       |
+ * |             |                          |                    |                          |                                    | RESUMING, WEBHOOKS-DUE;      |
+ * |             |                          |                    |                          |                                    | gsi1: DUE (legacy)           |
  * | send        | CAMPAIGN#*, INVITATION#*,| EMAIL#*            |                          | CAMPAIGN#*, EMAIL#*, INVITATION#*, |                              |
  * |             | SUPPRESSED#*             |                    |                          | RESULTS#*                          |                              |
  * | mail-events |                          |                    | EMAIL#*                  |                                    |                              |
+ * | events      | CAMPAIGN#*, WEBHOOK#*    | CASE#*,            | CASE#*, WEBHOOK#*        | CASE#*, RESULTS#*, WEBHOOK#*       | gsi1: WEBHOOKS               |
+ * |             |                          | INVITATION#*       |                          |                                    |                              |
+ * (events also checks INVITATION#* in a transaction: ConditionCheckItem.)
  *
  * Only api deletes: to remove a campaign that never sent anything, DeleteItem on CAMPAIGN#* (the
  * campaign) and INVITATION#* (its unsent invitations, conditionally), BatchWriteItem on CAMPAIGN#* (its
- * purchases, test-send counters) and RESULTS#* (its zero counts, segment values); and to erase a
- * person, DeleteItem on EMAIL#* (the address's contact and suppression, whose keys hold it). No
- * function calls BatchGetItem (only the reconcile CLI does) or Scan; ConditionCheckItem is a check inside
- * a transaction (api: that a later survey keeps the contact's window; send: that the address is not
+ * purchases, test-send counters) and RESULTS#* (its zero counts, segment values); to erase a person,
+ * DeleteItem on EMAIL#* (the address's contact and suppression, whose keys hold it); and to remove a
+ * webhook subscription, DeleteItem on WEBHOOK#*. No function calls BatchGetItem (only the reconcile
+ * CLI does) or Scan; ConditionCheckItem is a check inside a transaction (api: that a later survey keeps
+ * the contact's window, and that a case exists as a note is added to it; send: that the address is not
  * suppressed as the send's locks are taken, and that a campaign is still paused as an invitation is
  * parked). The dispatcher deletes a campaign's resume mark (DeleteItem CAMPAIGN#) once nothing of it
  * is parked. Where each
@@ -65,6 +70,26 @@
  *   invitation, its purchase's expiry (CAMPAIGN#), the contact (EMAIL#) and the aggregates (RESULTS#);
  *   segment values by Update RESULTS#.
  * - mail-events: a bounce or complaint Puts the suppression (EMAIL#).
+ * - events (the table's stream): an answer's campaign, for its alert rules (GetItem CAMPAIGN#), and
+ *   the answer as it stands now (Query INVITATION#, as the survey reads it); the case it opens (a
+ *   transaction of Puts of the case and its first timeline entry, CASE#, an Update of the case
+ *   counters, RESULTS#, and a ConditionCheckItem that its answer was not erased, INVITATION#), read back whole (Query CASE#), its alert mark and an edited answer taken onto
+ *   it (UpdateItem CASE#, with a timeline entry Put); the subscriptions of an event's type (gsi1
+ *   WEBHOOKS), a delivery Put per subscription (WEBHOOK#), each attempt recorded (UpdateItem WEBHOOK#;
+ *   GetItem WEBHOOK#: the delivery read again when that update finds it changed) and a subscription
+ *   disabled when its endpoint answers 410 (UpdateItem WEBHOOK#). Its stream reads (DescribeStream,
+ *   GetRecords, GetShardIterator on the stream's ARN, ListStreams) are granted by its event source.
+ * - dispatch, for webhooks: on its minute tick, the deliveries due for another attempt (gsi2
+ *   WEBHOOKS-DUE), each claimed and its attempt recorded (UpdateItem WEBHOOK#) after reading it and its
+ *   subscription (GetItem WEBHOOK#); a subscription disabled on 410 (UpdateItem WEBHOOK#).
+ * - api, for cases and webhooks: the case inbox (gsi1 CASES), a case with its timeline (Query CASE#),
+ *   status and owner changes and replies (UpdateItem CASE#, a timeline entry Put; the first response
+ *   and a resolution counted, UpdateItem RESULTS#), notes (a ConditionCheckItem that the case exists,
+ *   CASE#, beside the entry's Put); the case counters read with the results (Query RESULTS#).
+ *   Subscriptions created, read, listed, edited and removed (PutItem, GetItem, UpdateItem, DeleteItem
+ *   WEBHOOK#; gsi1 WEBHOOKS), a subscription's deliveries listed (gsi1 DELIVERIES#<webhook>) and read
+ *   (GetItem WEBHOOK#), a test delivery Put and attempted (PutItem, UpdateItem WEBHOOK#). A person's
+ *   export reads the cases of their answers (Query CASE#), and an erasure erases them (UpdateItem CASE#).
  *
  * What IAM cannot narrow further: LeadingKeys bounds the partition, not the sort key, so a function
  * that may write INVITATION# items may write both an invitation and its response, and one that may
@@ -76,7 +101,7 @@ import type { TableAccess } from "./constructs/lambda-function";
 
 /** The overloaded secondary index every listing lives in (gsi1pk / gsi1sk). */
 export const LISTING_INDEX = tableDefinition.indexes[0].name;
-/** The work index (gsi2pk / gsi2sk): due and parked invitations, resume marks. */
+/** The work index (gsi2pk / gsi2sk): due and parked invitations, resume marks, webhook retries. */
 export const WORK_INDEX = tableDefinition.indexes[1].name;
 
 /** Table partitions, by the item families of functions/store/keys.ts. */
@@ -84,36 +109,51 @@ const CAMPAIGN = "CAMPAIGN#*"; // campaigns and their purchases
 const INVITATION = "INVITATION#*"; // invitations and their responses
 const EMAIL = "EMAIL#*"; // contacts and suppressions
 const API_KEY = "APIKEY#*";
-const RESULTS = "RESULTS#*"; // aggregates and segment values
+const RESULTS = "RESULTS#*"; // aggregates, segment values and case counters
 const PERSON = "PERSON#*"; // a person's links to their purchases
 const SUPPRESSED = "SUPPRESSED#*"; // suppressions an erasure kept under the address's hash
+const CASE = "CASE#*"; // cases and their timeline entries
+const WEBHOOK = "WEBHOOK#*"; // webhook subscriptions and their deliveries
 
 /** Partitions of the listing index. */
 const CAMPAIGNS_LISTING = "CAMPAIGNS";
 const RESPONSES_LISTING = "RESPONSES#*";
 const SUPPRESSIONS_LISTING = "SUPPRESSIONS#*";
 const LEGACY_DUE_LISTING = "DUE";
+const CASES_LISTING = "CASES";
+const WEBHOOKS_LISTING = "WEBHOOKS";
+const DELIVERIES_LISTING = "DELIVERIES#*";
 
 /** Partitions of the work index. */
 const DUE = "DUE#*";
 const PARKED = "PARKED#*";
 const RESUMING = "RESUMING";
+const WEBHOOKS_DUE = "WEBHOOKS-DUE";
 
 /** The names the stack gives its functions (NpsStack.functions). */
-export type FunctionName = "api" | "survey" | "dispatch" | "send" | "mail-events";
+export type FunctionName = "api" | "survey" | "dispatch" | "send" | "mail-events" | "events";
 
 export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> = {
   api: {
     items: {
-      GetItem: [API_KEY, CAMPAIGN, INVITATION, SUPPRESSED],
-      Query: [CAMPAIGN, EMAIL, INVITATION, PERSON, RESULTS],
-      PutItem: [CAMPAIGN, EMAIL, INVITATION, PERSON, SUPPRESSED],
-      UpdateItem: [CAMPAIGN, EMAIL, INVITATION],
-      ConditionCheckItem: [EMAIL],
-      DeleteItem: [CAMPAIGN, EMAIL, INVITATION],
+      GetItem: [API_KEY, CAMPAIGN, INVITATION, SUPPRESSED, WEBHOOK],
+      Query: [CAMPAIGN, CASE, EMAIL, INVITATION, PERSON, RESULTS],
+      PutItem: [CAMPAIGN, CASE, EMAIL, INVITATION, PERSON, SUPPRESSED, WEBHOOK],
+      UpdateItem: [CAMPAIGN, CASE, EMAIL, INVITATION, RESULTS, WEBHOOK],
+      ConditionCheckItem: [CASE, EMAIL],
+      DeleteItem: [CAMPAIGN, EMAIL, INVITATION, WEBHOOK],
       BatchWriteItem: [CAMPAIGN, RESULTS],
     },
-    indexQueries: { [LISTING_INDEX]: [CAMPAIGNS_LISTING, RESPONSES_LISTING, SUPPRESSIONS_LISTING] },
+    indexQueries: {
+      [LISTING_INDEX]: [
+        CAMPAIGNS_LISTING,
+        CASES_LISTING,
+        DELIVERIES_LISTING,
+        RESPONSES_LISTING,
+        SUPPRESSIONS_LISTING,
+        WEBHOOKS_LISTING,
+      ],
+    },
   },
   survey: {
     items: {
@@ -124,8 +164,11 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
     },
   },
   dispatch: {
-    items: { UpdateItem: [INVITATION], DeleteItem: [CAMPAIGN] },
-    indexQueries: { [LISTING_INDEX]: [LEGACY_DUE_LISTING], [WORK_INDEX]: [DUE, PARKED, RESUMING] },
+    items: { GetItem: [WEBHOOK], UpdateItem: [INVITATION, WEBHOOK], DeleteItem: [CAMPAIGN] },
+    indexQueries: {
+      [LISTING_INDEX]: [LEGACY_DUE_LISTING],
+      [WORK_INDEX]: [DUE, PARKED, RESUMING, WEBHOOKS_DUE],
+    },
   },
   send: {
     items: {
@@ -137,5 +180,15 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
   },
   "mail-events": {
     items: { PutItem: [EMAIL] },
+  },
+  events: {
+    items: {
+      GetItem: [CAMPAIGN, WEBHOOK],
+      Query: [CASE, INVITATION],
+      PutItem: [CASE, WEBHOOK],
+      UpdateItem: [CASE, RESULTS, WEBHOOK],
+      ConditionCheckItem: [INVITATION],
+    },
+    indexQueries: { [LISTING_INDEX]: [WEBHOOKS_LISTING] },
   },
 };

@@ -1,8 +1,9 @@
 // cdk-nag AwsSolutions: no unsuppressed finding, and the suppressions are scoped, not stack-wide.
-import { Aspects, type Stack } from "aws-cdk-lib";
-import { Annotations, Match } from "aws-cdk-lib/assertions";
+import { Aspects, type CfnResource, type Stack } from "aws-cdk-lib";
+import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { AwsSolutionsChecks } from "cdk-nag";
+import type { IConstruct } from "constructs";
 import { describe, expect, it } from "vitest";
 import type { NpsStackProps } from "../../lib/nps-stack";
 import { buildStack, SYNTH } from "./stack-fixture";
@@ -36,6 +37,35 @@ describe("cdk-nag AwsSolutions", SYNTH, () => {
     const annotations = checkedStack(props);
     expect(findings(annotations.findError("*", AWS_SOLUTIONS))).toEqual([]);
     expect(findings(annotations.findWarning("*", AWS_SOLUTIONS))).toEqual([]);
+  });
+
+  it("suppresses Resource '*' on the events function's role for X-Ray and ListStreams, and its failure queue as a DLQ, with reasons", () => {
+    const { stack } = buildStack();
+    const template = Template.fromStack(stack);
+    type Suppression = { id: string; reason: string; applies_to?: string[] };
+    const suppressionsOf = (construct: IConstruct) => {
+      const resource = template.toJSON().Resources[
+        stack.getLogicalId(construct.node.defaultChild as CfnResource)
+      ] as { Metadata?: { cdk_nag?: { rules_to_suppress: Suppression[] } } };
+      return resource.Metadata?.cdk_nag?.rules_to_suppress ?? [];
+    };
+    const eventsRole = stack.events.eventsFunction.role;
+    if (!eventsRole) throw new Error("no role");
+    const [iam5, ...others] = suppressionsOf(eventsRole);
+    expect(others).toEqual([]);
+    expect(iam5).toMatchObject({ id: "AwsSolutions-IAM5", applies_to: ["Resource::*"] });
+    expect(iam5?.reason).toMatch(/xray:PutTraceSegments.*dynamodb:ListStreams/s);
+    // The other functions' roles keep the X-Ray reason alone.
+    const sendRole = stack.delivery.sendFunction.role;
+    if (!sendRole) throw new Error("no role");
+    expect(
+      suppressionsOf(sendRole)
+        .map((s) => s.reason)
+        .join(),
+    ).not.toContain("ListStreams");
+    expect(suppressionsOf(stack.events.failureQueue)).toEqual([
+      { id: "AwsSolutions-SQS3", reason: expect.stringMatching(/dead-letter queue.*table's stream/s) },
+    ]);
   });
 
   it("still reports a new wildcard permission: the suppressions do not cover the whole stack", () => {

@@ -96,7 +96,7 @@ describe("cfn-guard Control Tower controls", SYNTH, () => {
     }
     const paths = (rule: string) => [...(byRule.get(rule) ?? [])].sort();
     const functions = ["Delivery/DispatchFunction", "Delivery/SendFunction", "Http/ApiFunction"]
-      .concat(["Http/SurveyFunction", "Mail/EventsFunction"])
+      .concat(["Http/SurveyFunction", "Mail/EventsFunction", "Events/EventsFunction"])
       .map((path) => `NpsTest/${path}`);
     const logGroups = [
       ...functions.map((path) => `${path}LogGroup/Resource`),
@@ -115,7 +115,7 @@ describe("cfn-guard Control Tower controls", SYNTH, () => {
     }
   });
 
-  it("is met, not acknowledged, by the dead-letter queues and the mail-events key", () => {
+  it("is met, not acknowledged, by the dead-letter and failure queues and the mail-events key", () => {
     const { report } = validate();
     const suppressedRules = (guardReport(report).suppressedViolations ?? []).map((v) => v.ruleName);
     expect(suppressedRules).not.toContain("sqs_dlq_check");

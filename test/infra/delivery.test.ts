@@ -77,8 +77,9 @@ describe("send queue and dead-letter queue", SYNTH, () => {
   it("redrive to the DLQ after 5 receives; both are SSE-encrypted and refuse plain HTTP", () => {
     const { stack, template, logicalId } = synth();
     const { queue, deadLetterQueue } = stack.delivery;
-    // The send queue, its DLQ, and the mail-events failure queue (see "mail-events failure queue").
-    template.resourceCountIs("AWS::SQS::Queue", 3);
+    // The send queue, its DLQ, the mail-events failure queue (see "mail-events failure queue") and
+    // the events function's failure queue (table-events.test.ts).
+    template.resourceCountIs("AWS::SQS::Queue", 4);
     template.hasResourceProperties("AWS::SQS::Queue", {
       RedrivePolicy: {
         deadLetterTargetArn: { "Fn::GetAtt": [logicalId(deadLetterQueue), "Arn"] },
@@ -132,7 +133,8 @@ describe("send queue and dead-letter queue", SYNTH, () => {
 describe("send function event source", SYNTH, () => {
   it("takes batches of 10, reports failures per message, at the default concurrency of 2", () => {
     const { stack, template, logicalId } = synth();
-    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+    // The send queue's and the table stream's (table-events.test.ts).
+    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       FunctionName: { Ref: logicalId(stack.delivery.sendFunction) },
       EventSourceArn: { "Fn::GetAtt": [logicalId(stack.delivery.queue), "Arn"] },
@@ -356,8 +358,9 @@ describe("sending permission", SYNTH, () => {
     );
   }
 
-  // The sender mails the surveys; the API mails test emails, through the same path and identity.
-  it.each(["send.ts", "api.ts"])(
+  // The sender mails the surveys; the API mails test emails and the events function alerts, through the
+  // same path and identity.
+  it.each(["send.ts", "api.ts", "events.ts"])(
     "allows %s only ses:SendEmail, on the sender address identity and the configuration set, as the sender",
     (handler) => {
       const [statement, ...others] =
@@ -378,7 +381,7 @@ describe("sending permission", SYNTH, () => {
 
   it("names the domain identity (and the address) when the client verified a domain", () => {
     const statements = sesStatementsByHandler({ senderEmail: "nps@acme.com", senderDomain: "acme.com" });
-    for (const handler of ["send.ts", "api.ts"]) {
+    for (const handler of ["send.ts", "api.ts", "events.ts"]) {
       const [statement] = statements.get(handler) ?? [];
       expect(statement?.resources).toHaveLength(3);
       expect(statement?.resources).toEqual(
@@ -394,12 +397,16 @@ describe("sending permission", SYNTH, () => {
   it.each([
     ["the sender address", { senderEmail: "surveys@acme.com" }],
     ["a verified domain", { senderEmail: "nps@acme.com", senderDomain: "acme.com" }],
-  ])("is given to exactly the sender and the API, the same statement to both, with %s", (_name, props) => {
-    const statements = sesStatementsByHandler(props);
-    const granted = [...statements].filter(([, s]) => s.length > 0).map(([handler]) => handler);
-    expect(granted.sort()).toEqual(["api.ts", "send.ts"]);
-    expect(statements.get("api.ts")).toEqual(statements.get("send.ts"));
-  });
+  ])(
+    "is given to exactly the sender, the API and the events function, the same statement to each, with %s",
+    (_name, props) => {
+      const statements = sesStatementsByHandler(props);
+      const granted = [...statements].filter(([, s]) => s.length > 0).map(([handler]) => handler);
+      expect(granted.sort()).toEqual(["api.ts", "events.ts", "send.ts"]);
+      expect(statements.get("api.ts")).toEqual(statements.get("send.ts"));
+      expect(statements.get("events.ts")).toEqual(statements.get("send.ts"));
+    },
+  );
 });
 
 describe("function environments", SYNTH, () => {

@@ -8,11 +8,11 @@ describe("business metrics", SYNTH, () => {
     const functions = Object.values(synthTemplate().findResources("AWS::Lambda::Function")) as {
       Properties: { Environment: { Variables: Record<string, unknown> } };
     }[];
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     const services = functions.map((fn) => {
       expect(fn.Properties.Environment.Variables.METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
       return fn.Properties.Environment.Variables.METRICS_SERVICE;
     });
-    expect(services.sort()).toEqual(["api", "dispatch", "mail-events", "send", "survey"]);
+    expect(services.sort()).toEqual(["api", "dispatch", "events", "mail-events", "send", "survey"]);
   });
 });

@@ -18,9 +18,9 @@ function synth(props: Partial<NpsStackProps> = {}) {
 describe("alarms", SYNTH, () => {
   it("every alarm notifies the alarm topic: the dead-letter alarm and the new ones", () => {
     const { stack, template, logicalId } = synth();
-    // 5 function errors + API 5xx + bounce rate + complaint rate + dead letters + failed mail events
-    // + send backlog + sends refused for their setup.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 12);
+    // 6 function errors + API 5xx + bounce rate + complaint rate + dead letters + failed mail events
+    // + send backlog + sends refused for their setup + stream iterator age + failed stream batches.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 15);
     template.allResourcesProperties("AWS::CloudWatch::Alarm", {
       AlarmActions: [{ Ref: logicalId(stack.alarmTopic.topic) }],
       AlarmName: Match.absent(),
@@ -69,7 +69,14 @@ describe("alarms", SYNTH, () => {
 
   it("fires on one error in 5 minutes of any function", () => {
     const { stack, template, logicalId } = synth();
-    expect(Object.keys(stack.functions).sort()).toEqual(["api", "dispatch", "mail-events", "send", "survey"]);
+    expect(Object.keys(stack.functions).sort()).toEqual([
+      "api",
+      "dispatch",
+      "events",
+      "mail-events",
+      "send",
+      "survey",
+    ]);
     expect(ALARM_THRESHOLDS.functionErrors.count).toBe(1);
     for (const fn of Object.values(stack.functions)) {
       template.hasResourceProperties("AWS::CloudWatch::Alarm", {
@@ -81,6 +88,36 @@ describe("alarms", SYNTH, () => {
         Threshold: 1,
       });
     }
+  });
+
+  it("fires when the events function is 5 minutes behind the table's stream (IteratorAge, worst of 5 minutes)", () => {
+    const { stack, template, logicalId } = synth();
+    expect(ALARM_THRESHOLDS.streamIteratorAge.toMinutes()).toBe(5);
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/Lambda",
+      MetricName: "IteratorAge",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: logicalId(stack.events.eventsFunction) } }],
+      Statistic: "Maximum",
+      Period: 300,
+      // IteratorAge is in milliseconds.
+      Threshold: 300_000,
+      AlarmDescription: Match.stringLikeRegexp("behind the table's stream"),
+    });
+  });
+
+  it("fires on one stream batch the events function gave up on (its failure queue not empty)", () => {
+    const { stack, template, logicalId } = synth();
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      AlarmDescription: Match.stringLikeRegexp("events failure queue not empty"),
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [
+        { Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.events.failureQueue), "QueueName"] } },
+      ],
+      Statistic: "Maximum",
+      Period: 60,
+      Threshold: 1,
+    });
   });
 
   it("fires on API 5xx: at least 5 in 5 minutes and at least 1% of the requests", () => {
@@ -189,6 +226,19 @@ describe("dashboard", SYNTH, () => {
     expect(body).toContain("Failed mail events");
     expect(body).toContain(logicalId(stack.mail.eventsDeadLetterQueue));
     expect(body).toContain(logicalId(stack.monitoring.mailEventsDeadLetterAlarm));
+  });
+
+  it("charts the events function's lag, failed batches and throttles, and shows their alarms' state", () => {
+    const { stack, template, logicalId } = synth();
+    const [dashboard] = Object.values(template.findResources("AWS::CloudWatch::Dashboard"));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const text of ["lag behind the table's stream", "Failed batches", "IteratorAge", "Throttles"]) {
+      expect(body).toContain(text);
+    }
+    expect(body).toContain(logicalId(stack.events.failureQueue));
+    expect(body).toContain(logicalId(stack.events.eventsFunction));
+    expect(body).toContain(logicalId(stack.monitoring.streamIteratorAgeAlarm));
+    expect(body).toContain(logicalId(stack.monitoring.eventsFailureAlarm));
   });
 });
 

@@ -62,15 +62,22 @@ describe("DataStore table", SYNTH, () => {
     });
   });
 
+  it("streams every change with its old and new image, as tableDefinition says (the local table too)", () => {
+    expect(tableDefinition.streamViewType).toBe("NEW_AND_OLD_IMAGES");
+    synthTemplate().hasResourceProperties("AWS::DynamoDB::Table", {
+      StreamSpecification: { StreamViewType: tableDefinition.streamViewType },
+    });
+  });
+
   it("keeps a stable logical id (a new one would create an empty table)", () => {
     expect(tableLogicalId(synthTemplate())).toBe("DataTableFDBAD0F2");
   });
 });
 
 describe("Lambda functions", SYNTH, () => {
-  it("are api, survey, dispatch, send and mail-events: Node 22 on ARM64, traced, with source maps, no physical names", () => {
+  it("are api, survey, dispatch, send, mail-events and events: Node 22 on ARM64, traced, with source maps, no physical names", () => {
     const template = synthTemplate();
-    template.resourceCountIs("AWS::Lambda::Function", 5);
+    template.resourceCountIs("AWS::Lambda::Function", 6);
     template.allResourcesProperties("AWS::Lambda::Function", {
       Runtime: "nodejs22.x",
       Architectures: ["arm64"],
@@ -103,24 +110,32 @@ describe("Lambda functions", SYNTH, () => {
 
   it("run under their own roles, without the account-wide AWSLambdaBasicExecutionRole", () => {
     const template = synthTemplate();
-    template.resourceCountIs("AWS::IAM::Role", 5);
+    template.resourceCountIs("AWS::IAM::Role", 6);
     template.allResourcesProperties("AWS::IAM::Role", { ManagedPolicyArns: Match.absent() });
   });
 
-  it("may use table data (each function its own part: table-access.test.ts) but not manage the table, scan or read streams", () => {
-    const template = synthTemplate();
+  it("may use table data (each function its own part: table-access.test.ts) but not manage the table or scan; only the events function reads the stream", () => {
+    const { stack } = buildStack();
+    const template = Template.fromStack(stack);
     const table = tableLogicalId(template);
+    const eventsRole = stack.getLogicalId(stack.events.eventsFunction.role?.node.defaultChild as CfnResource);
+    type Statement = { Action: string | string[]; Resource: unknown };
     for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
-      const statements = policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[];
+      const statements = policy.Properties.PolicyDocument.Statement as Statement[];
       const dynamo = statements.flatMap((s) => s.Action).filter((a) => a.startsWith("dynamodb:"));
       expect(dynamo.length).toBeGreaterThan(0);
       expect(dynamo.filter((a) => a.includes("*") || /Table|Backup|Export|Import|Tag/.test(a))).toEqual([]);
-      expect(
-        dynamo.filter((a) =>
-          /^dynamodb:(Scan|GetRecords|GetShardIterator|PartiQL\w*|TransactGetItems)$/.test(a),
-        ),
-      ).toEqual([]);
+      expect(dynamo.filter((a) => /^dynamodb:(Scan|PartiQL\w*|TransactGetItems)$/.test(a))).toEqual([]);
       expect(JSON.stringify(statements)).toContain(table);
+      const streamReads = statements.filter((s) =>
+        [s.Action].flat().some((a) => /^dynamodb:(DescribeStream|GetRecords|GetShardIterator)$/.test(a)),
+      );
+      if (JSON.stringify(policy.Properties.Roles) !== JSON.stringify([{ Ref: eventsRole }])) {
+        expect(streamReads).toEqual([]);
+        continue;
+      }
+      // On this table's stream alone (ListStreams, which names no resource, is table-events.test.ts's).
+      expect(streamReads.map((s) => s.Resource)).toEqual([{ "Fn::GetAtt": [table, "StreamArn"] }]);
     }
   });
 
@@ -160,7 +175,8 @@ describe("Lambda functions", SYNTH, () => {
     expect(granted).toEqual({
       "dynamodb:DeleteItem": expect.arrayContaining([
         // EMAIL#*: an erasure deletes the address's contact and suppression (their keys hold it).
-        { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"] },
+        // WEBHOOK#*: a webhook subscription removed.
+        { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "WEBHOOK#*"] },
         { roles: [{ Ref: dispatchRole }], partitions: ["CAMPAIGN#*"] },
       ]),
       "dynamodb:BatchWriteItem": [{ roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "RESULTS#*"] }],

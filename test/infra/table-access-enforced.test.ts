@@ -7,18 +7,31 @@ import { randomUUID } from "node:crypto";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { CfnResource } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import type { ScheduledEvent, SNSEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type {
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  ScheduledEvent,
+  SNSEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { WEBHOOK_EVENT_TYPES } from "../../functions/domain/webhook";
 import {
   apiKeyKey,
   campaignKey,
+  caseKey,
   erasedSuppressionKey,
   invitationKey,
   personLinkKey,
   purchaseKey,
+  responseKey,
   resultsPartition,
   segmentValuesKey,
   suppressionKey,
+  webhookDeliveryKey,
+  webhookDueListing,
 } from "../../functions/store/keys";
 import { createStores, type Stores } from "../../functions/store/stores";
 import { tableDefinition } from "../../functions/store/table-definition";
@@ -49,9 +62,9 @@ import {
 import { type SqsReceiver, startSqsReceiver } from "../support/sqs-receiver";
 import { buildStack, testStackProps } from "./stack-fixture";
 
-const FUNCTIONS: readonly FunctionName[] = ["api", "survey", "dispatch", "send", "mail-events"];
+const FUNCTIONS: readonly FunctionName[] = ["api", "survey", "dispatch", "send", "mail-events", "events"];
 /** The functions that send email, each through its own SES-enforcing proxy. */
-const MAILERS = ["api", "send"] as const satisfies readonly FunctionName[];
+const MAILERS = ["api", "send", "events"] as const satisfies readonly FunctionName[];
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012";
 /** The synthesized table's ARN, and the one each request is authorized against (one table: one ARN). */
@@ -78,6 +91,9 @@ function synthesizedPolicies(): Record<FunctionName, Policy> {
   const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
     stack.getLogicalId(construct.node.defaultChild as CfnResource);
   const tableArn = JSON.stringify({ "Fn::GetAtt": [logicalId(stack.dataStore.table), "Arn"] });
+  // The events function's stream reads: Lambda's poller makes them, not the code (the test hands the
+  // handler its records), so they are left out of what its calls are authorized against and must use.
+  const streamArn = JSON.stringify({ "Fn::GetAtt": [logicalId(stack.dataStore.table), "StreamArn"] });
   const refs: Record<string, string> = {
     "AWS::Partition": "aws",
     "AWS::Region": REGION,
@@ -88,6 +104,7 @@ function synthesizedPolicies(): Record<FunctionName, Policy> {
   const resolve = (value: unknown): string => {
     if (typeof value === "string") return value;
     if (JSON.stringify(value) === tableArn) return TABLE_ARN;
+    if (JSON.stringify(value) === streamArn) return `${TABLE_ARN}/stream/local`;
     const { Ref: ref, "Fn::Join": join } = value as { Ref?: string; "Fn::Join"?: [string, unknown[]] };
     if (ref !== undefined && refs[ref] !== undefined) return refs[ref];
     if (join) return join[1].map(resolve).join(join[0]);
@@ -109,7 +126,10 @@ function synthesizedPolicies(): Record<FunctionName, Policy> {
           expect([s.Action].flat().every((a) => a.startsWith(`${service}:`))).toBe(true);
           return { ...s, Resource: [s.Resource].flat().map(resolve) };
         });
-    policies[name] = { statements: of("dynamodb"), ses: of("ses") };
+    const streamReads = ["DescribeStream", "GetRecords", "GetShardIterator", "ListStreams"];
+    const readsStream = (statement: Statement) =>
+      [statement.Action].flat().every((action) => streamReads.includes(action.replace(/^dynamodb:/, "")));
+    policies[name] = { statements: of("dynamodb").filter((s) => !readsStream(s)), ses: of("ses") };
   }
   return policies;
 }
@@ -369,6 +389,25 @@ const used = {} as Record<FunctionName, Set<string>>;
 /** Per function, the writes of its allowed calls that IAM cannot tell apart (see guardedWritesOf). */
 const guardedWrites = {} as Record<FunctionName, Set<string>>;
 let policies: Record<FunctionName, Policy> | undefined;
+/**
+ * A conflict to answer once, after authorizing it, instead of forwarding: the next `operation` of
+ * function `name` on an item whose sort key starts with `skPrefix` fails its condition, as when another
+ * writer got there first (to reach the code that reads the item again).
+ */
+let conflictOnce: { name: FunctionName; operation: string; skPrefix: string } | undefined;
+
+const conditionalCheckFailed = (): Fault => ({
+  kind: "ConditionalCheckFailed",
+  status: 400,
+  headers: {
+    "content-type": "application/x-amz-json-1.0",
+    "x-amzn-errortype": "ConditionalCheckFailedException",
+  },
+  body: JSON.stringify({
+    __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+    message: "The conditional request failed",
+  }),
+});
 
 /** Synthesizes the stack once, inside a test (the fixture cleans up after the test that made it). */
 function enforcePolicies(): void {
@@ -386,6 +425,7 @@ let survey: HttpEntry;
 let dispatch: LambdaEntry<ScheduledEvent, { queued: number }>;
 let send: LambdaEntry<SQSEvent, SQSBatchResponse>;
 let mailEvents: LambdaEntry<SNSEvent, { suppressed: number }>;
+let events: LambdaEntry<DynamoDBStreamEvent, DynamoDBBatchResponse>;
 let apiKey: string;
 
 /** A proxy in front of DynamoDB Local that answers AccessDenied to what `name`'s policy does not allow. */
@@ -413,6 +453,15 @@ async function enforcingProxy(name: FunctionName): Promise<FaultProxy> {
       }
     }
     for (const write of guardedWritesOf(request)) guardedWrites[name].add(write);
+    const operation = request.target.replace(/^DynamoDB_20120810\./, "");
+    if (conflictOnce?.name === name && conflictOnce.operation === operation) {
+      const body = JSON.parse(request.body.toString("utf8") || "{}") as Body;
+      const sk = String((body.Key as Record<string, AttributeValue> | undefined)?.sk?.S);
+      if (sk.startsWith(conflictOnce.skPrefix)) {
+        conflictOnce = undefined;
+        return conditionalCheckFailed();
+      }
+    }
     return undefined;
   });
 }
@@ -500,6 +549,12 @@ beforeAll(async () => {
     "mail-events",
     async () => (await import("../../functions/handlers/mail-events")).handler,
   );
+  // The events function mails alerts: the mail settings, and its own SES proxy.
+  events = (await importHandler(
+    "events",
+    async () => (await import("../../functions/handlers/events")).handler,
+    mailEnvironment("events"),
+  )) as unknown as LambdaEntry<DynamoDBStreamEvent, DynamoDBBatchResponse>;
   // The environment stays stubbed: the SQS and SES clients read the (dummy) credentials when they send.
 }, 120_000);
 
@@ -594,8 +649,53 @@ async function itemsIn(partition: string): Promise<Record<string, unknown>[]> {
   return Items;
 }
 
+let sequenceNumber = 0;
+
+/**
+ * A record of the table's stream as Lambda hands it to the events function: the item at `key` as it is
+ * now, and `before` as its old image (a MODIFY), read past the proxies.
+ */
+async function streamRecordOf(
+  eventName: "INSERT" | "MODIFY",
+  key: { pk: string; sk: string },
+  before?: Record<string, unknown>,
+): Promise<DynamoDBRecord> {
+  const { GetCommand } = await import("@aws-sdk/lib-dynamodb");
+  const { marshall } = await import("@aws-sdk/util-dynamodb");
+  const { Item } = await table.db.send(
+    new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+  );
+  if (!Item) throw new Error(`no item ${key.pk} ${key.sk}`);
+  const image = (item: Record<string, unknown>) =>
+    marshall(item, { removeUndefinedValues: true }) as NonNullable<DynamoDBRecord["dynamodb"]>["NewImage"];
+  sequenceNumber += 1;
+  return {
+    eventID: randomUUID(),
+    eventName,
+    eventSource: "aws:dynamodb",
+    awsRegion: REGION,
+    dynamodb: {
+      Keys: image(key),
+      NewImage: image(Item),
+      ...(before ? { OldImage: image(before) } : {}),
+      SequenceNumber: String(sequenceNumber).padStart(21, "0"),
+      StreamViewType: "NEW_AND_OLD_IMAGES",
+    },
+  };
+}
+
+/** The item at `key`, read past the proxies. */
+async function itemAt(key: { pk: string; sk: string }): Promise<Record<string, unknown>> {
+  const { GetCommand } = await import("@aws-sdk/lib-dynamodb");
+  const { Item } = await table.db.send(
+    new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+  );
+  if (!Item) throw new Error(`no item ${key.pk} ${key.sk}`);
+  return Item;
+}
+
 /** Runs the dispatcher, dropping the SDK's notice that the loopback queue URL is not SQS's host. */
-async function runDispatch(): Promise<{ queued: number }> {
+async function runDispatch(): Promise<{ queued: number; webhookAttempts?: number }> {
   const print = console.warn;
   const warn = vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
     if (!String(args[0]).startsWith("QueueUrl=")) print(...args);
@@ -887,7 +987,10 @@ describe("each function's table grants, enforced on its handler", () => {
     expect(exported.json.purchases.map((p: Json) => p.orderId).sort()).toEqual(["A-2", "A-3"]);
     const erased = await callApi("DELETE", "/v1/people/ben%40example.com");
     expect(erased.statusCode).toBe(202);
-    expect(erased.json).toEqual({ erased: { purchases: 2, invitations: 1, answers: 1 }, suppressed: true });
+    expect(erased.json).toEqual({
+      erased: { purchases: 2, invitations: 1, answers: 1, cases: 0 },
+      suppressed: true,
+    });
     expect((await callDelighted("DELETE", campaignId, `/people/${dotId}`)).statusCode).toBe(202);
     expect(await itemsIn(suppressionKey("dot@example.com").pk)).toEqual([]);
 
@@ -898,6 +1001,119 @@ describe("each function's table grants, enforced on its handler", () => {
       "EventsFunction",
     );
     expect(bounced.suppressed).toBe(1);
+
+    // Close the loop. api: a webhook subscription to every event type (at a name that resolves nowhere,
+    // so that each delivery's first attempt fails and is scheduled again), and a campaign whose
+    // unhappy answers open a case owned by owner@acme.com.
+    const hook = await callApi("POST", "/v1/webhooks", {
+      json: {
+        url: "https://crm.example.invalid/open-nps",
+        events: [...WEBHOOK_EVENT_TYPES],
+        description: "CRM",
+      },
+    });
+    expect({ status: hook.statusCode, body: hook.json }).toMatchObject({ status: 201 });
+    const webhookId = String(hook.json.id);
+    expect((await callApi("GET", "/v1/webhooks")).json.items.map((w: Json) => w.id)).toContain(webhookId);
+    expect(
+      (await callApi("PATCH", `/v1/webhooks/${webhookId}`, { json: { description: "CRM sync" } })).statusCode,
+    ).toBe(200);
+    const loop = await callApi("POST", "/v1/campaigns", {
+      json: { name: "Loop", brandName: "Acme", delayDays: 0, followUp: { owners: ["owner@acme.com"] } },
+    });
+    expect(loop.statusCode).toBe(201);
+    const loopId = String(loop.json.id);
+    await callApi("POST", `/v1/campaigns/${loopId}/purchases`, {
+      json: { orderId: "L-1", email: "lou@example.com" },
+    });
+    const loopBefore = queue.messages().length;
+    expect((await runDispatch()).queued).toBe(1);
+    const loopQueued = queue.messages().slice(loopBefore);
+    const loopSent = await invoke(
+      send,
+      sqsEvent(...loopQueued.map((body) => sqsRecord(body))),
+      "SendFunction",
+    );
+    expect(loopSent.batchItemFailures).toEqual([]);
+    const loopToken = String(JSON.parse(loopQueued[0] ?? "{}").token);
+
+    // events: an unhappy answer opens a case, alerts its owner and is announced to the subscription,
+    // whose delivery meets a conflicting write once (so the attempt is read again and recorded).
+    expect((await page("POST", `/s/${loopToken}`, "score=2&comment=Late")).statusCode).toBe(200);
+    const answered = await streamRecordOf("INSERT", responseKey(loopToken));
+    conflictOnce = { name: "events", operation: "UpdateItem", skPrefix: "DELIVERY#" };
+    expect(await invoke(events, { Records: [answered] }, "EventsFunction")).toEqual({
+      batchItemFailures: [],
+    });
+    expect(conflictOnce).toBeUndefined();
+    expect(await emailsTo("owner@acme.com")).toEqual([expect.stringContaining(`<${SENDER_ADDRESS}>`)]);
+    const [opened] = (await callApi("GET", `/v1/cases?campaignId=${loopId}`)).json.items as Json[];
+    const caseId = String(opened?.id);
+    // The answer edited (the case takes it), the case opened, and the bounce of cy@example.com.
+    const firstAnswer = await itemAt(responseKey(loopToken));
+    expect((await page("POST", `/s/${loopToken}`, "score=4&comment=Late again")).statusCode).toBe(200);
+    const reacted = await invoke(
+      events,
+      {
+        Records: [
+          await streamRecordOf("MODIFY", responseKey(loopToken), firstAnswer),
+          await streamRecordOf("INSERT", caseKey(caseId)),
+          await streamRecordOf("INSERT", suppressionKey("cy@example.com")),
+        ],
+      },
+      "EventsFunction",
+    );
+    expect(reacted).toEqual({ batchItemFailures: [] });
+
+    // api: the case inbox, a case read, taken on, noted, replied to (the customer is emailed) and
+    // resolved; its change announced by events.
+    const loaded = await callApi("GET", `/v1/cases/${caseId}`);
+    expect(loaded.json).toMatchObject({ id: caseId, score: 4, status: "open" });
+    const taken = await callApi("PATCH", `/v1/cases/${caseId}`, {
+      json: { status: "in_progress", version: loaded.json.version },
+    });
+    expect(taken.statusCode).toBe(200);
+    expect(
+      (await callApi("POST", `/v1/cases/${caseId}/notes`, { json: { text: "Called the courier" } }))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (await callApi("POST", `/v1/cases/${caseId}/replies`, { json: { text: "Sorry, it is on its way." } }))
+        .statusCode,
+    ).toBe(201);
+    expect(await emailsTo("lou@example.com")).toHaveLength(2); // the survey, then the reply
+    const resolved = await callApi("PATCH", `/v1/cases/${caseId}`, {
+      json: { status: "resolved", resolution: "Delivered" },
+    });
+    expect(resolved.json.status).toBe("resolved");
+    expect(
+      await invoke(
+        events,
+        { Records: [await streamRecordOf("MODIFY", caseKey(caseId), opened)] },
+        "EventsFunction",
+      ),
+    ).toEqual({ batchItemFailures: [] });
+
+    // api: the subscription's deliveries listed, one retried by hand, a test event sent.
+    const deliveries = (await callApi("GET", `/v1/webhooks/${webhookId}/deliveries`)).json.items as Json[];
+    expect(deliveries.length).toBeGreaterThanOrEqual(4);
+    const retried = await callApi("POST", `/v1/webhooks/${webhookId}/deliveries/${deliveries[0]?.id}/retry`);
+    expect(retried.statusCode).toBe(200);
+    expect((await callApi("POST", `/v1/webhooks/${webhookId}/test`)).statusCode).toBe(200);
+    // dispatch: a delivery whose retry fell due (moved to the past here) is attempted again on the tick.
+    const { UpdateCommand: Update } = await import("@aws-sdk/lib-dynamodb");
+    const pending = deliveries.find((d) => d.status === "pending") ?? {};
+    const due = webhookDueListing(new Date(Date.now() - 60_000).toISOString(), webhookId, String(pending.id));
+    await table.db.send(
+      new Update({
+        TableName: table.tableName,
+        Key: webhookDeliveryKey(webhookId, String(pending.id)),
+        UpdateExpression: "SET gsi2pk = :pk, gsi2sk = :sk",
+        ExpressionAttributeValues: { ":pk": due.gsi2pk, ":sk": due.gsi2sk },
+      }),
+    );
+    expect((await runDispatch()).webhookAttempts).toBe(1);
+    expect((await callApi("DELETE", `/v1/webhooks/${webhookId}`)).statusCode).toBe(204);
 
     expect(denied).toEqual([]);
     // Below the partitions IAM bounds: only api creates, replaces and deletes campaigns and purchases
@@ -913,6 +1129,8 @@ describe("each function's table grants, enforced on its handler", () => {
         "DeleteItem EMAIL# CONTACT",
         "DeleteItem EMAIL# SUPPRESSION",
         "DeleteItem INVITATION# INVITATION",
+        // A webhook subscription removed (its deliveries stay until they expire).
+        "DeleteItem WEBHOOK# WEBHOOK",
         "PutItem CAMPAIGN# CAMPAIGN",
         "PutItem CAMPAIGN# PURCHASE#",
         "PutItem CAMPAIGN# RESUME",
@@ -924,6 +1142,7 @@ describe("each function's table grants, enforced on its handler", () => {
       dispatch: ["DeleteItem CAMPAIGN# RESUME"],
       send: ["UpdateItem CAMPAIGN# PURCHASE# expiresAt"],
       "mail-events": [],
+      events: [],
     });
     for (const name of FUNCTIONS) {
       const sending = policyOf(name).ses.flatMap((statement) =>

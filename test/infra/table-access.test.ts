@@ -8,10 +8,16 @@ import {
   aggregateKey,
   apiKeyKey,
   CAMPAIGNS_PARTITION,
+  CASES_PARTITION,
   campaignKey,
   campaignListing,
+  caseEntryKey,
+  caseKey,
+  caseListing,
   contactKey,
   DUE_PARTITIONS,
+  deliveriesPartition,
+  deliveryListing,
   dueListing,
   emailPartition,
   erasedSuppressionKey,
@@ -36,6 +42,12 @@ import {
   suppressionListing,
   suppressionsPartition,
   testSendsKey,
+  WEBHOOKS_DUE_PARTITION,
+  WEBHOOKS_PARTITION,
+  webhookDeliveryKey,
+  webhookDueListing,
+  webhookKey,
+  webhookListing,
 } from "../../functions/store/keys";
 import type { LambdaFunction } from "../../lib/constructs/lambda-function";
 import type { NpsStack } from "../../lib/nps-stack";
@@ -49,6 +61,17 @@ type TableGrants = {
   table: Record<string, string[]>;
   indexes: Record<string, string[]>;
 };
+
+/**
+ * The stream reads a DynamoDB event source grants (Table.grantStreamRead): on the stream's ARN, and
+ * ListStreams on "*". Checked in "reads the table's stream", not as table grants.
+ */
+const STREAM_ACTIONS = [
+  "dynamodb:DescribeStream",
+  "dynamodb:GetRecords",
+  "dynamodb:GetShardIterator",
+  "dynamodb:ListStreams",
+];
 
 /** The statements of the policy attached to `fn`'s execution role. */
 function roleStatements(template: Template, stack: Stack, fn: LambdaFunction): Statement[] {
@@ -71,6 +94,8 @@ function tableGrants(template: Template, stack: NpsStack, fn: LambdaFunction): T
   for (const statement of roleStatements(template, stack, fn)) {
     const actions = [statement.Action].flat();
     if (!actions.some((a) => a.startsWith("dynamodb:"))) continue;
+    // Policy minimization may put ListStreams beside X-Ray's actions, which share its Resource "*".
+    if (actions.filter((a) => a.startsWith("dynamodb:")).every((a) => STREAM_ACTIONS.includes(a))) continue;
     expect(actions.every((a) => a.startsWith("dynamodb:"))).toBe(true);
     expect(statement.Effect).toBe("Allow");
     expect(Object.keys(statement.Condition ?? {})).toEqual(["ForAllValues:StringLike"]);
@@ -126,24 +151,32 @@ const allows = (grants: TableGrants, action: string, partitionKey: string) =>
 const EXPECTED: Record<FunctionName, TableGrants> = {
   api: {
     table: {
-      // SUPPRESSED#*: the suppression check before a purchase reads what an erasure kept.
-      GetItem: ["APIKEY#*", "CAMPAIGN#*", "INVITATION#*", "SUPPRESSED#*"],
+      // SUPPRESSED#*: the suppression check before a purchase reads what an erasure kept. WEBHOOK#*: a
+      // subscription and a delivery.
+      GetItem: ["APIKEY#*", "CAMPAIGN#*", "INVITATION#*", "SUPPRESSED#*", "WEBHOOK#*"],
       // INVITATION#*, PERSON#*: a person's export and erasure read their links, invitations and answers.
-      Query: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "PERSON#*", "RESULTS#*"],
+      // CASE#*: a case with its timeline (one Query of its partition).
+      Query: ["CAMPAIGN#*", "CASE#*", "EMAIL#*", "INVITATION#*", "PERSON#*", "RESULTS#*"],
       // EMAIL#*: the Delighted-compatible API's POST unsubscribes puts the address's suppression;
       // PERSON#*: each purchase's link to its person; SUPPRESSED#*: the suppression an erasure keeps.
-      PutItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "PERSON#*", "SUPPRESSED#*"],
-      // INVITATION#*: an erasure blanks the person's invitations and answers.
-      UpdateItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
-      // A purchase behind a later scheduled survey checks the contact's window without moving it.
-      ConditionCheckItem: ["EMAIL#*"],
+      // CASE#*: timeline entries (notes, replies, changes); WEBHOOK#*: a subscription, a test delivery.
+      PutItem: ["CAMPAIGN#*", "CASE#*", "EMAIL#*", "INVITATION#*", "PERSON#*", "SUPPRESSED#*", "WEBHOOK#*"],
+      // INVITATION#*: an erasure blanks the person's invitations and answers. CASE#*: a case's status
+      // and owner; RESULTS#*: its first-response and resolution counters; WEBHOOK#*: a subscription edited.
+      UpdateItem: ["CAMPAIGN#*", "CASE#*", "EMAIL#*", "INVITATION#*", "RESULTS#*", "WEBHOOK#*"],
+      // A purchase behind a later scheduled survey checks the contact's window without moving it; a
+      // note is added on condition that its case exists.
+      ConditionCheckItem: ["CASE#*", "EMAIL#*"],
       // For deleting a campaign that never sent: the campaign and its unsent invitations; its
       // purchases and test-send counters, its segment values and zero aggregates. EMAIL#*: an erasure
-      // deletes the address's contact and suppression (their keys hold the address).
-      DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
+      // deletes the address's contact and suppression (their keys hold the address). WEBHOOK#*: a
+      // subscription removed.
+      DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "WEBHOOK#*"],
       BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"],
     },
-    indexes: { gsi1: ["CAMPAIGNS", "RESPONSES#*", "SUPPRESSIONS#*"] },
+    indexes: {
+      gsi1: ["CAMPAIGNS", "CASES", "DELIVERIES#*", "RESPONSES#*", "SUPPRESSIONS#*", "WEBHOOKS"],
+    },
   },
   survey: {
     table: {
@@ -157,8 +190,13 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
   },
   dispatch: {
     // Claims, give-ups and putting parked invitations back; a resume mark goes once all are back.
-    table: { UpdateItem: ["INVITATION#*"], DeleteItem: ["CAMPAIGN#*"] },
-    indexes: { gsi1: ["DUE"], gsi2: ["DUE#*", "PARKED#*", "RESUMING"] },
+    // WEBHOOK#*, WEBHOOKS-DUE: webhook deliveries retried on the minute tick (issue 13).
+    table: {
+      GetItem: ["WEBHOOK#*"],
+      UpdateItem: ["INVITATION#*", "WEBHOOK#*"],
+      DeleteItem: ["CAMPAIGN#*"],
+    },
+    indexes: { gsi1: ["DUE"], gsi2: ["DUE#*", "PARKED#*", "RESUMING", "WEBHOOKS-DUE"] },
   },
   send: {
     table: {
@@ -176,6 +214,22 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
   "mail-events": {
     table: { PutItem: ["EMAIL#*"] },
     indexes: {},
+  },
+  events: {
+    table: {
+      // An answer's campaign (its alert rules); a delivery read again after a conflicting update.
+      GetItem: ["CAMPAIGN#*", "WEBHOOK#*"],
+      // The case it opened, whole; the answer as it stands now.
+      Query: ["CASE#*", "INVITATION#*"],
+      // A case and its timeline entries; a webhook delivery.
+      PutItem: ["CASE#*", "WEBHOOK#*"],
+      // Alert marks on a case; case counters; a delivery's attempt, a subscription disabled on 410.
+      UpdateItem: ["CASE#*", "RESULTS#*", "WEBHOOK#*"],
+      // That a case's answer was not erased, as the case opens.
+      ConditionCheckItem: ["INVITATION#*"],
+    },
+    // The subscriptions an event fans out to.
+    indexes: { gsi1: ["WEBHOOKS"] },
   },
 };
 
@@ -220,13 +274,13 @@ describe("table access per function", SYNTH, () => {
     }
   });
 
-  it("never allows a scan, a stream read, a batch or transactional read or table management", () => {
+  it("never allows a scan, a batch or transactional read or table management", () => {
     const { template } = synth();
     const actions = Object.values(template.findResources("AWS::IAM::Policy")).flatMap((policy) =>
       (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap((s) => [s.Action].flat()),
     );
     const dynamo = [...new Set(actions.filter((a) => a.startsWith("dynamodb:")))].sort();
-    expect(dynamo).toEqual([
+    expect(dynamo.filter((a) => !STREAM_ACTIONS.includes(a))).toEqual([
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
@@ -238,6 +292,48 @@ describe("table access per function", SYNTH, () => {
     // No wildcard resource or index: each statement names the table or gsi1 (checked in tableGrants).
     expect(JSON.stringify(template.findResources("AWS::IAM::Policy"))).not.toContain("/index/*");
   });
+
+  it.each([
+    ["as the tests synthesize", false],
+    ["with cdk.json's policy minimization", true],
+  ])(
+    "lets only the events function read the table's stream, on its ARN alone, %s",
+    (_name, minimizePolicies) => {
+      const { stack, template } = synth({ minimizePolicies });
+      const tableId = stack.getLogicalId(stack.dataStore.table.node.defaultChild as CfnResource);
+      const streamArn = JSON.stringify({ "Fn::GetAtt": [tableId, "StreamArn"] });
+      for (const name of FUNCTION_NAMES) {
+        const fn = stack.functions[name];
+        if (!fn) throw new Error(`no ${name} function`);
+        const reads = roleStatements(template, stack, fn).flatMap((statement) =>
+          [statement.Action]
+            .flat()
+            .filter((action) => STREAM_ACTIONS.includes(action))
+            .flatMap((action) => {
+              expect(statement.Effect).toBe("Allow");
+              return [statement.Resource].flat().map((resource) => {
+                const target = JSON.stringify(resource);
+                return `${action} ${target === streamArn ? "stream" : target}`;
+              });
+            }),
+        );
+        expect({ name, reads: reads.sort() }).toEqual({
+          name,
+          reads:
+            name === "events"
+              ? [
+                  "dynamodb:DescribeStream stream",
+                  "dynamodb:GetRecords stream",
+                  "dynamodb:GetShardIterator stream",
+                  // Lambda's poller lists streams; the action names no resource (a reasoned cdk-nag
+                  // suppression, lib/nag-suppressions.ts).
+                  'dynamodb:ListStreams "*"',
+                ]
+              : [],
+        });
+      }
+    },
+  );
 
   it("keeps API keys out of reach of everything but the api function's key check", () => {
     const { grantsOf } = synth();
@@ -280,14 +376,24 @@ describe("table access per function", SYNTH, () => {
     // table-access-enforced.test.ts.
     expect(writers(campaign, "UpdateItem")).toEqual(["api", "send"]);
     expect(writers(email, "PutItem")).toEqual(["api", "mail-events", "survey"]);
-    expect(writers(resultsPartition("cmp_x"), "UpdateItem")).toEqual(["send", "survey"]);
+    // api: a case's first-response and resolution counters; events: its opening (issue 13).
+    expect(writers(resultsPartition("cmp_x"), "UpdateItem")).toEqual(["api", "events", "send", "survey"]);
+    // Cases are opened by the events function and worked in the console; deliveries are written by
+    // the events function, retried by the dispatcher; subscriptions are the api's.
+    expect(writers(caseKey("case_x").pk, "PutItem")).toEqual(["api", "events"]);
+    expect(writers(webhookKey("wh_x").pk, "PutItem")).toEqual(["api", "events"]);
+    expect(writers(webhookDeliveryKey("wh_x", "dlv_x").pk, "UpdateItem")).toEqual([
+      "api",
+      "dispatch",
+      "events",
+    ]);
     expect(writers(invitationKey("t").pk, "PutItem")).toEqual(["api", "survey"]);
     // A person's links come with purchases, and only an erasure keeps a suppression under a hash.
     expect(writers(personLinkKey("ana@example.com", "cmp_x", "A-1").pk, "PutItem")).toEqual(["api"]);
     expect(writers(erasedSuppressionKey("ana@example.com").pk, "PutItem")).toEqual(["api"]);
   });
 
-  it("lets only the api function delete, and only a campaign's own records and an erased person's address records (the dispatcher its resume mark): never a key", () => {
+  it("lets only the api function delete, and only a campaign's own records, an erased person's address records and webhook subscriptions (the dispatcher its resume mark): never a key", () => {
     const { grantsOf } = synth();
     for (const name of FUNCTION_NAMES) {
       const { DeleteItem = [], BatchWriteItem = [] } = grantsOf(name).table;
@@ -295,7 +401,7 @@ describe("table access per function", SYNTH, () => {
         name === "api"
           ? {
               name,
-              DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
+              DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "WEBHOOK#*"],
               BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"],
             }
           : name === "dispatch"
@@ -319,6 +425,9 @@ describe("table access per function", SYNTH, () => {
     expect(deletable(erasedSuppressionKey("ana@example.com").pk)).toEqual([]);
     expect(deletable(personLinkKey("ana@example.com", "cmp_x", "A-1").pk)).toEqual([]);
     expect(deletable(apiKeyKey("key_0123456789abcdef").pk)).toEqual([]);
+    // A subscription (with its delivery log); a case and its timeline are kept.
+    expect(deletable(webhookKey("wh_x").pk)).toEqual(["DeleteItem"]);
+    expect(deletable(caseKey("case_x").pk)).toEqual([]);
   });
 });
 
@@ -342,6 +451,8 @@ describe("the partition patterns against the key design (functions/store/keys.ts
       "RESULTS#*",
       [aggregateKey("cmp_a", "*", "2026-01-01", "north").pk, segmentValuesKey("cmp_a", "region").pk],
     ],
+    ["CASE#*", [caseKey("case_a").pk, caseEntryKey("case_a", "2026-01-01T00:00:00.000Z", "e1").pk]],
+    ["WEBHOOK#*", [webhookKey("wh_a").pk, webhookDeliveryKey("wh_a", "dlv_a").pk]],
   ];
   const listings: [pattern: string, keys: string[]][] = [
     ["CAMPAIGNS", [campaignListing("2026-01-01T00:00:00.000Z", "cmp_a").gsi1pk, CAMPAIGNS_PARTITION]],
@@ -363,6 +474,16 @@ describe("the partition patterns against the key design (functions/store/keys.ts
       [parkedListing("cmp_a", "2026-01-01T00:00:00.000Z", "tok").gsi2pk, parkedPartition("cmp_a")],
     ],
     ["RESUMING", [resumeListing("2026-01-01T00:00:00.000Z", "cmp_a").gsi2pk, RESUMING_PARTITION]],
+    ["CASES", [caseListing("2026-01-01T00:00:00.000Z", "case_a").gsi1pk, CASES_PARTITION]],
+    ["WEBHOOKS", [webhookListing("2026-01-01T00:00:00.000Z", "wh_a").gsi1pk, WEBHOOKS_PARTITION]],
+    [
+      "DELIVERIES#*",
+      [deliveryListing("wh_a", "2026-01-01T00:00:00.000Z", "dlv_a").gsi1pk, deliveriesPartition("wh_a")],
+    ],
+    [
+      "WEBHOOKS-DUE",
+      [webhookDueListing("2026-01-01T00:00:00.000Z", "wh_a", "dlv_a").gsi2pk, WEBHOOKS_DUE_PARTITION],
+    ],
   ];
 
   it("each pattern matches every partition of its item family", () => {
@@ -376,6 +497,16 @@ describe("the partition patterns against the key design (functions/store/keys.ts
     const all = [...families, ...listings, ["", [API_KEYS_PARTITION]] as [string, string[]]];
     for (const [pattern] of families) {
       for (const [other, keys] of all) {
+        if (other === pattern) continue;
+        for (const key of keys)
+          expect({ pattern, key, match: stringLike(pattern, key) }).toEqual({ pattern, key, match: false });
+      }
+    }
+  });
+
+  it("no listing pattern matches another listing's partitions (WEBHOOKS-DUE is not a DUE# shard)", () => {
+    for (const [pattern] of listings) {
+      for (const [other, keys] of listings) {
         if (other === pattern) continue;
         for (const key of keys)
           expect({ pattern, key, match: stringLike(pattern, key) }).toEqual({ pattern, key, match: false });
