@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -15,43 +15,17 @@ import {
   manualClock,
   startDeliveryHarness,
 } from "../support/delivery-harness";
+import {
+  type LoopbackReceiver,
+  type ReceiverAnswer,
+  startLoopbackReceiver,
+} from "../support/loopback-receiver";
 
 /**
  * Webhooks end to end: subscriptions over the API, events fanned out and retried through DynamoDB
  * Local, delivered by the real HTTP poster to a receiver on loopback, and verified there with the
  * `standardwebhooks` package as a receiver would.
  */
-
-type Received = { readonly headers: IncomingHttpHeaders; readonly body: string };
-/** What the receiver answers to its n-th request (0-based): a status, or no answer at all. */
-type Answer = (n: number) => number | "hang";
-
-type Receiver = { readonly url: string; readonly received: Received[]; close(): Promise<void> };
-
-async function startReceiver(answer: Answer = () => 200): Promise<Receiver> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const status = answer(received.length);
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      if (status === "hang") return;
-      res.writeHead(status, { "content-type": "text/plain" }).end(`answered ${status}`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const event = (type: WebhookEvent["type"], data: unknown = { score: 9 }): WebhookEvent => ({
   id: `evt-${randomUUID()}`,
@@ -63,13 +37,13 @@ const event = (type: WebhookEvent["type"], data: unknown = { score: 9 }): Webhoo
 describe("webhooks", () => {
   let h: DeliveryHarness;
   let clock: ManualClock;
-  const receivers: Receiver[] = [];
+  const receivers: LoopbackReceiver[] = [];
   /** The poster the local runtime uses: loopback and http allowed. */
   const localPoster = new HttpWebhookPoster({ allowHttp: true, allowPrivateTargets: true });
   const ports = (poster = localPoster) => ({ webhooks: h.stores.webhooks, poster, clock: clock.now });
 
-  const receiver = async (answer?: Answer) => {
-    const started = await startReceiver(answer);
+  const receiver = async (answer?: ReceiverAnswer) => {
+    const started = await startLoopbackReceiver(answer);
     receivers.push(started);
     return started;
   };
