@@ -124,12 +124,17 @@ export class Delivery extends Construct {
         // What the senders send in half a claim's 15-minute lease, at about 0.2 s per email each: the
         // dispatcher keeps no more than that queued, so a backlog waits in the due index, not in SQS.
         DISPATCH_QUEUE_BUDGET: String((props.sendConcurrency ?? 2) * 5 * 450),
+        // The owners' daily case digests: sent through SES, with links to the console.
+        PUBLIC_BASE_URL: props.publicBaseUrl,
+        SENDER_ADDRESS: props.mail.senderAddress,
+        CONFIGURATION_SET_NAME: props.mail.configurationSetName,
       },
       logRetention,
     });
     // Due invitations are found through gsi2's DUE#<shard> partitions; a claim is a conditional UpdateItem.
     bindTable(this.dispatchFunction, props.table, FUNCTION_TABLE_ACCESS.dispatch);
     this.queue.grantSendMessages(this.dispatchFunction);
+    props.mail.grantSend(this.dispatchFunction);
     // Its depth, to claim no more than the senders can take.
     this.queue.grant(this.dispatchFunction, "sqs:GetQueueAttributes");
     // The next scheduled run is the retry: Lambda's own retries of a failed run would only overlap it.

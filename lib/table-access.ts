@@ -13,9 +13,10 @@
  * |             |                          | PERSON#*, RESULTS#*| WEBHOOK#*                |                                    |                              |
  * | survey      | CAMPAIGN#*, SUPPRESSED#* | EMAIL#*,           | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
  * |             |                          | INVITATION#*       |                          |                                    |                              |
- * | dispatch    | WEBHOOK#*                |                    |                          | INVITATION#*, WEBHOOK#*            | gsi2: DUE#*, PARKED#*,       |
+ * | dispatch    | WEBHOOK#*                | RESULTS#*          | DIGEST#*                 | DIGEST#*, INVITATION#*, WEBHOOK#*  | gsi2: DUE#*, PARKED#*,       |
  * |             |                          |                    |                          |                                    | RESUMING, WEBHOOKS-DUE;      |
- * |             |                          |                    |                          |                                    | gsi1: DUE (legacy)           |
+ * |             |                          |                    |                          |                                    | gsi1: DUE (legacy),          |
+ * |             |                          |                    |                          |                                    | CAMPAIGNS, CASES             |
  * | send        | CAMPAIGN#*, INVITATION#*,| EMAIL#*            |                          | CAMPAIGN#*, EMAIL#*, INVITATION#*, |                              |
  * |             | SUPPRESSED#*             |                    |                          | RESULTS#*                          |                              |
  * | mail-events |                          |                    | EMAIL#*                  |                                    |                              |
@@ -79,6 +80,10 @@
  *   GetItem WEBHOOK#: the delivery read again when that update finds it changed) and a subscription
  *   disabled when its endpoint answers 410 (UpdateItem WEBHOOK#). Its stream reads (DescribeStream,
  *   GetRecords, GetShardIterator on the stream's ARN, ListStreams) are granted by its event source.
+ * - dispatch, for the owners' daily case digests: the active campaigns with alert rules (gsi1
+ *   CAMPAIGNS), the cases (gsi1 CASES), each campaign's last two weeks
+ *   of aggregates (Query RESULTS#), and a digest mark claimed and marked sent (PutItem, UpdateItem
+ *   DIGEST#).
  * - dispatch, for webhooks: on its minute tick, the deliveries due for another attempt (gsi2
  *   WEBHOOKS-DUE), each claimed and its attempt recorded (UpdateItem WEBHOOK#) after reading it and its
  *   subscription (GetItem WEBHOOK#); a subscription disabled on 410 (UpdateItem WEBHOOK#).
@@ -114,6 +119,7 @@ const PERSON = "PERSON#*"; // a person's links to their purchases
 const SUPPRESSED = "SUPPRESSED#*"; // suppressions an erasure kept under the address's hash
 const CASE = "CASE#*"; // cases and their timeline entries
 const WEBHOOK = "WEBHOOK#*"; // webhook subscriptions and their deliveries
+const DIGEST = "DIGEST#*"; // the marks of the owners' daily case digests
 
 /** Partitions of the listing index. */
 const CAMPAIGNS_LISTING = "CAMPAIGNS";
@@ -164,9 +170,15 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
     },
   },
   dispatch: {
-    items: { GetItem: [WEBHOOK], UpdateItem: [INVITATION, WEBHOOK], DeleteItem: [CAMPAIGN] },
+    items: {
+      GetItem: [WEBHOOK],
+      Query: [RESULTS],
+      PutItem: [DIGEST],
+      UpdateItem: [DIGEST, INVITATION, WEBHOOK],
+      DeleteItem: [CAMPAIGN],
+    },
     indexQueries: {
-      [LISTING_INDEX]: [LEGACY_DUE_LISTING],
+      [LISTING_INDEX]: [CAMPAIGNS_LISTING, CASES_LISTING, LEGACY_DUE_LISTING],
       [WORK_INDEX]: [DUE, PARKED, RESUMING, WEBHOOKS_DUE],
     },
   },

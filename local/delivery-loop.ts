@@ -3,6 +3,7 @@ import type { DeliveryMessage } from "../functions/domain/invitation";
 import { createSendQueueHandler } from "../functions/events/send-queue";
 import { type DeliverDuePorts, deliverDueWebhooks } from "../functions/use-cases/deliver-due-webhooks";
 import { type DispatchPorts, dispatchDueInvitations } from "../functions/use-cases/dispatch-due-invitations";
+import { type CaseDigestPorts, sendCaseDigests } from "../functions/use-cases/send-case-digests";
 import type { SendPorts } from "../functions/use-cases/send-invitation";
 
 /**
@@ -67,6 +68,8 @@ export function startDeliveryLoop(
     readonly dispatch: Omit<DispatchPorts, "queue">;
     /** Webhook retries, attempted on the same tick as on AWS. */
     readonly webhookDeliveries?: DeliverDuePorts;
+    /** The owners' daily case digests, sent from the same tick as on AWS. */
+    readonly caseDigests?: CaseDigestPorts;
   },
   options: { intervalMs: number | null; queue: LocalWorkQueue; onError?: (error: unknown) => void },
 ): DeliveryLoop {
@@ -80,6 +83,7 @@ export function startDeliveryLoop(
     await dispatchDueInvitations({ ...ports.dispatch, queue });
     while (queue.size > 0 && !stopped) await queue.deliver(handler);
     if (ports.webhookDeliveries) await deliverDueWebhooks(ports.webhookDeliveries);
+    if (ports.caseDigests) await sendCaseDigests(ports.caseDigests);
   };
   // One pass at a time: a tick that finds the previous pass still running skips.
   const timer =

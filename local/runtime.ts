@@ -200,6 +200,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         send,
         dispatch: { invitations: stores.invitations, clock },
         webhookDeliveries: { webhooks: stores.webhooks, poster: webhookPoster, clock },
+        caseDigests: { ...stores, caseMail: alertMail, publicBaseUrl, clock },
       },
       {
         intervalMs: options.deliveryIntervalMs,

@@ -15,6 +15,17 @@ export type AlertMessages = {
   readonly openCase: string;
   readonly editedSubject: (score: number, campaign: string) => string;
   readonly replySubject: (brand: string) => string;
+  readonly digestSubject: (newCases: number, overdue: number) => string;
+  readonly digestNewCases: (n: number) => string;
+  readonly digestOverdue: (n: number) => string;
+  /** A campaign's NPS over the last 7 days against the 7 before; null where there were no answers. */
+  readonly digestNps: (
+    campaign: string,
+    nps: number | null,
+    previous: number | null,
+    responses: number,
+  ) => string;
+  readonly digestOpenInbox: string;
 };
 
 const en: AlertMessages = {
@@ -28,6 +39,12 @@ const en: AlertMessages = {
   openCase: "Open the case",
   editedSubject: (score, campaign) => `Updated answer (score ${score}): ${campaign}`,
   replySubject: (brand) => `About your answer to ${brand}`,
+  digestSubject: (n, overdue) => `Your cases today: ${n} new, ${overdue} overdue`,
+  digestNewCases: (n) => `New in the last 24 hours (${n})`,
+  digestOverdue: (n) => `Overdue (${n})`,
+  digestNps: (campaign, nps, previous, responses) =>
+    `${campaign}: NPS ${nps ?? "–"} over the last 7 days (${responses} answers), ${previous ?? "–"} the week before`,
+  digestOpenInbox: "Open your cases",
 };
 
 const zhHant: AlertMessages = {
@@ -41,6 +58,12 @@ const zhHant: AlertMessages = {
   openCase: "開啟案件",
   editedSubject: (score, campaign) => `回覆已更新（評分 ${score}）：${campaign}`,
   replySubject: (brand) => `關於您給 ${brand} 的回覆`,
+  digestSubject: (n, overdue) => `今日案件：新增 ${n} 件，逾期 ${overdue} 件`,
+  digestNewCases: (n) => `過去 24 小時新增（${n}）`,
+  digestOverdue: (n) => `逾期（${n}）`,
+  digestNps: (campaign, nps, previous, responses) =>
+    `${campaign}：過去 7 天 NPS ${nps ?? "–"}（${responses} 份回覆），前一週 ${previous ?? "–"}`,
+  digestOpenInbox: "開啟我的案件",
 };
 
 const zhHans: AlertMessages = {
@@ -54,6 +77,12 @@ const zhHans: AlertMessages = {
   openCase: "打开工单",
   editedSubject: (score, campaign) => `回复已更新（评分 ${score}）：${campaign}`,
   replySubject: (brand) => `关于您给 ${brand} 的回复`,
+  digestSubject: (n, overdue) => `今日工单：新增 ${n} 个，逾期 ${overdue} 个`,
+  digestNewCases: (n) => `过去 24 小时新增（${n}）`,
+  digestOverdue: (n) => `逾期（${n}）`,
+  digestNps: (campaign, nps, previous, responses) =>
+    `${campaign}：过去 7 天 NPS ${nps ?? "–"}（${responses} 份回复），前一周 ${previous ?? "–"}`,
+  digestOpenInbox: "打开我的工单",
 };
 
 const MESSAGES: Record<Locale, AlertMessages> = { en, "zh-Hant": zhHant, "zh-Hans": zhHans };

@@ -6,18 +6,23 @@ import {
   type DispatchPorts,
   dispatchDueInvitations,
 } from "../use-cases/dispatch-due-invitations";
+import { type CaseDigestPorts, sendCaseDigests } from "../use-cases/send-case-digests";
 
 /**
  * The dispatcher's EventBridge schedule (every minute): the event says nothing beyond "now". Due
  * surveys are queued, then due webhook retries attempted: both wait in the work index until due. A
  * failure of the webhook pass is logged and does not fail the tick, so surveys are never held back by
- * a subscriber's endpoint.
+ * a subscriber's endpoint. Then, once a day, the owners' case digests (sendCaseDigests), likewise
+ * apart.
  */
 export function createDispatchHandler(
-  ports: DispatchPorts & { readonly webhookDeliveries?: DeliverDuePorts },
+  ports: DispatchPorts & {
+    readonly webhookDeliveries?: DeliverDuePorts;
+    readonly caseDigests?: CaseDigestPorts;
+  },
   options: DispatchOptions = DEFAULT_DISPATCH,
 ) {
-  return async (): Promise<{ queued: number; webhookAttempts: number }> => {
+  return async (): Promise<{ queued: number; webhookAttempts: number; digests: number }> => {
     const queued = await dispatchDueInvitations(ports, options);
     log("info", "dispatched due invitations", { queued });
     let webhookAttempts = 0;
@@ -29,6 +34,15 @@ export function createDispatchHandler(
         log("error", "due webhook deliveries failed", describeError(error));
       }
     }
-    return { queued, webhookAttempts };
+    let digests = 0;
+    if (ports.caseDigests) {
+      try {
+        digests = await sendCaseDigests(ports.caseDigests);
+        if (digests > 0) log("info", "sent case digests", { digests });
+      } catch (error) {
+        log("error", "case digests failed", describeError(error));
+      }
+    }
+    return { queued, webhookAttempts, digests };
   };
 }

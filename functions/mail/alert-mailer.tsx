@@ -31,6 +31,30 @@ export type CaseReplyEmail = {
   readonly text: string;
 };
 
+/** One owner's daily digest: their new and overdue cases, and how each campaign's NPS moved. */
+export type CaseDigestEmail = {
+  readonly to: string;
+  readonly locale: Locale;
+  readonly senderName: string;
+  readonly newCases: readonly DigestCase[];
+  readonly overdueCases: readonly DigestCase[];
+  readonly campaigns: readonly {
+    name: string;
+    nps: number | null;
+    previousNps: number | null;
+    responses: number;
+  }[];
+  /** The owner's case inbox in the console. */
+  readonly inboxUrl: string;
+};
+export type DigestCase = {
+  readonly campaignName: string;
+  readonly score: number;
+  readonly customer: string;
+  readonly dueAt: string;
+  readonly url: string;
+};
+
 /** Renders and sends the emails of the close-the-loop flow: alerts to owners, replies to customers. */
 export class AlertMailer {
   constructor(private readonly transport: MailSender) {}
@@ -71,6 +95,65 @@ export class AlertMailer {
       ),
       html: `<!doctype html>${html.toString()}`,
       text: [...lines, "", comment, "", `${m.openCase}: ${alert.caseUrl}`].join("\n"),
+      headers: [],
+    });
+  }
+
+  async sendCaseDigest(digest: CaseDigestEmail): Promise<string> {
+    const m = alertMessagesFor(digest.locale);
+    const line = (c: DigestCase) =>
+      `${c.score}/10 · ${c.customer} · ${c.campaignName} · ${c.dueAt.slice(0, 16).replace("T", " ")} UTC`;
+    const sections = [
+      { heading: m.digestNewCases(digest.newCases.length), cases: digest.newCases },
+      { heading: m.digestOverdue(digest.overdueCases.length), cases: digest.overdueCases },
+    ];
+    const npsLines = digest.campaigns.map((c) => m.digestNps(c.name, c.nps, c.previousNps, c.responses));
+    const html = (
+      <html lang={digest.locale}>
+        <body style="font-family:system-ui,sans-serif;color:#1a1a1a;line-height:1.5">
+          {sections.map((section) => (
+            <>
+              <h2 style="font-size:16px;margin:16px 0 4px">{section.heading}</h2>
+              <ul style="margin:0;padding-left:20px">
+                {section.cases.map((c) => (
+                  <li>
+                    <a href={c.url} style="color:#0b57d0">
+                      {line(c)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ))}
+          <h2 style="font-size:16px;margin:16px 0 4px">NPS</h2>
+          {npsLines.map((text) => (
+            <p style="margin:0">{text}</p>
+          ))}
+          <p>
+            <a href={digest.inboxUrl} style="color:#0b57d0">
+              {m.digestOpenInbox}
+            </a>
+          </p>
+        </body>
+      </html>
+    );
+    const text = [
+      ...sections.flatMap((section) => [
+        section.heading,
+        ...section.cases.map((c) => `- ${line(c)}: ${c.url}`),
+        "",
+      ]),
+      "NPS",
+      ...npsLines,
+      "",
+      `${m.digestOpenInbox}: ${digest.inboxUrl}`,
+    ].join("\n");
+    return await this.transport.send({
+      fromName: digest.senderName,
+      to: digest.to,
+      subject: toHeaderText(m.digestSubject(digest.newCases.length, digest.overdueCases.length)),
+      html: `<!doctype html>${html.toString()}`,
+      text,
       headers: [],
     });
   }

@@ -46,6 +46,8 @@ export const eventsEnvironment = z.object({ ...tableSettings, ...mailSettings })
 
 export const dispatchEnvironment = z.object({
   ...tableSettings,
+  // The owners' daily case digests go out through SES, with links to the console.
+  ...mailSettings,
   QUEUE_URL: z.url(),
   /**
    * The most messages the send queue should hold: what the senders send well within a claim's lease

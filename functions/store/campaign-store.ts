@@ -187,6 +187,22 @@ export class CampaignStore {
     };
   }
 
+  /**
+   * Every campaign with alert rules (`followUp`) of a status, read through the whole listing with the
+   * SDK's paginator (the owners' daily digests: once a day, so reading every campaign is fine).
+   */
+  async allWithFollowUp(status: Campaign["status"]): Promise<Campaign[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: LISTING_INDEX,
+      KeyConditionExpression: "gsi1pk = :partition",
+      FilterExpression: "#status = :status AND followUp <> :null",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":partition": CAMPAIGNS_PARTITION, ":status": status, ":null": null },
+    });
+    return items.map(toCampaign).filter((campaign) => campaign.followUp !== null);
+  }
+
   /** The start key a listing cursor stands for; 400 unless it names a campaign at its creation time. */
   private async resumeAt(cursor: string | undefined): Promise<Record<string, string> | undefined> {
     const position = decodeCursor(cursor, 2);

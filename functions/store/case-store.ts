@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import {
   type AnswerEdit,
   CASE_COUNT_FIELDS,
@@ -13,6 +20,7 @@ import {
   type StoredCase,
 } from "../domain/case";
 import { ConflictError } from "../domain/errors";
+import { personIdOf } from "../domain/hash";
 import { DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { decodeCursor, encodeCursor, invalidCursor } from "./cursor";
 import {
@@ -24,6 +32,7 @@ import {
   caseStatsKey,
   caseStatsRange,
   caseStatsShardOf,
+  digestMarkKey,
   LISTING_INDEX,
   responseKey,
   resultsPartition,
@@ -434,6 +443,46 @@ export class CaseStore {
       );
     }
     return true;
+  }
+
+  /**
+   * Claims the sending of one owner's digest of one UTC day: true for the first claim, and for a claim
+   * whose sender never confirmed it within `leaseMs` (it died); false once it was sent or while another
+   * claim holds. Marks are kept a week.
+   */
+  async claimDigest(day: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...digestMarkKey(day, personIdOf(owner)),
+            type: "digestMark",
+            claimedUntil: new Date(now.getTime() + leaseMs).toISOString(),
+            sentAt: null,
+            expiresAt: Math.floor(now.getTime() / 1000) + 7 * 86_400,
+          },
+          ConditionExpression: "attribute_not_exists(pk) OR (sentAt = :null AND claimedUntil < :now)",
+          ExpressionAttributeValues: { ":null": null, ":now": now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Records that the digest claimed went out. */
+  async markDigestSent(day: string, owner: string, now: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: digestMarkKey(day, personIdOf(owner)),
+        UpdateExpression: "SET sentAt = :now",
+        ExpressionAttributeValues: { ":now": now.toISOString() },
+      }),
+    );
   }
 
   private entryPut(

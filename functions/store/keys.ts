@@ -296,6 +296,7 @@ export const segmentValuesKey = (campaignId: string, property: string): ItemKey 
  * | case          | CASE#<caseId>      | CASE                      | CASES                  | <openedAt>#<caseId>      |
  * | case entry    | CASE#<caseId>      | ENTRY#<at>#<entryId>      |                        |                          |
  * | case counters | RESULTS#<campId>   | CASESTATS#<day>#<shard>   |                        |                          |
+ * | digest mark   | DIGEST#<day>       | OWNER#<ownerId>           |                        |                          |
  * | webhook       | WEBHOOK#<id>       | WEBHOOK                   | WEBHOOKS               | <createdAt>#<id>         |
  * | delivery      | WEBHOOK#<id>       | DELIVERY#<deliveryId>     | DELIVERIES#<webhookId> | <createdAt>#<deliveryId> |
  * |               |                    |                           | (gsi2) WEBHOOKS-DUE    | (gsi2) <dueAt>#<id>#<deliveryId> |
@@ -342,6 +343,16 @@ export const caseStatsShardOf = (caseId: string): number => shardOf(caseId, AGGR
 export const caseStatsRange = (from: string, to: string): { from: string; to: string } => ({
   from: `${CASE_STATS_PREFIX}${from}#`,
   to: `${CASE_STATS_PREFIX}${to}$`,
+});
+
+/**
+ * The mark that an owner's daily case digest of one UTC day was claimed or sent: one item per day ×
+ * owner (the owner's hash, so the key holds no address), kept a week. Claiming it is what keeps two
+ * dispatcher ticks from both sending a digest.
+ */
+export const digestMarkKey = (day: string, ownerId: string): ItemKey => ({
+  pk: `DIGEST#${day}`,
+  sk: `OWNER#${ownerId}`,
 });
 
 export const webhookPartition = (webhookId: string): string => `WEBHOOK#${webhookId}`;

@@ -12,6 +12,7 @@ const handlers = {
   send: () => import("../../functions/handlers/send"),
   dispatch: () => import("../../functions/handlers/dispatch"),
   "mail-events": () => import("../../functions/handlers/mail-events"),
+  events: () => import("../../functions/handlers/events"),
 };
 
 /** What the stack sets for every function (each reads only its part). */
@@ -57,6 +58,8 @@ describe("handler cold start", () => {
     ["api", "SENDER_ADDRESS", undefined],
     ["api", "PUBLIC_BASE_URL", "not a url"],
     ["dispatch", "QUEUE_URL", undefined],
+    ["dispatch", "SENDER_ADDRESS", undefined],
+    ["events", "PUBLIC_BASE_URL", undefined],
   ] as const)("refuses to load %s when %s is %s", async (name, variable, value) => {
     vi.stubEnv(variable, value);
     await expect(handlers[name]()).rejects.toThrow(new RegExp(`^Invalid configuration: .*\\b${variable}\\b`));

@@ -19,7 +19,12 @@ let handler: LambdaEntry<ScheduledEvent, { queued: number }>;
 beforeAll(async () => {
   table = await createTestTable();
   queue = await startSqsReceiver();
-  stubLambdaEnvironment(table, { QUEUE_URL: queue.queueUrl });
+  // The owners' digests would go through SES with console links; this test has no campaign with owners.
+  stubLambdaEnvironment(table, {
+    QUEUE_URL: queue.queueUrl,
+    PUBLIC_BASE_URL: "https://surveys.example.com",
+    SENDER_ADDRESS: "surveys@example.com",
+  });
   stores = createStores(table.db, table.tableName);
   handler = (await import("../../functions/handlers/dispatch")).handler;
 });
@@ -60,7 +65,7 @@ describe("dispatch handler", () => {
     const messagesBefore = queue.messages().length;
     const requestsBefore = queue.requests().length;
 
-    expect(await dispatch()).toEqual({ queued: 12, webhookAttempts: 0 });
+    expect(await dispatch()).toEqual({ queued: 12, webhookAttempts: 0, digests: 0 });
 
     const queued = queue
       .messages()
@@ -82,7 +87,7 @@ describe("dispatch handler", () => {
     }
 
     // Claimed invitations stay out of the next run until they are sent or their claim expires.
-    expect(await dispatch()).toEqual({ queued: 0, webhookAttempts: 0 });
+    expect(await dispatch()).toEqual({ queued: 0, webhookAttempts: 0, digests: 0 });
     expect(queue.messages()).toHaveLength(messagesBefore + 12);
   });
 

@@ -64,7 +64,7 @@ import { buildStack, testStackProps } from "./stack-fixture";
 
 const FUNCTIONS: readonly FunctionName[] = ["api", "survey", "dispatch", "send", "mail-events", "events"];
 /** The functions that send email, each through its own SES-enforcing proxy. */
-const MAILERS = ["api", "send", "events"] as const satisfies readonly FunctionName[];
+const MAILERS = ["api", "send", "events", "dispatch"] as const satisfies readonly FunctionName[];
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012";
 /** The synthesized table's ARN, and the one each request is authorized against (one table: one ARN). */
@@ -536,9 +536,8 @@ beforeAll(async () => {
   dispatch = await importHandler(
     "dispatch",
     async () => (await import("../../functions/handlers/dispatch")).handler,
-    {
-      QUEUE_URL: queue.queueUrl,
-    },
+    // The owners' daily case digests go out through SES.
+    { QUEUE_URL: queue.queueUrl, ...mailEnvironment("dispatch") },
   );
   send = await importHandler(
     "send",
@@ -695,7 +694,7 @@ async function itemAt(key: { pk: string; sk: string }): Promise<Record<string, u
 }
 
 /** Runs the dispatcher, dropping the SDK's notice that the loopback queue URL is not SQS's host. */
-async function runDispatch(): Promise<{ queued: number; webhookAttempts?: number }> {
+async function runDispatch(): Promise<{ queued: number; webhookAttempts?: number; digests?: number }> {
   const print = console.warn;
   const warn = vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
     if (!String(args[0]).startsWith("QueueUrl=")) print(...args);
@@ -1114,6 +1113,17 @@ describe("each function's table grants, enforced on its handler", () => {
     );
     expect((await runDispatch()).webhookAttempts).toBe(1);
     expect((await callApi("DELETE", `/v1/webhooks/${webhookId}`)).statusCode).toBe(204);
+
+    // dispatch: tomorrow from 08:00 UTC, the owner's daily digest (their case is overdue by then).
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(new Date(`${tomorrow}T09:00:00.000Z`));
+      expect((await runDispatch()).digests).toBe(1);
+      expect((await runDispatch()).digests).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
 
     expect(denied).toEqual([]);
     // Below the partitions IAM bounds: only api creates, replaces and deletes campaigns and purchases

@@ -190,13 +190,17 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
   },
   dispatch: {
     // Claims, give-ups and putting parked invitations back; a resume mark goes once all are back.
-    // WEBHOOK#*, WEBHOOKS-DUE: webhook deliveries retried on the minute tick (issue 13).
+    // WEBHOOK#*, WEBHOOKS-DUE: webhook deliveries retried on the minute tick.
+    // CAMPAIGNS, CASES, RESULTS#*, DIGEST#*: the owners' daily case digests (campaigns with owners,
+    // their cases, two weeks of aggregates, the mark that a digest was claimed and sent).
     table: {
       GetItem: ["WEBHOOK#*"],
-      UpdateItem: ["INVITATION#*", "WEBHOOK#*"],
+      Query: ["RESULTS#*"],
+      PutItem: ["DIGEST#*"],
+      UpdateItem: ["DIGEST#*", "INVITATION#*", "WEBHOOK#*"],
       DeleteItem: ["CAMPAIGN#*"],
     },
-    indexes: { gsi1: ["DUE"], gsi2: ["DUE#*", "PARKED#*", "RESUMING", "WEBHOOKS-DUE"] },
+    indexes: { gsi1: ["CAMPAIGNS", "CASES", "DUE"], gsi2: ["DUE#*", "PARKED#*", "RESUMING", "WEBHOOKS-DUE"] },
   },
   send: {
     table: {

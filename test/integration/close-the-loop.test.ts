@@ -244,6 +244,29 @@ describe("close the loop", () => {
     expect((await h.api("GET", "/v1/cases/case_doesnotexistdoesnotexi")).status).toBe(404);
   });
 
+  it("sends each owner one digest a day: new and overdue cases, and NPS against the week before", async () => {
+    const digestsTo = async (owner: string) =>
+      (await h.inbox({ to: owner })).filter((e) => e.subject.startsWith("Your cases today"));
+    const next = new Date(clock.now().getTime() + 86_400_000);
+    clock.set(`${next.toISOString().slice(0, 10)}T07:59:00.000Z`);
+    await h.deliver();
+    expect(await digestsTo(OWNERS[0] as string)).toHaveLength(0);
+    clock.set(`${next.toISOString().slice(0, 10)}T08:01:00.000Z`);
+    await h.deliver();
+    await h.deliver();
+    for (const owner of OWNERS) {
+      const digests = await digestsTo(owner);
+      expect(digests).toHaveLength(1);
+    }
+    const [digest] = await digestsTo(OWNERS[0] as string);
+    // Bob's case is overdue (due 24 hours after his answer); Ann's is resolved and more than a day old.
+    expect(digest?.text).toContain("Overdue (1)");
+    expect(digest?.text).toContain("bob@example.com");
+    expect(digest?.text).not.toContain("ann@example.com");
+    expect(digest?.text).toMatch(/NPS -?\d+ over the last 7 days/);
+    expect(digest?.text).toContain(`/app/cases?owner=${encodeURIComponent(OWNERS[0] as string)}`);
+  });
+
   it("a promoter opens no case", async () => {
     const link = await surveyLinkFor("order-3", "cy@example.com");
     await answer(link, { score: "10" });
