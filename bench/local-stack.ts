@@ -56,24 +56,7 @@ export async function startLocalStack(meter: UsageMeter): Promise<LocalStack> {
   });
   try {
     const { apiKey } = await runtime.stores.apiKeys.create("benchmark", new Date());
-    const api = async <T>(method: string, path: string, body: unknown, expect: number): Promise<T> => {
-      const response = await fetch(`${runtime.baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          accept: "application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      if (response.status !== expect) {
-        throw new Error(
-          `${method} ${path}: expected ${expect}, got ${response.status}: ${text.slice(0, 300)}`,
-        );
-      }
-      return (text ? JSON.parse(text) : null) as T;
-    };
+    const api = apiCaller(runtime.baseUrl, apiKey);
     return {
       ...runtime,
       apiKey,
@@ -89,4 +72,24 @@ export async function startLocalStack(meter: UsageMeter): Promise<LocalStack> {
     await runtime.stop();
     throw error;
   }
+}
+
+/** Calls the API at `baseUrl` with `apiKey`; `body` goes as JSON. Throws unless the status is `expect`. */
+export function apiCaller(baseUrl: string, apiKey: string): LocalStack["api"] {
+  return async <T>(method: string, path: string, body: unknown, expect: number): Promise<T> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (response.status !== expect) {
+      throw new Error(`${method} ${path}: expected ${expect}, got ${response.status}: ${text.slice(0, 300)}`);
+    }
+    return (text ? JSON.parse(text) : null) as T;
+  };
 }

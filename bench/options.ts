@@ -19,6 +19,10 @@ export type BenchOptions = {
   readonly resultsCalls: number;
   /** Item 4: child processes per bundle; the median is reported. */
   readonly coldStartRuns: number;
+  /** Item 6: detractors' answers per concurrency level, timed to their alert email (at each loop period). */
+  readonly alerts: readonly { readonly clients: number; readonly answers: number }[];
+  /** Item 7: subscriptions, events fanned out to them (first attempts), and events whose deliveries are retried. */
+  readonly webhooks: { readonly subscriptions: number; readonly events: number; readonly dueEvents: number };
 };
 
 export const USAGE = `Usage: npm run bench [-- options]
@@ -81,6 +85,20 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
     pageViews: quick ? 40 : 300,
     resultsCalls: quick ? 10 : 30,
     coldStartRuns: quick ? 3 : 7,
+    // Each answer takes about a second (a random pause up to npm start's loop period, then the wait for
+    // its alert): this many keep item 6 near a minute and a half at full size.
+    alerts: quick
+      ? [
+          { clients: 1, answers: 6 },
+          { clients: 16, answers: 16 },
+        ]
+      : [
+          { clients: 1, answers: 30 },
+          { clients: 16, answers: 96 },
+        ],
+    webhooks: quick
+      ? { subscriptions: 10, events: 20, dueEvents: 20 }
+      : { subscriptions: 10, events: 100, dueEvents: 100 },
   };
   // Item 1 answers sent invitations from item 3's pool: say so now, not after minutes of item 3.
   const needed = invitationsNeeded(parsed.ingestion);

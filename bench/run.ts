@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
+import { type AlertResult, runAlertBench } from "./alert-bench";
 import { AWS_PRICES, PRICES_AS_OF, PRICES_REGION } from "./aws-prices";
 import { type ColdStartRow, runColdStartBench } from "./cold-start-bench";
 import { type CostLine, costModel, dynamoPerStep, type StepCost } from "./cost-model";
@@ -13,6 +14,7 @@ import { type BenchOptions, parseOptions, USAGE, UsageError } from "./options";
 import { type ResultsResult, runResultsBench } from "./results-bench";
 import { num, type Row, ratio, renderTable, usd } from "./table";
 import { UsageMeter } from "./usage-meter";
+import { runWebhookBench, type WebhookResult } from "./webhook-bench";
 
 type Machine = {
   cpu: string;
@@ -80,8 +82,15 @@ async function main(): Promise<number> {
   let ingestion: IngestionResult;
   let results: ResultsResult;
   let firstView: FirstViewResult;
+  let alerts: AlertResult;
+  let webhooks: WebhookResult;
   let sentCount: number;
   try {
+    // Item 6 first, while DynamoDB Local holds nothing else: in a run where it came after item 3, on a
+    // busy machine, DynamoDB Local timed out waiting for locks while item 6 posted its purchases.
+    progress("item 6: answers to their alert emails, events loop at npm start's period and at its fastest…");
+    alerts = await runAlertBench(stack.dynamoEndpoint, options.alerts, progress);
+
     progress(`item 3: posting ${num(options.invitations)} purchases, then dispatching and sending them…`);
     const deliveryRun = await runDeliveryBench(stack, meter, options);
     delivery = deliveryRun.result;
@@ -103,6 +112,9 @@ async function main(): Promise<number> {
       { dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, token: linked.token },
       options.coldStartRuns,
     );
+
+    progress("item 7: webhook deliveries to a loopback receiver (first attempts, retries) and plain POSTs…");
+    webhooks = await runWebhookBench(stack, meter, options.webhooks);
 
     progress(`item 2: storing ${num(options.smallAnswers)} + ${num(options.answers)} answers…`);
     results = await runResultsBench(
@@ -135,6 +147,8 @@ async function main(): Promise<number> {
       per: ingestion.levels.reduce((n, l) => n + l.http.operations, 0),
     },
     { phase: "results-large", step: "results call", per: options.resultsCalls },
+    { phase: "webhook-fan-out", step: "webhook: first attempt", per: webhooks.fanOut.measured.deliveries },
+    { phase: "webhook-due", step: "webhook: retry (due)", per: webhooks.due.measured.deliveries },
   ]);
   machine.loadAtEnd = loadavg();
   const seconds = (performance.now() - started) / 1000;
@@ -149,6 +163,8 @@ async function main(): Promise<number> {
       results,
       coldStart,
       firstView,
+      alerts,
+      webhooks,
       cost,
       steps,
       seconds,
@@ -169,6 +185,8 @@ async function main(): Promise<number> {
           delivery,
           coldStart,
           firstView,
+          alerts,
+          webhooks,
           cost,
           steps,
           phases,
@@ -192,11 +210,13 @@ function report(r: {
   results: ResultsResult;
   firstView: FirstViewResult;
   coldStart: ColdStartRow[];
+  alerts: AlertResult;
+  webhooks: WebhookResult;
   cost: CostLine[];
   steps: StepCost[];
   seconds: number;
 }): string {
-  const { machine, delivery, ingestion, results, coldStart, firstView, cost, steps } = r;
+  const { machine, delivery, ingestion, results, coldStart, firstView, alerts, webhooks, cost, steps } = r;
   const rows: Row[] = [];
   const push = (item: string, figure: string, measured: number, reference: number, digits = 0) =>
     rows.push({
@@ -271,6 +291,24 @@ function report(r: {
     });
   }
 
+  for (const { clients, polled, floor } of alerts.levels) {
+    const who = `${clients} client${clients === 1 ? "" : "s"}`;
+    const failed = polled.errors + floor.errors;
+    const errors = failed > 0 ? ` (errors: polled ${polled.errors}, floor ${floor.errors})` : "";
+    push("6", `alert email ms after the answer, p50, ${who}${errors}`, polled.p50Ms, floor.p50Ms, 1);
+    push("6", `  p99, ${who}`, polled.p99Ms, floor.p99Ms, 1);
+    push("6", `  p99 vs the events loop's period, ${who}`, polled.p99Ms, alerts.periodMs, 1);
+  }
+  const { fanOut, due } = webhooks;
+  push(
+    "7",
+    "webhook deliveries/s, first attempts (fan-out)",
+    fanOut.measured.perSecond,
+    fanOut.floor.perSecond,
+    1,
+  );
+  push("7", "webhook deliveries/s, retries (due index)", due.measured.perSecond, due.floor.perSecond, 1);
+
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
   const out: string[] = [];
   out.push(
@@ -306,6 +344,13 @@ function report(r: {
     `     survey first page: a fresh node process imports the survey bundle and serves GET /s/{token}?score=9 (a sent invitation, ${num(firstView.pageBytes)} bytes of page)`,
     "     through the Lambda adapter against DynamoDB Local, timed from spawn to answer; reference: a bundle that only makes the same Query and answers one line.",
     "  5  from counted requests × list prices (below); reference: see the breakdown.",
+    `  6  measured: detractors' answers POSTed to /s/{token} (${alerts.levels.map((l) => `${num(l.polled.answers)} by ${l.clients} client${l.clients === 1 ? "" : "s"}`).join(", ")}; each client answers, waits for its alert,`,
+    `     pauses 0–${num(alerts.periodMs)} ms at random, answers again), timed from the HTTP 200 to the SES emulator accepting the owner's alert, with the`,
+    `     events loop reading the stream every ${num(alerts.periodMs)} ms (npm start's period); reference: the same every ${alerts.floorPeriodMs} ms, about the handler's own time;`,
+    `     "vs the events loop's period": reference ${num(alerts.periodMs)} ms. On AWS, Lambda's event source polls the stream instead (goal: p99 ≤ 60 s).`,
+    `  7  ${webhooks.subscriptions} subscriptions to response.created on a loopback receiver answering 200 at once. First attempts: ${num(fanOut.events)} events through fanOutWebhookEvent,`,
+    `     one after another, each to every subscription at once; retries: ${num(due.measured.deliveries)} deliveries whose first attempt got a 500, through deliverDueWebhooks`,
+    `     (${due.maxPerRun} per run, ${due.concurrency} at a time); reference: as many signed POSTs of the same bodies through node:http at the same concurrency, nothing stored.`,
   );
   out.push("");
   out.push(
@@ -359,6 +404,7 @@ function report(r: {
     `  purchases: ${num(delivery.purchaseSingle.purchases)} one per request in ${delivery.purchaseSingle.seconds.toFixed(1)} s, ${num(delivery.purchaseBatched.purchases)} in batches of 500 in ${delivery.purchaseBatched.seconds.toFixed(1)} s`,
     `  results: ${num(small.answers)} answers stored in ${small.loadSeconds.toFixed(1)} s, ${num(large.answers)} in ${large.loadSeconds.toFixed(1)} s (parallel BatchWrite + ResultsStore.add)`,
     `  delivery: dispatch runs: ${delivery.dispatch.runs}; the SES emulator holds ${num(delivery.send.sesStore)} emails; dead letters: ${delivery.send.deadLetters}`,
+    `  webhooks: ${num(due.measured.deliveries)} retries attempted in ${due.runs} runs of the tick's code; first attempts ${fanOut.measured.seconds.toFixed(1)} s, retries ${due.measured.seconds.toFixed(1)} s`,
     `  survey page views (cost model): ${num(ingestion.pageViews.operations)}, p50 ${num(ingestion.pageViews.p50Ms, 1)} ms`,
   );
   out.push("");
