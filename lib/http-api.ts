@@ -29,6 +29,11 @@ export interface SurveyRoutes {
   readonly marketer: readonly HttpRoute[];
   /** Customer pages reached from email links, `GET|POST /s/{token}`, `/u/{token}` and `POST /u/{token}/resubscribe`. */
   readonly customer: readonly HttpRoute[];
+  /**
+   * The web console, `ANY /app` and `ANY /app/{proxy+}`: the console function requires a session
+   * (signed in by an emailed link) for every page but the sign-in pages.
+   */
+  readonly console: readonly HttpRoute[];
 }
 
 /** A domain name the API is served on, with its ACM certificate. */
@@ -88,6 +93,8 @@ export class SurveyHttpApi extends Construct {
   public readonly apiFunction: LambdaFunction;
   /** Serves the public survey and unsubscribe pages. */
   public readonly surveyFunction: LambdaFunction;
+  /** Serves the marketers' web console under `/app`. */
+  public readonly consoleFunction: LambdaFunction;
   /** The API's base URL, ending in `/`. */
   public readonly url: string;
   /**
@@ -120,6 +127,14 @@ export class SurveyHttpApi extends Construct {
     });
     // Its own invitations, answers, counters and suppressions only: never an API key or a campaign write.
     bindTable(this.surveyFunction, props.table, FUNCTION_TABLE_ACCESS.survey);
+
+    this.consoleFunction = new LambdaFunction(this, "ConsoleFunction", {
+      handlerFile: "console.ts",
+      description: "Marketers' web console (/app, signed in by an emailed link)",
+      logRetention,
+    });
+    // Its users, sessions and sign-in links, and the campaigns it lists.
+    bindTable(this.consoleFunction, props.table, FUNCTION_TABLE_ACCESS.console);
 
     // The stage is created explicitly (not through createDefaultStage) so that it can carry
     // throttling and access logging.
@@ -168,6 +183,7 @@ export class SurveyHttpApi extends Construct {
 
     const api = new HttpLambdaIntegration("ApiIntegration", this.apiFunction);
     const survey = new HttpLambdaIntegration("SurveyIntegration", this.surveyFunction);
+    const console = new HttpLambdaIntegration("ConsoleIntegration", this.consoleFunction);
     this.routes = {
       open: [
         ...this.httpApi.addRoutes({ path: "/health", methods: [HttpMethod.GET], integration: api }),
@@ -189,6 +205,10 @@ export class SurveyHttpApi extends Construct {
           integration: survey,
         }),
       ],
+      // `{proxy+}` does not match `/app` itself: both routes.
+      console: ["/app", "/app/{proxy+}"].flatMap((path) =>
+        this.httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration: console }),
+      ),
     };
   }
 }

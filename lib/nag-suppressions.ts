@@ -50,6 +50,12 @@ export const ROUTE_REASONS: Readonly<Record<keyof SurveyRoutes, string>> = {
     "Public customer pages opened from survey emails: recipients have no account, and the " +
     "unguessable token in the path is the credential. GET never changes state; answers and " +
     "unsubscribes need a POST with the same token.",
+  console:
+    "The console function signs marketers in itself: every page but the sign-in pages requires a session " +
+    "cookie (256 random bits, stored as its SHA-256 hash, expiring) created only through a one-time link " +
+    "emailed to a user (functions/http/console-app.tsx, functions/use-cases/console-sign-in.ts); every " +
+    "POST must come from the console's own origin. A Lambda authorizer would add an invocation to every " +
+    "page to check the same cookie.",
 };
 
 export function applyNagSuppressions(stack: Stack, targets: NagSuppressionTargets): void {

@@ -154,6 +154,11 @@ export class NpsStack extends Stack {
     this.httpApi.apiFunction.addEnvironment("SENDER_ADDRESS", this.mail.senderAddress);
     this.httpApi.apiFunction.addEnvironment("CONFIGURATION_SET_NAME", this.mail.configurationSetName);
     this.mail.grantSend(this.httpApi.apiFunction);
+    // The console emails sign-in links, built on the same origin it is served on.
+    this.httpApi.consoleFunction.addEnvironment("PUBLIC_BASE_URL", this.httpApi.publicBaseUrl);
+    this.httpApi.consoleFunction.addEnvironment("SENDER_ADDRESS", this.mail.senderAddress);
+    this.httpApi.consoleFunction.addEnvironment("CONFIGURATION_SET_NAME", this.mail.configurationSetName);
+    this.mail.grantSend(this.httpApi.consoleFunction);
     this.delivery = new Delivery(this, "Delivery", {
       table: this.dataStore.table,
       mail: this.mail,
@@ -179,6 +184,7 @@ export class NpsStack extends Stack {
       send: this.delivery.sendFunction,
       "mail-events": this.mail.eventsFunction,
       events: this.events.eventsFunction,
+      console: this.httpApi.consoleFunction,
     };
     // All of them write the table, so all know the retention, whichever of them creates a record.
     const retentionDays = props.retentionDays ?? RETENTION_DAYS_RANGE.default;

@@ -23,6 +23,8 @@
  * | events      | CAMPAIGN#*, WEBHOOK#*    | CASE#*,            | CASE#*, WEBHOOK#*        | CASE#*, RESULTS#*, WEBHOOK#*       | gsi1: WEBHOOKS               |
  * |             |                          | INVITATION#*       |                          |                                    |                              |
  * (events also checks INVITATION#* in a transaction: ConditionCheckItem.)
+ * | console     | CAMPAIGN#*, SESSION#*,   |                    | SESSION#*, SIGNIN#*,     | SESSION#*, SIGNIN#*, SIGNINLIMIT#* | gsi1: CAMPAIGNS, USERS       |
+ * |             | SIGNIN#*, USER#*         |                    | USER#*                   | (DeleteItem SESSION#*, USER#*)     |                              |
  *
  * Only api deletes: to remove a campaign that never sent anything, DeleteItem on CAMPAIGN#* (the
  * campaign) and INVITATION#* (its unsent invitations, conditionally), BatchWriteItem on CAMPAIGN#* (its
@@ -71,6 +73,12 @@
  *   invitation, its purchase's expiry (CAMPAIGN#), the contact (EMAIL#) and the aggregates (RESULTS#);
  *   segment values by Update RESULTS#.
  * - mail-events: a bounce or complaint Puts the suppression (EMAIL#).
+ * - console: a sign-in link requested (UpdateItem SIGNINLIMIT#, the hourly counters; GetItem USER#;
+ *   PutItem SIGNIN#), used once (GetItem, UpdateItem SIGNIN#) for a session (PutItem SESSION#), each
+ *   request's session and user (GetItem SESSION#, USER#; UpdateItem SESSION#, its expiry extended),
+ *   sign-out and removed users' sessions (DeleteItem SESSION#), users listed, added and removed (gsi1
+ *   USERS; PutItem, DeleteItem USER#), campaigns listed (gsi1 CAMPAIGNS; GetItem CAMPAIGN# for a page's
+ *   cursor and a campaign's page).
  * - events (the table's stream): an answer's campaign, for its alert rules (GetItem CAMPAIGN#), and
  *   the answer as it stands now (Query INVITATION#, as the survey reads it); the case it opens (a
  *   transaction of Puts of the case and its first timeline entry, CASE#, an Update of the case
@@ -120,6 +128,10 @@ const SUPPRESSED = "SUPPRESSED#*"; // suppressions an erasure kept under the add
 const CASE = "CASE#*"; // cases and their timeline entries
 const WEBHOOK = "WEBHOOK#*"; // webhook subscriptions and their deliveries
 const DIGEST = "DIGEST#*"; // the marks of the owners' daily case digests
+const USER = "USER#*"; // console users
+const SESSION = "SESSION#*"; // console sessions, by the hash of their secret
+const SIGN_IN = "SIGNIN#*"; // one-time sign-in links, by the hash of their token
+const SIGN_IN_LIMIT = "SIGNINLIMIT#*"; // the counters that limit sign-in link requests
 
 /** Partitions of the listing index. */
 const CAMPAIGNS_LISTING = "CAMPAIGNS";
@@ -135,9 +147,10 @@ const DUE = "DUE#*";
 const PARKED = "PARKED#*";
 const RESUMING = "RESUMING";
 const WEBHOOKS_DUE = "WEBHOOKS-DUE";
+const USERS_LISTING = "USERS";
 
 /** The names the stack gives its functions (NpsStack.functions). */
-export type FunctionName = "api" | "survey" | "dispatch" | "send" | "mail-events" | "events";
+export type FunctionName = "api" | "survey" | "dispatch" | "send" | "mail-events" | "events" | "console";
 
 export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> = {
   api: {
@@ -202,5 +215,14 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
       ConditionCheckItem: [INVITATION],
     },
     indexQueries: { [LISTING_INDEX]: [WEBHOOKS_LISTING] },
+  },
+  console: {
+    items: {
+      GetItem: [CAMPAIGN, SESSION, SIGN_IN, USER],
+      PutItem: [SESSION, SIGN_IN, USER],
+      UpdateItem: [SESSION, SIGN_IN, SIGN_IN_LIMIT],
+      DeleteItem: [SESSION, USER],
+    },
+    indexQueries: { [LISTING_INDEX]: [CAMPAIGNS_LISTING, USERS_LISTING] },
   },
 };

@@ -1,4 +1,5 @@
 import { type ApiDependencies, createApiApp } from "../functions/http/api-app";
+import { type ConsoleDependencies, createConsoleApp } from "../functions/http/console-app";
 import { createSurveyApp } from "../functions/http/survey-app";
 import type { Stores } from "../functions/store/stores";
 
@@ -9,18 +10,34 @@ export function isSurveyPath(pathname: string): boolean {
   return /^\/[su](\/|$)/.test(pathname);
 }
 
+/** The console's paths (`/app`, `/app/…`); on AWS these reach the console function. */
+export function isConsolePath(pathname: string): boolean {
+  return /^\/app(\/|$)/.test(pathname);
+}
+
 /**
- * One origin for both apps, as the local runtime serves them: `/s/*` and `/u/*` go to the survey app,
- * everything else to the API app. The apps are the same ones the Lambda handlers wrap.
+ * One origin for the three apps, as the local runtime serves them: `/s/*` and `/u/*` go to the survey
+ * app, `/app` and `/app/*` to the console, everything else to the API app. The apps are the same ones
+ * the Lambda handlers wrap.
  */
 export function createLocalFetch(
   stores: Stores &
-    Pick<
-      ApiDependencies,
-      "clock" | "mail" | "caseMail" | "publicBaseUrl" | "webhookPoster" | "webhookTargets"
-    >,
+    Pick<ApiDependencies, "clock" | "mail" | "caseMail" | "webhookPoster" | "webhookTargets"> &
+    Partial<Pick<ConsoleDependencies, "signInMail" | "publicBaseUrl">>,
 ): LocalFetch {
   const api = createApiApp(stores);
   const survey = createSurveyApp(stores);
-  return (request) => (isSurveyPath(new URL(request.url).pathname) ? survey : api).fetch(request);
+  const console = createConsoleApp({
+    ...stores,
+    // Built without a mailer (a test of routing alone), a sign-in link request fails to send, and says so in the log.
+    signInMail: stores.signInMail ?? {
+      sendSignInLink: () => Promise.reject(new Error("The local app was built without a sign-in mailer.")),
+    },
+    publicBaseUrl: stores.publicBaseUrl ?? "http://localhost",
+  });
+  return (request) => {
+    const { pathname } = new URL(request.url);
+    if (isSurveyPath(pathname)) return survey.fetch(request);
+    return (isConsolePath(pathname) ? console : api).fetch(request);
+  };
 }

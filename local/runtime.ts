@@ -9,6 +9,7 @@ import { AlertMailer } from "../functions/mail/alert-mailer";
 import { InvitationMailer } from "../functions/mail/invitation-mailer";
 import type { MailSender } from "../functions/mail/mail-sender";
 import { SesMailSender } from "../functions/mail/ses-mail-sender";
+import { SignInMailer } from "../functions/mail/sign-in-mailer";
 import { ensureTable } from "../functions/store/create-table";
 import { createDocumentClient, createDynamoClient } from "../functions/store/dynamo-client";
 import { changedItemKind } from "../functions/store/keys";
@@ -181,6 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clock,
       mail,
       caseMail: alertMail,
+      signInMail: new SignInMailer(mailTransport),
       publicBaseUrl,
       webhookPoster,
       webhookTargets,

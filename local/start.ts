@@ -3,6 +3,8 @@
 import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { readEnvironment, sendEnvironment } from "../functions/platform/environment";
+import { issueSignInLink } from "../functions/use-cases/console-sign-in";
+import { ensureUser } from "../functions/use-cases/manage-users";
 import { ensureLocalApiKey, type LocalApiKey } from "./local-api-key";
 import {
   LOCAL_TABLE_NAME,
@@ -41,6 +43,7 @@ async function start(): Promise<void> {
   console.log("Starting DynamoDB Local, the SES emulator and the API…");
   const keyFile = join(directory, "api-key");
   let localKey: LocalApiKey | undefined;
+  let signInLink = "";
 
   runtime = await startLocalRuntime({
     dynamoPort: ports.DYNAMODB_PORT,
@@ -53,6 +56,12 @@ async function start(): Promise<void> {
     retentionDays: env.RETENTION_DAYS,
     beforeServing: async (stores, clock) => {
       localKey = await ensureLocalApiKey(stores.apiKeys, keyFile, clock());
+      // The console's first admin, and a fresh link to sign in as them (links last 15 minutes).
+      await ensureUser({ ...stores, clock }, { email: LOCAL_ADMIN, role: "admin" });
+      signInLink = await issueSignInLink(
+        { ...stores, clock, publicBaseUrl: env.PUBLIC_BASE_URL },
+        LOCAL_ADMIN,
+      );
     },
     // The dispatch → send path, every second, through the handler code the Lambda functions run.
     deliveryIntervalMs: 1_000,
@@ -77,8 +86,12 @@ async function start(): Promise<void> {
     directory,
     keyFile,
     localKey: localKey as LocalApiKey,
+    signInLink,
   });
 }
+
+/** The local runtime's console admin: no mailbox, so its sign-in links are read in the SES inbox. */
+const LOCAL_ADMIN = "admin@localhost";
 
 function portsFromEnv(): Record<PortSetting, number> {
   const ports = {
@@ -105,6 +118,7 @@ function printBanner(info: {
   directory: string;
   keyFile: string;
   localKey: LocalApiKey;
+  signInLink: string;
 }): void {
   const keySource = {
     created: `created now, saved in ${shown(info.keyFile)}`,
@@ -117,6 +131,7 @@ function printBanner(info: {
       "open-nps is running locally (no AWS account involved).",
       "",
       `  API and survey pages  ${info.appUrl}  (health: /health, OpenAPI: /v1/openapi.json)`,
+      `  Console               ${info.appUrl}/app`,
       `  SES inbox             ${info.sesUrl}  (kept in memory until Ctrl-C; JSON: /store)`,
       `  DynamoDB Local        ${info.dynamoEndpoint}  (table ${LOCAL_TABLE_NAME}, data in ${shown(join(info.directory, "dynamodb"))})`,
       "",
@@ -128,6 +143,10 @@ function printBanner(info: {
       `  export API=${info.appUrl}`,
       "then:",
       '  curl -H "Authorization: Bearer $KEY" $API/v1/campaigns',
+      "",
+      `Console: sign in as ${LOCAL_ADMIN} (an admin) with this link, good once within 15 minutes:`,
+      `  ${info.signInLink}`,
+      `Later, ask for a new link at ${info.appUrl}/app and open it from the SES inbox.`,
       "",
       "Press Ctrl-C to stop.",
     ].join("\n"),

@@ -50,7 +50,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 410 | 413 | 415 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429,
     readonly code: string,
     message: string,
     readonly details?: readonly ErrorDetail[],
@@ -75,6 +75,13 @@ export class MalformedBodyError extends AppError {
 export class UnauthorizedError extends AppError {
   constructor(message = "A valid API key is required: send 'Authorization: Bearer <api key>'.") {
     super(401, "unauthorized", message);
+  }
+}
+
+/** Known caller, not allowed: a member on an admin page, a form posted from another site. */
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super(403, "forbidden", message);
   }
 }
 

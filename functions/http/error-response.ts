@@ -7,7 +7,7 @@ export type { ErrorBody };
 
 /** An error as HTTP: what every app answers, whatever it renders it as. */
 export type HttpError = {
-  readonly status: 400 | 401 | 404 | 409 | 410 | 413 | 415 | 429 | 500;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500;
   readonly body: ErrorBody;
   readonly headers: Readonly<Record<string, string>>;
   /** The AppError behind it; undefined for a fault of ours (500). */

@@ -309,6 +309,7 @@ function retryAction(c: Context, label: string): NonNullable<MessagePageProps["a
 const PAGE_OF_STATUS: Record<HttpError["status"], (text: Messages) => { title: string; body: string }> = {
   400: (t) => ({ title: t.notAFormTitle, body: t.notAFormBody }),
   401: (t) => ({ title: t.notFoundTitle, body: t.notFoundBody }),
+  403: (t) => ({ title: t.notFoundTitle, body: t.notFoundBody }),
   404: (t) => ({ title: t.notFoundTitle, body: t.notFoundBody }),
   409: (t) => ({ title: t.busyTitle, body: t.busyBody }),
   410: (t) => ({ title: t.expiredTitle, body: t.expiredBody }),

@@ -44,6 +44,12 @@ export const apiEnvironment = z.object({ ...tableSettings, ...mailSettings });
  */
 export const eventsEnvironment = z.object({ ...tableSettings, ...mailSettings });
 
+/**
+ * The console (`/app`): the table, and the mail settings for sign-in links, whose origin is
+ * PUBLIC_BASE_URL (never the request's Host header, which a caller could set).
+ */
+export const consoleEnvironment = z.object({ ...tableSettings, ...mailSettings });
+
 export const dispatchEnvironment = z.object({
   ...tableSettings,
   // The owners' daily case digests go out through SES, with links to the console.

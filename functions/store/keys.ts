@@ -392,6 +392,33 @@ export function deliveryOfDueEntry(sortKey: string): { webhookId: string; delive
   return { webhookId: parts.at(-2) ?? "", deliveryId: parts.at(-1) ?? "" };
 }
 
+/*
+ * The console: its users, their sessions, sign-in links and the counters that limit link requests.
+ *
+ * | item            | pk                       | sk              | gsi1pk | gsi1sk  |
+ * |-----------------|--------------------------|-----------------|--------|---------|
+ * | user            | USER#<email>             | USER            | USERS  | <email> |
+ * | session         | SESSION#<sha256(secret)> | SESSION         |        |         |
+ * | sign-in link    | SIGNIN#<sha256(token)>   | SIGNIN          |        |         |
+ * | link counter    | SIGNINLIMIT#<scope>      | HOUR#<YYYY-MM-DDTHH> |   |         |
+ *
+ * A session and a sign-in link are found by the hash of the secret the browser holds; the secret
+ * itself is never stored. Both carry `expiresAt` (epoch seconds) so the table's TTL removes them, and
+ * their readers check it too (TTL deletes late). A link counter's scope is `ALL` (every request of the
+ * hour) or `ADDRESS#<hash of the address>`, so no counter holds an address. Users are few: the USERS
+ * listing is read whole.
+ */
+export const USERS_PARTITION = "USERS";
+export const userKey = (email: string): ItemKey => ({ pk: `USER#${email}`, sk: "USER" });
+export const userListing = (email: string): ListingKey => ({ gsi1pk: USERS_PARTITION, gsi1sk: email });
+export const sessionKey = (secretHash: string): ItemKey => ({ pk: `SESSION#${secretHash}`, sk: "SESSION" });
+export const signInLinkKey = (tokenHash: string): ItemKey => ({ pk: `SIGNIN#${tokenHash}`, sk: "SIGNIN" });
+/** The counter of sign-in links asked for in one UTC hour: for one address (by its hash), or for all. */
+export const signInCounterKey = (scope: { addressHash: string } | "all", hour: string): ItemKey => ({
+  pk: `SIGNINLIMIT#${scope === "all" ? "ALL" : `ADDRESS#${scope.addressHash}`}`,
+  sk: `HOUR#${hour}`,
+});
+
 /** What a changed item of the table's stream is, by its key: the kinds the events function reacts to. */
 export type ChangedItemKind = "response" | "suppression" | "case" | "other";
 export function changedItemKind(key: { pk?: unknown; sk?: unknown }): ChangedItemKind {

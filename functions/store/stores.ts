@@ -3,12 +3,14 @@ import { DEFAULT_RETENTION_DAYS } from "../domain/retention";
 import { ApiKeyStore } from "./api-key-store";
 import { CampaignStore } from "./campaign-store";
 import { CaseStore } from "./case-store";
+import { ConsoleSessionStore } from "./console-session-store";
 import { InvitationStore } from "./invitation-store";
 import { PersonStore } from "./person-store";
 import { PurchaseStore } from "./purchase-store";
 import { ResponseStore } from "./response-store";
 import { ResultsStore } from "./results-store";
 import { SurveyLinkStore } from "./survey-link-store";
+import { UserStore } from "./user-store";
 import { WebhookStore } from "./webhook-store";
 
 export type Stores = {
@@ -22,6 +24,8 @@ export type Stores = {
   readonly results: ResultsStore;
   readonly surveyLinks: SurveyLinkStore;
   readonly webhooks: WebhookStore;
+  readonly users: UserStore;
+  readonly consoleSessions: ConsoleSessionStore;
 };
 
 /** Every store over one table: what handlers, the local runtime and tests wire into the apps. */
@@ -42,5 +46,7 @@ export function createStores(
     results: new ResultsStore(db, tableName),
     surveyLinks: new SurveyLinkStore(db, tableName),
     webhooks: new WebhookStore(db, tableName),
+    users: new UserStore(db, tableName),
+    consoleSessions: new ConsoleSessionStore(db, tableName),
   };
 }

@@ -13,6 +13,7 @@ const handlers = {
   dispatch: () => import("../../functions/handlers/dispatch"),
   "mail-events": () => import("../../functions/handlers/mail-events"),
   events: () => import("../../functions/handlers/events"),
+  console: () => import("../../functions/handlers/console"),
 };
 
 /** What the stack sets for every function (each reads only its part). */
@@ -60,6 +61,7 @@ describe("handler cold start", () => {
     ["dispatch", "QUEUE_URL", undefined],
     ["dispatch", "SENDER_ADDRESS", undefined],
     ["events", "PUBLIC_BASE_URL", undefined],
+    ["console", "SENDER_ADDRESS", undefined],
   ] as const)("refuses to load %s when %s is %s", async (name, variable, value) => {
     vi.stubEnv(variable, value);
     await expect(handlers[name]()).rejects.toThrow(new RegExp(`^Invalid configuration: .*\\b${variable}\\b`));

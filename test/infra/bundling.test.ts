@@ -23,7 +23,7 @@ describe("function bundles", SYNTH, () => {
     const handlers = readdirSync(new URL("../../functions/handlers/", import.meta.url)).filter((name) =>
       name.endsWith(".ts"),
     );
-    expect(handlers).toHaveLength(6);
+    expect(handlers).toHaveLength(7);
     expect(bundles).toHaveLength(handlers.length);
     for (const dir of bundles) {
       const code = readFileSync(join(dir, "index.mjs"), "utf8");

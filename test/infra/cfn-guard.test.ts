@@ -96,7 +96,7 @@ describe("cfn-guard Control Tower controls", SYNTH, () => {
     }
     const paths = (rule: string) => [...(byRule.get(rule) ?? [])].sort();
     const functions = ["Delivery/DispatchFunction", "Delivery/SendFunction", "Http/ApiFunction"]
-      .concat(["Http/SurveyFunction", "Mail/EventsFunction", "Events/EventsFunction"])
+      .concat(["Http/SurveyFunction", "Http/ConsoleFunction", "Mail/EventsFunction", "Events/EventsFunction"])
       .map((path) => `NpsTest/${path}`);
     const logGroups = [
       ...functions.map((path) => `${path}LogGroup/Resource`),
@@ -107,11 +107,11 @@ describe("cfn-guard Control Tower controls", SYNTH, () => {
     expect(paths("lambda_inside_vpc_check")).toEqual(functions.map((path) => `${path}/Resource`).sort());
     expect(paths("cloudwatch_log_group_retention_period_check")).toEqual(logGroups.sort());
     expect(paths("cloudwatch_log_group_encrypted_check")).toEqual(logGroups.sort());
-    // The nine routes, and each route's permission for API Gateway to invoke its function.
-    expect(paths("api_gw_v2_authorization_type_configured_check")).toHaveLength(9);
-    expect(paths("lambda_function_public_access_prohibited_check")).toHaveLength(9);
+    // The eleven routes, and each route's permission for API Gateway to invoke its function.
+    expect(paths("api_gw_v2_authorization_type_configured_check")).toHaveLength(11);
+    expect(paths("lambda_function_public_access_prohibited_check")).toHaveLength(11);
     for (const path of paths("lambda_function_public_access_prohibited_check")) {
-      expect(path).toMatch(/^NpsTest\/Http\/HttpApi\/[^/]+\/(Api|Survey)Integration-Permission$/);
+      expect(path).toMatch(/^NpsTest\/Http\/HttpApi\/[^/]+\/(Api|Survey|Console)Integration-Permission$/);
     }
   });
 

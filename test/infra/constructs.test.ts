@@ -209,7 +209,12 @@ describe("SurveyHttpApi", SYNTH, () => {
     const { table } = new DataStore(stack, "Data");
     const { routes } = new SurveyHttpApi(stack, "Http", { table });
 
-    expect([routes.open.length, routes.marketer.length, routes.customer.length]).toEqual([2, 2, 5]);
-    Template.fromStack(stack).resourceCountIs("AWS::ApiGatewayV2::Route", 9);
+    expect([
+      routes.open.length,
+      routes.marketer.length,
+      routes.customer.length,
+      routes.console.length,
+    ]).toEqual([2, 2, 5, 2]);
+    Template.fromStack(stack).resourceCountIs("AWS::ApiGatewayV2::Route", 11);
   });
 });

@@ -398,11 +398,12 @@ describe("sending permission", SYNTH, () => {
     ["the sender address", { senderEmail: "surveys@acme.com" }],
     ["a verified domain", { senderEmail: "nps@acme.com", senderDomain: "acme.com" }],
   ])(
-    "is given to exactly the sender, the API, the events function and the dispatcher (digests), the same statement to each, with %s",
+    "is given to exactly the sender, the API, the events function, the dispatcher (digests) and the console (sign-in links), the same statement to each, with %s",
     (_name, props) => {
       const statements = sesStatementsByHandler(props);
       const granted = [...statements].filter(([, s]) => s.length > 0).map(([handler]) => handler);
-      expect(granted.sort()).toEqual(["api.ts", "dispatch.ts", "events.ts", "send.ts"]);
+      expect(granted.sort()).toEqual(["api.ts", "console.ts", "dispatch.ts", "events.ts", "send.ts"]);
+      expect(statements.get("console.ts")).toEqual(statements.get("send.ts"));
       expect(statements.get("api.ts")).toEqual(statements.get("send.ts"));
       expect(statements.get("dispatch.ts")).toEqual(statements.get("send.ts"));
       expect(statements.get("events.ts")).toEqual(statements.get("send.ts"));

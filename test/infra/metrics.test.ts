@@ -8,11 +8,19 @@ describe("business metrics", SYNTH, () => {
     const functions = Object.values(synthTemplate().findResources("AWS::Lambda::Function")) as {
       Properties: { Environment: { Variables: Record<string, unknown> } };
     }[];
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
     const services = functions.map((fn) => {
       expect(fn.Properties.Environment.Variables.METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
       return fn.Properties.Environment.Variables.METRICS_SERVICE;
     });
-    expect(services.sort()).toEqual(["api", "dispatch", "events", "mail-events", "send", "survey"]);
+    expect(services.sort()).toEqual([
+      "api",
+      "console",
+      "dispatch",
+      "events",
+      "mail-events",
+      "send",
+      "survey",
+    ]);
   });
 });

@@ -18,9 +18,9 @@ function synth(props: Partial<NpsStackProps> = {}) {
 describe("alarms", SYNTH, () => {
   it("every alarm notifies the alarm topic: the dead-letter alarm and the new ones", () => {
     const { stack, template, logicalId } = synth();
-    // 6 function errors + API 5xx + bounce rate + complaint rate + dead letters + failed mail events
+    // 7 function errors + API 5xx + bounce rate + complaint rate + dead letters + failed mail events
     // + send backlog + sends refused for their setup + stream iterator age + failed stream batches.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 15);
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 16);
     template.allResourcesProperties("AWS::CloudWatch::Alarm", {
       AlarmActions: [{ Ref: logicalId(stack.alarmTopic.topic) }],
       AlarmName: Match.absent(),
@@ -71,6 +71,7 @@ describe("alarms", SYNTH, () => {
     const { stack, template, logicalId } = synth();
     expect(Object.keys(stack.functions).sort()).toEqual([
       "api",
+      "console",
       "dispatch",
       "events",
       "mail-events",

@@ -75,9 +75,9 @@ describe("DataStore table", SYNTH, () => {
 });
 
 describe("Lambda functions", SYNTH, () => {
-  it("are api, survey, dispatch, send, mail-events and events: Node 22 on ARM64, traced, with source maps, no physical names", () => {
+  it("are api, survey, console, dispatch, send, mail-events and events: Node 22 on ARM64, traced, with source maps, no physical names", () => {
     const template = synthTemplate();
-    template.resourceCountIs("AWS::Lambda::Function", 6);
+    template.resourceCountIs("AWS::Lambda::Function", 7);
     template.allResourcesProperties("AWS::Lambda::Function", {
       Runtime: "nodejs22.x",
       Architectures: ["arm64"],
@@ -110,7 +110,7 @@ describe("Lambda functions", SYNTH, () => {
 
   it("run under their own roles, without the account-wide AWSLambdaBasicExecutionRole", () => {
     const template = synthTemplate();
-    template.resourceCountIs("AWS::IAM::Role", 6);
+    template.resourceCountIs("AWS::IAM::Role", 7);
     template.allResourcesProperties("AWS::IAM::Role", { ManagedPolicyArns: Match.absent() });
   });
 
@@ -139,11 +139,12 @@ describe("Lambda functions", SYNTH, () => {
     }
   });
 
-  it("lets only the api function delete or batch-write (the dispatcher delete resume marks), each only on the table and its partitions", () => {
+  it("lets only the api function delete or batch-write (the dispatcher delete resume marks, the console sessions and users), each only on the table and its partitions", () => {
     const { stack } = buildStack();
     const template = Template.fromStack(stack);
     const apiRole = stack.getLogicalId(stack.functions.api?.role?.node.defaultChild as CfnResource);
     const dispatchRole = stack.getLogicalId(stack.functions.dispatch?.role?.node.defaultChild as CfnResource);
+    const consoleRole = stack.getLogicalId(stack.functions.console?.role?.node.defaultChild as CfnResource);
     const tableArn = { "Fn::GetAtt": [tableLogicalId(template), "Arn"] };
     type Statement = { Action: string | string[]; Effect: string; Condition?: unknown; Resource: unknown };
     const granted: Record<string, { roles: unknown; partitions: string[] }[]> = {};
@@ -178,10 +179,12 @@ describe("Lambda functions", SYNTH, () => {
         // WEBHOOK#*: a webhook subscription removed.
         { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "WEBHOOK#*"] },
         { roles: [{ Ref: dispatchRole }], partitions: ["CAMPAIGN#*"] },
+        // Sign-out and a removed user's sessions; a user removed.
+        { roles: [{ Ref: consoleRole }], partitions: ["SESSION#*", "USER#*"] },
       ]),
       "dynamodb:BatchWriteItem": [{ roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "RESULTS#*"] }],
     });
-    expect(granted["dynamodb:DeleteItem"]).toHaveLength(2);
+    expect(granted["dynamodb:DeleteItem"]).toHaveLength(3);
   });
 });
 
@@ -202,9 +205,11 @@ describe("HTTP API", SYNTH, () => {
         "GET /u/{token}",
         "POST /u/{token}",
         "POST /u/{token}/resubscribe",
+        "ANY /app",
+        "ANY /app/{proxy+}",
       ].sort(),
     );
-    template.resourceCountIs("AWS::ApiGatewayV2::Integration", 2);
+    template.resourceCountIs("AWS::ApiGatewayV2::Integration", 3);
   });
 
   it("sends /v1 and /health to the api function and /s, /u to the survey function", () => {
@@ -223,6 +228,8 @@ describe("HTTP API", SYNTH, () => {
     expect(functionOf("GET /health")).toContain("HttpApiFunction");
     expect(functionOf("POST /s/{token}")).toContain("HttpSurveyFunction");
     expect(functionOf("POST /u/{token}")).toContain("HttpSurveyFunction");
+    expect(functionOf("ANY /app")).toContain("HttpConsoleFunction");
+    expect(functionOf("ANY /app/{proxy+}")).toContain("HttpConsoleFunction");
   });
 
   it("throttles the default stage and logs access to a log group with retention", () => {

@@ -235,6 +235,19 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
     // The subscriptions an event fans out to.
     indexes: { gsi1: ["WEBHOOKS"] },
   },
+  console: {
+    table: {
+      // A page's campaign and a listing's cursor; each request's session and user; a sign-in link.
+      GetItem: ["CAMPAIGN#*", "SESSION#*", "SIGNIN#*", "USER#*"],
+      // A session, a sign-in link, a user added.
+      PutItem: ["SESSION#*", "SIGNIN#*", "USER#*"],
+      // A session's expiry extended; a link used once; the hourly counters of link requests.
+      UpdateItem: ["SESSION#*", "SIGNIN#*", "SIGNINLIMIT#*"],
+      // Sign-out and a removed user's sessions; a user removed.
+      DeleteItem: ["SESSION#*", "USER#*"],
+    },
+    indexes: { gsi1: ["CAMPAIGNS", "USERS"] },
+  },
 };
 
 const FUNCTION_NAMES = Object.keys(EXPECTED) as FunctionName[];
@@ -397,7 +410,7 @@ describe("table access per function", SYNTH, () => {
     expect(writers(erasedSuppressionKey("ana@example.com").pk, "PutItem")).toEqual(["api"]);
   });
 
-  it("lets only the api function delete, and only a campaign's own records, an erased person's address records and webhook subscriptions (the dispatcher its resume mark): never a key", () => {
+  it("lets only the api function delete, and only a campaign's own records, an erased person's address records and webhook subscriptions (the dispatcher its resume mark, the console sessions and users): never a key", () => {
     const { grantsOf } = synth();
     for (const name of FUNCTION_NAMES) {
       const { DeleteItem = [], BatchWriteItem = [] } = grantsOf(name).table;
@@ -410,7 +423,9 @@ describe("table access per function", SYNTH, () => {
             }
           : name === "dispatch"
             ? { name, DeleteItem: ["CAMPAIGN#*"], BatchWriteItem: [] }
-            : { name, DeleteItem: [], BatchWriteItem: [] },
+            : name === "console"
+              ? { name, DeleteItem: ["SESSION#*", "USER#*"], BatchWriteItem: [] }
+              : { name, DeleteItem: [], BatchWriteItem: [] },
       );
     }
     // Deleting a suppression would mail people who unsubscribed or bounced; a contact, their throttle.

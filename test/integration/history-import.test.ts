@@ -326,7 +326,10 @@ describe("history import", () => {
     ]);
     const erased = await h.api("DELETE", path);
     expect(erased.status, erased.text).toBe(202);
-    expect(erased.body).toEqual({ erased: { purchases: 0, invitations: 0, answers: 1, cases: 0 }, suppressed: false });
+    expect(erased.body).toEqual({
+      erased: { purchases: 0, invitations: 0, answers: 1, cases: 0 },
+      suppressed: false,
+    });
     const after = await h.api<Exported>("GET", path);
     expect(after.body.importedAnswers).toEqual([
       expect.objectContaining({ name: null, properties: {}, erasedAt: expect.any(String) }),

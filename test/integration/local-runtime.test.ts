@@ -47,6 +47,16 @@ describe("createLocalFetch: one origin for both apps", () => {
     expect(lookalike.headers.get("content-type")).toMatch(/^application\/json/);
   });
 
+  it("sends /app and /app/* to the console, which asks to sign in", async () => {
+    const console = await get("/app");
+    expect(console.status).toBe(200);
+    expect(await console.text()).toContain('action="/app/sign-in"');
+    const page = await get("/app/campaigns");
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/app/sign-in?next=%2Fapp%2Fcampaigns");
+    expect((await get("/apps")).headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
   it("matches survey paths by their first segment only", () => {
     expect(isSurveyPath("/s/abc")).toBe(true);
     expect(isSurveyPath("/u")).toBe(true);
