@@ -5,6 +5,7 @@ import { type DeliverDuePorts, deliverDueWebhooks } from "../functions/use-cases
 import { type DispatchPorts, dispatchDueInvitations } from "../functions/use-cases/dispatch-due-invitations";
 import { type CaseDigestPorts, sendCaseDigests } from "../functions/use-cases/send-case-digests";
 import type { SendPorts } from "../functions/use-cases/send-invitation";
+import { startPeriodicPass } from "./periodic-pass";
 
 /**
  * The local stand-in for SQS: messages in memory, a receive count per message, and a dead-letter list
@@ -75,8 +76,6 @@ export function startDeliveryLoop(
 ): DeliveryLoop {
   const { queue } = options;
   const handler = createSendQueueHandler(ports.send);
-  let current: Promise<void> = Promise.resolve();
-  let busy = false;
   let stopped = false;
 
   const runOnce = async () => {
@@ -85,28 +84,15 @@ export function startDeliveryLoop(
     if (ports.webhookDeliveries) await deliverDueWebhooks(ports.webhookDeliveries);
     if (ports.caseDigests) await sendCaseDigests(ports.caseDigests);
   };
-  // One pass at a time: a tick that finds the previous pass still running skips.
-  const timer =
-    options.intervalMs === null
-      ? undefined
-      : setInterval(() => {
-          if (busy || stopped) return;
-          busy = true;
-          current = runOnce()
-            .catch((error: unknown) => (options.onError ?? console.error)(error))
-            .finally(() => {
-              busy = false;
-            });
-        }, options.intervalMs);
+  const loop = startPeriodicPass(runOnce, {
+    intervalMs: options.intervalMs,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
   return {
-    runOnce: async () => {
-      await current;
-      await runOnce();
-    },
+    runOnce: loop.runOnce,
     stop: async () => {
       stopped = true;
-      clearInterval(timer);
-      await current;
+      await loop.stop();
     },
   };
 }

@@ -75,6 +75,11 @@ export type LocalRuntimeOptions = {
   readonly beforeServing?: (stores: Stores, clock: Clock) => Promise<void>;
   /** Errors of the delivery loop's own runs. Default: console.error. */
   readonly onDeliveryError?: (error: unknown) => void;
+  /**
+   * Whether the table has its stream and the events loop runs (default true, as on AWS). Off, `react()`
+   * rejects: for tests that do not exercise alerts, cases or webhooks (see ensureTable).
+   */
+  readonly events?: boolean;
   /** How often the stream → events loop reads the table's stream; null: only when `react()` is called. */
   readonly eventsIntervalMs?: number | null;
   /** Wraps the events function's handler (a test makes it crash, replay or reorder batches). */
@@ -135,7 +140,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     const client = createDynamoClient({ endpoint: dynamoEndpoint });
     options.onDynamoClient?.(client);
-    await ensureTable(client, options.tableName);
+    const eventsOn = options.events ?? true;
+    await ensureTable(client, options.tableName, { stream: eventsOn });
     if (options.dropTableOnStop) {
       stops.push(async () => {
         await client.send(new DeleteTableCommand({ TableName: options.tableName }));
@@ -222,17 +228,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       publicBaseUrl,
       clock,
     });
-    const events: TableStreamLoop = startTableStreamLoop(
-      client,
-      options.tableName,
-      options.wrapEventsHandler ? options.wrapEventsHandler(eventsHandler) : eventsHandler,
-      {
-        endpoint: dynamoEndpoint,
-        intervalMs:
-          options.eventsIntervalMs === undefined ? options.deliveryIntervalMs : options.eventsIntervalMs,
-        ...(options.onEventsError ? { onError: options.onEventsError } : {}),
-      },
-    );
+    const events: TableStreamLoop = eventsOn
+      ? startTableStreamLoop(
+          client,
+          options.tableName,
+          options.wrapEventsHandler ? options.wrapEventsHandler(eventsHandler) : eventsHandler,
+          {
+            endpoint: dynamoEndpoint,
+            intervalMs:
+              options.eventsIntervalMs === undefined ? options.deliveryIntervalMs : options.eventsIntervalMs,
+            ...(options.onEventsError ? { onError: options.onEventsError } : {}),
+          },
+        )
+      : {
+          runOnce: async () => {
+            throw new LocalSetupError("This runtime was started with events off: its table has no stream.");
+          },
+          stop: async () => undefined,
+        };
     stops.push(events.stop);
 
     return {

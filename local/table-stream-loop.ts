@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBBatchResponse } from "aws-lambda";
 import type { StreamRecord } from "../functions/events/table-stream";
+import { startPeriodicPass } from "./periodic-pass";
 
 export type StreamBatchHandler = (event: {
   Records: readonly StreamRecord[];
@@ -56,8 +57,6 @@ export function startTableStreamLoop(
   const shards = new Map<string, ShardState>();
   let streamArn: string | undefined;
   let stopped = false;
-  let current: Promise<void> = Promise.resolve();
-  let busy = false;
 
   const iteratorFor = async (state: ShardState, type: ShardIteratorType, sequence?: string) => {
     const { ShardIterator } = await streams.send(
@@ -147,29 +146,16 @@ export function startTableStreamLoop(
     if (failures > 0) throw new Error(`The events handler failed a stream record in ${failures} shard(s).`);
   };
 
-  const timer =
-    options.intervalMs === null
-      ? undefined
-      : setInterval(() => {
-          if (busy || stopped) return;
-          busy = true;
-          current = runOnce()
-            .catch((error: unknown) => (options.onError ?? console.error)(error))
-            .finally(() => {
-              busy = false;
-            });
-        }, options.intervalMs);
-
+  const loop = startPeriodicPass(runOnce, {
+    intervalMs: options.intervalMs,
+    ...(options.onError ? { onError: options.onError } : {}),
+    onStop: () => streams.destroy(),
+  });
   return {
-    runOnce: async () => {
-      await current;
-      await runOnce();
-    },
+    runOnce: loop.runOnce,
     stop: async () => {
       stopped = true;
-      clearInterval(timer);
-      await current;
-      streams.destroy();
+      await loop.stop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { MAX_COMMENT_LENGTH } from "./answer";
-import { localeSchema } from "./campaign";
+import { type Locale, localeSchema } from "./campaign";
 import * as z from "./zod";
 
 /**
@@ -318,3 +318,69 @@ export type CaseFilter = {
   readonly owner?: string | undefined;
   readonly overdue?: boolean | undefined;
 };
+
+/** What an owner's alert email says about a case (the mailer renders it). */
+export type CaseAlertEmail = {
+  readonly to: string;
+  readonly locale: Locale;
+  readonly campaignName: string;
+  readonly senderName: string;
+  readonly score: number;
+  readonly csat: number | null;
+  readonly comment: string | null;
+  readonly customer: string;
+  readonly segments: Readonly<Record<string, string | number | boolean>>;
+  readonly dueAt: string;
+  /** The case in the console: a page to open, never a link that acts on a GET. */
+  readonly caseUrl: string;
+  /** An edit of an answer that had opened the case already. */
+  readonly edited: boolean;
+};
+
+/** One case as a digest lists it. */
+export type DigestCase = {
+  readonly campaignName: string;
+  readonly score: number;
+  readonly customer: string;
+  readonly dueAt: string;
+  readonly url: string;
+};
+
+/** One owner's daily digest: their new and overdue cases, and how each campaign's NPS moved. */
+export type CaseDigestEmail = {
+  readonly to: string;
+  readonly locale: Locale;
+  readonly senderName: string;
+  readonly newCases: readonly DigestCase[];
+  readonly overdueCases: readonly DigestCase[];
+  readonly campaigns: readonly {
+    name: string;
+    nps: number | null;
+    previousNps: number | null;
+    responses: number;
+  }[];
+  /** The owner's case inbox in the console. */
+  readonly inboxUrl: string;
+};
+
+/** The fields of a case the API and its webhook events show (the timeline aside). */
+export const CASE_VIEW_FIELDS = [
+  "id",
+  "campaignId",
+  "responseId",
+  "status",
+  "owner",
+  "email",
+  "name",
+  "score",
+  "csat",
+  "comment",
+  "properties",
+  "locale",
+  "openedAt",
+  "dueAt",
+  "firstResponseAt",
+  "resolvedAt",
+  "resolution",
+  "version",
+] as const satisfies readonly (keyof Case)[];

@@ -1,25 +1,8 @@
 import { alertMessagesFor } from "../domain/alert-messages";
 import type { Locale } from "../domain/campaign";
+import type { CaseAlertEmail, CaseDigestEmail, DigestCase } from "../domain/case";
 import type { MailSender } from "./mail-sender";
 import { toHeaderText } from "./render-invitation-email";
-
-/** What an owner's alert says about a case. */
-export type CaseAlert = {
-  readonly to: string;
-  readonly locale: Locale;
-  readonly campaignName: string;
-  readonly senderName: string;
-  readonly score: number;
-  readonly csat: number | null;
-  readonly comment: string | null;
-  readonly customer: string;
-  readonly segments: Readonly<Record<string, string | number | boolean>>;
-  readonly dueAt: string;
-  /** The case in the console: a page to open, never a link that acts on a GET. */
-  readonly caseUrl: string;
-  /** An edit of an answer that had opened the case already. */
-  readonly edited: boolean;
-};
 
 /** A reply from a case to its customer. */
 export type CaseReplyEmail = {
@@ -31,35 +14,11 @@ export type CaseReplyEmail = {
   readonly text: string;
 };
 
-/** One owner's daily digest: their new and overdue cases, and how each campaign's NPS moved. */
-export type CaseDigestEmail = {
-  readonly to: string;
-  readonly locale: Locale;
-  readonly senderName: string;
-  readonly newCases: readonly DigestCase[];
-  readonly overdueCases: readonly DigestCase[];
-  readonly campaigns: readonly {
-    name: string;
-    nps: number | null;
-    previousNps: number | null;
-    responses: number;
-  }[];
-  /** The owner's case inbox in the console. */
-  readonly inboxUrl: string;
-};
-export type DigestCase = {
-  readonly campaignName: string;
-  readonly score: number;
-  readonly customer: string;
-  readonly dueAt: string;
-  readonly url: string;
-};
-
 /** Renders and sends the emails of the close-the-loop flow: alerts to owners, replies to customers. */
 export class AlertMailer {
   constructor(private readonly transport: MailSender) {}
 
-  async sendCaseAlert(alert: CaseAlert): Promise<string> {
+  async sendCaseAlert(alert: CaseAlertEmail): Promise<string> {
     const m = alertMessagesFor(alert.locale);
     const name = toHeaderText(alert.campaignName);
     const lines = [

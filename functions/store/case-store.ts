@@ -10,6 +10,7 @@ import {
 import {
   type AnswerEdit,
   CASE_COUNT_FIELDS,
+  CASE_VIEW_FIELDS,
   type CaseCounts,
   type CaseEntry,
   type CaseEntryType,
@@ -43,30 +44,8 @@ type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
 >[number];
 
-const CASE_ATTRIBUTES = [
-  "id",
-  "campaignId",
-  "responseId",
-  "token",
-  "status",
-  "owner",
-  "owners",
-  "email",
-  "name",
-  "score",
-  "csat",
-  "comment",
-  "properties",
-  "locale",
-  "openedAt",
-  "dueAt",
-  "firstResponseAt",
-  "resolvedAt",
-  "resolution",
-  "version",
-  "responseVersion",
-  "alertedAt",
-] as const;
+/** What a case item holds beside its keys: what the API shows, and what the events function keeps. */
+const CASE_ATTRIBUTES = [...CASE_VIEW_FIELDS, "token", "responseVersion", "alertedAt"] as const;
 
 /**
  * Cases and their timelines. Every change is conditional on the state it starts from, so a replayed

@@ -24,7 +24,19 @@ const keySchemaOf = (index: IndexDefinition) => [
  * CloudFormation owns the table). Idempotent: an existing table (a local data directory kept from an
  * earlier version) only gets the indexes it lacks, as CloudFormation would add them.
  */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: {
+    /**
+     * Whether the table has its stream, as on AWS (default). Tests that do not exercise the events path
+     * leave it off: DynamoDB Local keeps every stream record of its run, and a run of many tables
+     * writing thousands of items slows down many times over with streams on all of them.
+     */
+    readonly stream?: boolean;
+  } = {},
+): Promise<void> {
+  const stream = options.stream ?? true;
   const keyAttributes = new Set<string>([tableDefinition.partitionKey, tableDefinition.sortKey]);
   for (const index of tableDefinition.indexes) {
     keyAttributes.add(index.partitionKey);
@@ -45,7 +57,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           KeySchema: keySchemaOf(index),
           Projection: projectionOf(index),
         })),
-        StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
+        ...(stream
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType } }
+          : {}),
       }),
     );
   } catch (error) {
@@ -72,7 +86,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
     description = await client.send(new DescribeTableCommand({ TableName: tableName }));
   }
-  if (description.Table?.StreamSpecification?.StreamEnabled !== true) {
+  if (stream && description.Table?.StreamSpecification?.StreamEnabled !== true) {
     // A local data directory kept from a version without the stream: turn it on, as CloudFormation would.
     await client.send(
       new UpdateTableCommand({

@@ -1,6 +1,15 @@
 import { createHash } from "node:crypto";
 import type { Campaign, Locale } from "../domain/campaign";
-import { type AnswerEdit, type Case, caseIdOf, dueAtOf, type NewCase, type StoredCase } from "../domain/case";
+import {
+  type AnswerEdit,
+  CASE_VIEW_FIELDS,
+  type Case,
+  type CaseAlertEmail,
+  caseIdOf,
+  dueAtOf,
+  type NewCase,
+  type StoredCase,
+} from "../domain/case";
 import type { Clock } from "../domain/clock";
 import type { RecordedAnswer } from "../domain/counters";
 import { meetsFollowUp } from "../domain/follow-up";
@@ -25,22 +34,6 @@ export type ChangeEvent = {
     | "person.suppressed";
   readonly timestamp: string;
   readonly data: Record<string, unknown>;
-};
-
-/** What an owner's alert email says (mail/alert-mailer.tsx renders it). */
-export type CaseAlertEmail = {
-  readonly to: string;
-  readonly locale: Locale;
-  readonly campaignName: string;
-  readonly senderName: string;
-  readonly score: number;
-  readonly csat: number | null;
-  readonly comment: string | null;
-  readonly customer: string;
-  readonly segments: Readonly<Record<string, string | number | boolean>>;
-  readonly dueAt: string;
-  readonly caseUrl: string;
-  readonly edited: boolean;
 };
 
 export type ReactToChangePorts = {
@@ -285,25 +278,8 @@ async function reactToCaseChange(ports: ReactToChangePorts, change: TableChange)
 
 /** A case as its webhook events show it: the API's view, without the timeline (fetch the case for it). */
 function caseEventData(item: Record<string, unknown>): Omit<Case, "timeline"> {
-  const fields = [
-    "id",
-    "campaignId",
-    "responseId",
-    "status",
-    "owner",
-    "email",
-    "name",
-    "score",
-    "csat",
-    "comment",
-    "properties",
-    "locale",
-    "openedAt",
-    "dueAt",
-    "firstResponseAt",
-    "resolvedAt",
-    "resolution",
-    "version",
-  ] as const;
-  return Object.fromEntries(fields.map((field) => [field, item[field] ?? null])) as Omit<Case, "timeline">;
+  return Object.fromEntries(CASE_VIEW_FIELDS.map((field) => [field, item[field] ?? null])) as Omit<
+    Case,
+    "timeline"
+  >;
 }

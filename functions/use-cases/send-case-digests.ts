@@ -1,32 +1,9 @@
 import type { Campaign, Locale } from "../domain/campaign";
-import type { CaseFilter, StoredCase } from "../domain/case";
+import type { CaseDigestEmail, CaseFilter, StoredCase } from "../domain/case";
 import type { Clock } from "../domain/clock";
 import { type AggregateRow, OVERALL } from "../domain/counters";
 import { addDays, summarize } from "../domain/results";
 import { mapConcurrently } from "./map-concurrently";
-
-/** One owner's digest, as the mailer renders it. */
-export type CaseDigest = {
-  readonly to: string;
-  readonly locale: Locale;
-  readonly senderName: string;
-  readonly newCases: readonly DigestCase[];
-  readonly overdueCases: readonly DigestCase[];
-  readonly campaigns: readonly {
-    name: string;
-    nps: number | null;
-    previousNps: number | null;
-    responses: number;
-  }[];
-  readonly inboxUrl: string;
-};
-type DigestCase = {
-  readonly campaignName: string;
-  readonly score: number;
-  readonly customer: string;
-  readonly dueAt: string;
-  readonly url: string;
-};
 
 export type CaseDigestPorts = {
   readonly campaigns: { allWithFollowUp(status: Campaign["status"]): Promise<Campaign[]> };
@@ -43,7 +20,7 @@ export type CaseDigestPorts = {
   readonly results: {
     readRange(campaignId: string, dimension: string, from: string, to: string): Promise<AggregateRow[]>;
   };
-  readonly caseMail: { sendCaseDigest(digest: CaseDigest): Promise<string> };
+  readonly caseMail: { sendCaseDigest(digest: CaseDigestEmail): Promise<string> };
   /** Origin of the console's links. */
   readonly publicBaseUrl: string;
   readonly clock: Clock;

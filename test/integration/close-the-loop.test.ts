@@ -67,6 +67,7 @@ describe("close the loop", () => {
     slack = await startLoopbackReceiver();
     subscriber = await startLoopbackReceiver();
     h = await startDeliveryHarness({
+      events: true,
       clock: clock.now,
       wrapEventsHandler: (handler) => {
         eventsHandler = handler;

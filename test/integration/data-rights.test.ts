@@ -81,7 +81,7 @@ describe("a person's data rights: export and erasure", () => {
     );
 
   beforeAll(async () => {
-    h = await startDeliveryHarness({ clock: clock.now });
+    h = await startDeliveryHarness({ clock: clock.now, events: true });
     shop = await h.createCampaign({
       name: "Shop",
       delayDays: 0,

@@ -171,7 +171,7 @@ describe("the served OpenAPI document, against real answers of every operation",
   let campaignId: string;
 
   beforeAll(async () => {
-    h = await startDeliveryHarness();
+    h = await startDeliveryHarness({ events: true });
     const served = await fetch(`${h.baseUrl}/v1/openapi.json`);
     expect(served.status).toBe(200);
     document = (await served.json()) as Document;
@@ -686,7 +686,17 @@ describe("the served OpenAPI document, against real answers of every operation",
       params: { campaignId },
       body: { followUp: { owners: ["care@example.com"], maxScore: 6 } },
     });
-    // The answers were committed earlier: the stream hands them to the events handler now.
+    // A detractor of its own (the earlier ones were erased by the data-rights test).
+    await h.postPurchases(campaignId, [{ orderId: "c-case", email: "cy@example.com" }]);
+    await h.deliver();
+    const [email] = await h.inbox({ to: "cy@example.com" });
+    if (!email) throw new Error("no survey email to cy@example.com");
+    const answered = await fetch(h.linksIn(email).survey, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ score: 2, comment: "Late again" }),
+    });
+    expect(answered.status, await answered.text()).toBe(200);
     await h.react();
     const page = await expectCall(200, {
       method: "get",

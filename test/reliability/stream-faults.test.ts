@@ -100,6 +100,7 @@ describe("the stream run", () => {
         return result;
       };
     const h = await startDeliveryHarness({
+      events: true,
       clock: clock.now,
       wrapMail: flakyAlerts,
       wrapEventsHandler: unreliable,

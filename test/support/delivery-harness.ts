@@ -64,6 +64,11 @@ export type DeliveryHarnessOptions = {
   readonly wrapEventsHandler?: (handler: StreamBatchHandler) => StreamBatchHandler;
   /** How long a webhook or Slack POST may take. Default: the product's 10 s. */
   readonly webhookTimeoutMs?: number;
+  /**
+   * The table's stream and the events path (cases, alerts, webhooks from answers): `react()` needs it.
+   * Default off, because DynamoDB Local slows down under many tables' streams (see ensureTable).
+   */
+  readonly events?: boolean;
 };
 
 /** A response of the API, parsed: `body` is the JSON body (null when empty or not JSON, then see `text`). */
@@ -198,6 +203,7 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
     ...(options.wrapSendPorts ? { wrapSendPorts: options.wrapSendPorts } : {}),
     ...(options.wrapEventsHandler ? { wrapEventsHandler: options.wrapEventsHandler } : {}),
     ...(options.webhookTimeoutMs === undefined ? {} : { webhookTimeoutMs: options.webhookTimeoutMs }),
+    events: options.events ?? false,
     wrapTransport: (ses) => {
       const recording: MailSender = {
         send: async (email: OutgoingEmail) => {

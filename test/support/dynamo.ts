@@ -13,13 +13,14 @@ export type TestTable = {
 };
 
 /**
- * A fresh table on the run's DynamoDB Local, built from the stack's own definition. `endpoint` reaches
- * it another way, e.g. through a fault-injecting proxy in front of it.
+ * A fresh table on the run's DynamoDB Local, built from the stack's own definition, without its stream
+ * (no test of these tables reads it, and streams on every table slow DynamoDB Local down: see
+ * ensureTable). `endpoint` reaches it another way, e.g. through a fault-injecting proxy in front of it.
  */
 export async function createTestTable(endpoint: string = inject("dynamoEndpoint")): Promise<TestTable> {
   const client = createDynamoClient({ endpoint });
   const tableName = `test-${randomBytes(6).toString("hex")}`;
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { stream: false });
   return {
     db: createDocumentClient(client),
     tableName,
