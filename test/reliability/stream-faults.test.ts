@@ -38,22 +38,22 @@ describe("the stream run", () => {
   it(`opens one case per unhappy answer and delivers every event over ${INVITATIONS} invitations`, async () => {
     const clock = manualClock();
     const faults = {
-      duplicatedBatches: 0,
-      reorderedBatches: 0,
-      crashedBatches: 0,
-      alertSendFailures: 0,
-      alertCrashesAfterSend: 0,
-      receiverTimeouts: 0,
-      receiver500s: 0,
+      "stream batches handed over twice": 0,
+      "earlier stream batches after later ones": 0,
+      "events function dying halfway through a batch": 0,
+      "alert sends failing": 0,
+      "crash after SES took an alert": 0,
+      "webhook receiver timing out": 0,
+      "webhook receiver answering 500": 0,
     };
     // The subscriber hangs past the poster's timeout on every 9th request and answers 500 on every 7th.
     const subscriber = await startLoopbackReceiver((n) => {
       if (n % 9 === 4) {
-        faults.receiverTimeouts++;
+        faults["webhook receiver timing out"]++;
         return "hang";
       }
       if (n % 7 === 2) {
-        faults.receiver500s++;
+        faults["webhook receiver answering 500"]++;
         return 500;
       }
       return 200;
@@ -64,12 +64,12 @@ describe("the stream run", () => {
         if (email.to !== OWNER) return await ses.send(email);
         alertSends++;
         if (alertSends % 7 === 3) {
-          faults.alertSendFailures++;
+          faults["alert sends failing"]++;
           throw new SimulatedCrash("SES did not answer");
         }
         const id = await ses.send(email);
         if (alertSends % 11 === 5) {
-          faults.alertCrashesAfterSend++;
+          faults["crash after SES took an alert"]++;
           throw new SimulatedCrash("died after SES took the alert");
         }
         return id;
@@ -83,18 +83,18 @@ describe("the stream run", () => {
         batchNumber++;
         seen.push(event);
         if (batchNumber % 4 === 2) {
-          faults.crashedBatches++;
+          faults["events function dying halfway through a batch"]++;
           await handler({ Records: event.Records.slice(0, Math.ceil(event.Records.length / 2)) });
           throw new SimulatedCrash("the events function died halfway through a batch");
         }
         const result = await handler(event);
         if (batchNumber % 3 === 0) {
-          faults.duplicatedBatches++;
+          faults["stream batches handed over twice"]++;
           await handler(event);
         }
         const earlier = seen[Math.floor(seen.length / 2)];
         if (batchNumber % 5 === 0 && earlier && earlier !== event) {
-          faults.reorderedBatches++;
+          faults["earlier stream batches after later ones"]++;
           await handler(earlier);
         }
         return result;
@@ -215,7 +215,7 @@ describe("the stream run", () => {
       }
       const duplicateAlerts = alerts.length - cases.length;
       // Only a crash after SES took an alert sends it again.
-      expect(duplicateAlerts).toBeLessThanOrEqual(faults.alertCrashesAfterSend);
+      expect(duplicateAlerts).toBeLessThanOrEqual(faults["crash after SES took an alert"]);
 
       // Webhooks: every event delivered at least once (a 2xx from the subscriber).
       const deliveredEvents = new Set<string>();
@@ -242,7 +242,9 @@ describe("the stream run", () => {
       for (const c of cases) expectedEvents.add(`case.opened ${c.id}`);
       const lost = [...expectedEvents].filter((event) => !deliveredEvents.has(event));
       expect(lost).toEqual([]);
-      expect(faults.receiverTimeouts + faults.receiver500s).toBeGreaterThan(0);
+      expect(
+        faults["webhook receiver timing out"] + faults["webhook receiver answering 500"],
+      ).toBeGreaterThan(0);
 
       expect(statuses.serverErrors).toBe(0);
       recordReliability(inject("reliabilitySummaryDir"), {
