@@ -1,9 +1,14 @@
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import { ThrottledError } from "../../functions/domain/errors";
 import type { Stats } from "../../functions/domain/results";
 import { createApiApp } from "../../functions/http/api-app";
+import {
+  delightedClient as clientFor,
+  type DelightedClient,
+  type DelightedError,
+  type Resource,
+} from "../support/delighted-client";
 import {
   type DeliveryHarness,
   type InboxEmail,
@@ -18,39 +23,6 @@ import { type RunningServer, startServer } from "../support/http-server";
  * Local and the SES emulator. What the client cannot show (suffixes, content negotiation, headers) is
  * checked with raw requests.
  */
-
-// The client is CommonJS without types: these are the calls its README documents, as it answers them.
-type Resource = Record<string, unknown>;
-type DelightedClient = {
-  person: {
-    create(data: Record<string, unknown>): PromiseLike<Resource>;
-    delete(identifier: { email: string } | { id: string }): PromiseLike<unknown>;
-    list(params?: Record<string, unknown>): {
-      autoPagingEach(onItem: (person: Resource) => unknown): PromiseLike<void>;
-    };
-  };
-  surveyResponse: { all(params?: Record<string, unknown>): PromiseLike<Resource[]> };
-  metrics: { retrieve(params?: Record<string, unknown>): PromiseLike<Resource> };
-  unsubscribe: {
-    create(data: { person_email: string }): PromiseLike<Resource>;
-    all(params?: Record<string, unknown>): PromiseLike<Resource[]>;
-  };
-  bounce: { all(params?: Record<string, unknown>): PromiseLike<Resource[]> };
-};
-/** What the client rejects with: `type` names Delighted's error class, `message` is the body as JSON. */
-type DelightedError = { type: string; message: string; retryAfter?: number };
-const delighted = createRequire(import.meta.url)("delighted") as (
-  key: string,
-  options: { host: string; port: number; scheme: string; base: string },
-) => DelightedClient;
-
-const clientFor = (baseUrl: string, key: string, campaignId: string): DelightedClient =>
-  delighted(key, {
-    host: "127.0.0.1",
-    port: Number(new URL(baseUrl).port),
-    scheme: "http",
-    base: `/delighted/${campaignId}/v1`,
-  });
 
 /** A resource the client materialized, as the JSON it came from (its toJSON drops the client). */
 const plain = (resource: unknown): Resource => JSON.parse(JSON.stringify(resource));

@@ -10,6 +10,7 @@ import { createStores } from "../../functions/store/stores";
 import { createLocalFetch, isSurveyPath } from "../../local/local-app";
 import { LocalSetupError } from "../../local/local-errors";
 import { assertPortFree, freePort, waitFor } from "../../local/ports";
+import { delightedClient } from "../support/delighted-client";
 import { createTestTable, type TestTable } from "../support/dynamo";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -204,6 +205,60 @@ describe("the local runtime (npm start)", { timeout: 120_000 }, () => {
 
     expect(await stopRuntime(runtime, "SIGTERM")).toEqual({ code: 0, signal: null });
     expect(processesMentioning(localDir)).toEqual([]);
+  });
+
+  it("answers the official Delighted client's documented calls, and mails the person it creates", async () => {
+    const runtime = startRuntime(localDir, ports);
+    await waitUntilServing(runtime, ports);
+    try {
+      const app = `http://localhost:${ports.PORT}`;
+      const created = await fetch(`${app}/v1/campaigns`, {
+        method: "POST",
+        headers: { ...bearer(firstKey), "content-type": "application/json" },
+        body: JSON.stringify({ name: "Switched from Delighted", brandName: "Acme", delayDays: 0 }),
+      });
+      expect(created.status).toBe(201);
+      const campaignId = ((await created.json()) as { id: string }).id;
+      const client = delightedClient(app, firstKey, campaignId);
+
+      const person = await client.person.create({
+        email: "Ana@Example.com",
+        name: "Ana",
+        delay: 0,
+        properties: { order_id: "D-1", region: "north" },
+      });
+      expect(person).toMatchObject({ email: "ana@example.com", name: "Ana" });
+      // npm start's own delivery loop mails her within seconds.
+      let survey = "";
+      await waitFor(
+        async () => {
+          const store = (await (await fetch(`http://localhost:${ports.SES_PORT}/store`)).json()) as {
+            emails: { destination: { to: string[] }; body: { text: string } }[];
+          };
+          const email = store.emails.find((e) => e.destination.to.includes("ana@example.com"));
+          survey = (email && /https?:\/\/\S+\/s\/[A-Za-z0-9_-]{24}/.exec(email.body.text)?.[0]) ?? "";
+          return survey !== "";
+        },
+        30_000,
+        "the survey email",
+      );
+      const answered = await fetch(survey, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams({ score: "9", comment: "Great" }),
+      });
+      expect(answered.status).toBe(200);
+
+      const responses = await client.surveyResponse.all({ expand: ["person"], per_page: 10 });
+      expect(JSON.parse(JSON.stringify(responses))).toMatchObject([
+        { score: 9, comment: "Great", person: { email: "ana@example.com" } },
+      ]);
+      expect(await client.metrics.retrieve({})).toMatchObject({ nps: 100, response_count: 1 });
+      expect(await client.unsubscribe.create({ person_email: "bo@example.com" })).toMatchObject({ ok: true });
+      expect(await client.person.delete({ email: "ana@example.com" })).toEqual({ ok: true });
+    } finally {
+      expect(await stopRuntime(runtime, "SIGINT")).toEqual({ code: 0, signal: null });
+    }
   });
 
   it("replaces the key when the data folder was deleted", async () => {
