@@ -33,6 +33,12 @@ export function createLocalFetch(
     signInMail: stores.signInMail ?? {
       sendSignInLink: () => Promise.reject(new Error("The local app was built without a sign-in mailer.")),
     },
+    caseMail: stores.caseMail ?? {
+      sendCaseReply: () => Promise.reject(new Error("The local app was built without a case mailer.")),
+    },
+    webhookPoster: stores.webhookPoster ?? {
+      post: () => Promise.reject(new Error("The local app was built without a webhook poster.")),
+    },
     publicBaseUrl: stores.publicBaseUrl ?? "http://localhost",
   });
   return (request) => {

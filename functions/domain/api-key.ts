@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { type Checked, invalidWith, valid } from "./validation";
 
 /**
  * API keys look like `nps_<16 hex id>_<43 char secret>`. Only the SHA-256 of the secret is stored
@@ -29,4 +30,19 @@ export function secretMatches(secret: string, storedHash: string): boolean {
   const presented = Buffer.from(hashSecret(secret), "hex");
   const stored = Buffer.from(storedHash, "hex");
   return presented.length === stored.length && timingSafeEqual(presented, stored);
+}
+
+export const MAX_API_KEY_NAME_LENGTH = 100;
+
+/** A key's name as given (trimmed), or the issue with it: 1–100 printable characters. */
+export function checkApiKeyName(input: unknown): Checked<string> {
+  const name = typeof input === "string" ? input.trim() : "";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (name.length === 0 || name.length > MAX_API_KEY_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
+    return invalidWith({
+      field: "name",
+      message: `must be 1 to ${MAX_API_KEY_NAME_LENGTH} printable characters`,
+    });
+  }
+  return valid(name);
 }

@@ -6,14 +6,9 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { Hono } from "hono/tiny";
 import { LOCALES, type Locale } from "../domain/campaign";
-import { type Clock, systemClock } from "../domain/clock";
-import {
-  type ConsoleSection,
-  type ConsoleUser,
-  mayOpen,
-  SIGN_IN_LINK_MINUTES,
-} from "../domain/console-access";
-import { type ConsoleMessages, consoleMessagesFor } from "../domain/console-messages";
+import { systemClock } from "../domain/clock";
+import { SIGN_IN_LINK_MINUTES } from "../domain/console-access";
+import type { ConsoleMessages } from "../domain/console-messages";
 import {
   ConflictError,
   ForbiddenError,
@@ -22,45 +17,46 @@ import {
   ValidationError,
 } from "../domain/errors";
 import { localeForLanguages } from "../domain/messages";
+import { SECURE_WEBHOOK_TARGETS } from "../domain/webhook";
 import { flushMetrics } from "../platform/metrics";
 import {
   authenticateSession,
   requestSignInLink,
   SignInAddressInvalidError,
   SignInLinkUnusableError,
-  type SignInMailPorts,
   SignInThrottledError,
   showSignInLink,
   signIn,
   signOut,
 } from "../use-cases/console-sign-in";
-import { type CampaignListPorts, listCampaigns } from "../use-cases/list-campaigns";
-import type { CampaignLookupPorts } from "../use-cases/load-campaign";
-import { getCampaign } from "../use-cases/manage-campaigns";
-import { addUser, listUsers, removeUser, type UserPorts } from "../use-cases/manage-users";
+import { listCampaigns } from "../use-cases/list-campaigns";
+import { addUser, listUsers, removeUser } from "../use-cases/manage-users";
+import { registerCaseRoutes } from "./console-case-routes";
 import {
-  CONSOLE_STYLE,
-  type ConsolePageFrame,
+  type ConsoleApp,
+  type ConsoleContext,
+  type ConsoleDependencies,
+  type ConsoleEnv,
+  type ConsolePorts,
+  frame,
+  messages,
+  requireSection,
+} from "./console-context";
+import {
   renderCampaignsPage,
   renderCheckEmailPage,
   renderConsoleErrorPage,
-  renderNotBuiltPage,
   renderSignInLinkPage,
   renderSignInPage,
   renderUsersPage,
 } from "./console-pages";
+import { registerResultsRoutes } from "./console-results-routes";
+import { registerSettingsRoutes } from "./console-settings-routes";
+import { CONSOLE_STYLE } from "./console-style";
 import { type HttpError, toHttpError } from "./error-response";
 import { readFormFields } from "./request-body";
 
-/** What the console works with: the stores (or fakes) behind its use cases, and the sign-in mailer. */
-export type ConsoleDependencies = Omit<SignInMailPorts & UserPorts & CampaignListPorts, "clock" | "users"> &
-  CampaignLookupPorts & {
-    readonly users: SignInMailPorts["users"] & UserPorts["users"];
-    readonly clock?: Clock;
-  };
-
-type ConsoleEnv = { Variables: { user: ConsoleUser; locale: Locale } };
-type ConsoleContext = Context<ConsoleEnv>;
+export type { ConsoleDependencies } from "./console-context";
 
 export const SESSION_COOKIE = "nps_session";
 export const LANGUAGE_COOKIE = "lang";
@@ -81,8 +77,12 @@ class CrossSiteRequestError extends ForbiddenError {
  * 256-bit secret whose hash keys the session record; each request checks the session and its user.
  * Every POST must come from the console's own origin (Origin, else Referer), on top of SameSite=Lax.
  */
-export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
-  const ports = { ...deps, clock: deps.clock ?? systemClock };
+export function createConsoleApp(deps: ConsoleDependencies): ConsoleApp {
+  const ports: ConsolePorts = {
+    ...deps,
+    clock: deps.clock ?? systemClock,
+    webhookTargets: deps.webhookTargets ?? SECURE_WEBHOOK_TARGETS,
+  };
   const allowedOrigins = new Set([new URL(deps.publicBaseUrl).origin]);
   const app = new Hono<ConsoleEnv>();
 
@@ -204,52 +204,10 @@ export function createConsoleApp(deps: ConsoleDependencies): Hono<ConsoleEnv> {
     );
   });
 
-  app.get("/app/campaigns/:campaignId", async (c) => {
-    const campaign = await getCampaign(ports, c.req.param("campaignId"));
-    return c.html(
-      renderNotBuiltPage({
-        ...frame(c, "campaigns"),
-        title: campaign.name,
-        planned: messages(c).plannedCampaignResults,
-        backUrl: "/app/campaigns",
-      }),
-    );
-  });
-
-  app.get("/app/cases", (c) =>
-    c.html(
-      renderNotBuiltPage({
-        ...frame(c, "cases"),
-        title: messages(c).navCases,
-        planned: messages(c).plannedCases,
-      }),
-    ),
-  );
-  app.get("/app/cases/:caseId", (c) =>
-    c.html(
-      renderNotBuiltPage({
-        ...frame(c, "cases"),
-        title: messages(c).navCases,
-        planned: messages(c).plannedCase,
-        backUrl: "/app/cases",
-      }),
-    ),
-  );
-
-  app.get("/app/webhooks", (c) => {
-    requireSection(c, "webhooks");
-    const m = messages(c);
-    return c.html(
-      renderNotBuiltPage({ ...frame(c, "webhooks"), title: m.navWebhooks, planned: m.plannedWebhooks }),
-    );
-  });
-  app.get("/app/api-keys", (c) => {
-    requireSection(c, "api-keys");
-    const m = messages(c);
-    return c.html(
-      renderNotBuiltPage({ ...frame(c, "api-keys"), title: m.navApiKeys, planned: m.plannedApiKeys }),
-    );
-  });
+  // Most specific paths first: `/app/campaigns/new` is a settings page, not a campaign called "new".
+  registerSettingsRoutes(app, ports);
+  registerResultsRoutes(app, ports);
+  registerCaseRoutes(app, ports);
 
   const usersPage = async (
     c: ConsoleContext,
@@ -361,23 +319,6 @@ function chooseLocale(c: Context): Locale {
     default: "en",
     match: (ranges) => localeForLanguages(ranges),
   }) as Locale;
-}
-
-const messages = (c: ConsoleContext): ConsoleMessages => consoleMessagesFor(c.get("locale") ?? "en");
-
-function frame(c: ConsoleContext, section?: ConsoleSection): ConsolePageFrame {
-  const url = new URL(c.req.url);
-  return {
-    locale: c.get("locale") ?? "en",
-    currentPath: `${url.pathname}${url.search}`,
-    user: c.get("user"),
-    section,
-  };
-}
-
-/** 403 for a member on an admin page. */
-function requireSection(c: ConsoleContext, section: ConsoleSection): void {
-  if (!mayOpen(c.get("user").role, section)) throw new ForbiddenError("This page is for admins.");
 }
 
 /** An error as a console page, in the page's language, inside the shell when signed in. */

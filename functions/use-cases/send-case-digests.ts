@@ -1,4 +1,4 @@
-import type { Campaign, Locale } from "../domain/campaign";
+import type { Campaign } from "../domain/campaign";
 import type { CaseDigestEmail, CaseFilter, StoredCase } from "../domain/case";
 import type { Clock } from "../domain/clock";
 import { type AggregateRow, OVERALL } from "../domain/counters";
