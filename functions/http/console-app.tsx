@@ -60,8 +60,12 @@ export type { ConsoleDependencies } from "./console-context";
 
 export const SESSION_COOKIE = "nps_session";
 export const LANGUAGE_COOKIE = "lang";
-/** Console forms are an email address or two: anything larger is not one of ours. */
-const MAX_CONSOLE_BODY_BYTES = 16 * 1024;
+/**
+ * The largest console form: a case reply or note of 5,000 Chinese characters is about 45 KB once
+ * form-encoded (each character is three bytes, each byte `%XX`); a campaign's texts in three languages
+ * fit too. Anything larger is not one of ours.
+ */
+const MAX_CONSOLE_BODY_BYTES = 64 * 1024;
 
 /** A form posted from another site (or with no sign of where it came from): refused before it is read. */
 class CrossSiteRequestError extends ForbiddenError {
