@@ -1,6 +1,7 @@
 // `npm run apikey -- create <name> | list | revoke <id>`: API keys in the local runtime's DynamoDB Local,
 // or in a deployed table with --table (default AWS credential chain).
 import { parseArgs } from "node:util";
+import { checkApiKeyName } from "../functions/domain/api-key";
 import { systemClock } from "../functions/domain/clock";
 import { type ApiKeyRecord, ApiKeyStore } from "../functions/store/api-key-store";
 import { createDocumentClient } from "../functions/store/dynamo-client";
@@ -14,8 +15,6 @@ const USAGE = `Usage:
 
 
 ${TARGET_USAGE}`;
-
-const MAX_NAME_LENGTH = 100;
 
 type Command = { action: "create"; name: string } | { action: "list" } | { action: "revoke"; id: string };
 
@@ -34,12 +33,10 @@ function parseCommandLine(args: string[]): { command: Command; target: Target } 
   if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(" ")}`);
   switch (action) {
     case "create": {
-      const name = argument?.trim();
-      if (!name) throw new UsageError("create needs a name for the key, e.g. 'create zapier'.");
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-      if (name.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
-        throw new UsageError(`The name must be 1 to ${MAX_NAME_LENGTH} printable characters.`);
-      }
+      if (!argument?.trim()) throw new UsageError("create needs a name for the key, e.g. 'create zapier'.");
+      const checked = checkApiKeyName(argument);
+      if (!checked.ok) throw new UsageError(`The name ${checked.issues.map((i) => i.message).join("; ")}.`);
+      const name = checked.value;
       return { command: { action, name }, target };
     }
     case "revoke":

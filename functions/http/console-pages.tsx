@@ -3,6 +3,7 @@
 import type { Campaign } from "../domain/campaign";
 import type { ConsoleUser } from "../domain/console-access";
 import { consoleMessagesFor } from "../domain/console-messages";
+import { settingsMessagesFor } from "../domain/console-settings-messages";
 import { type ConsolePageFrame, dateFormat, Shell, toDocument } from "./console-shell";
 
 /** The console's sign-in pages, the campaigns list, the users page and error pages. */
@@ -118,7 +119,12 @@ export function renderCampaignsPage(props: CampaignsPageProps): string {
   const format = dateFormat(props.locale);
   return toDocument(
     <Shell {...props} section="campaigns" title={m.campaignsTitle}>
-      <h1>{m.campaignsTitle}</h1>
+      <div class="page-head">
+        <h1>{m.campaignsTitle}</h1>
+        <a class="button" href="/app/campaigns/new">
+          {settingsMessagesFor(props.locale).newCampaignLink}
+        </a>
+      </div>
       {props.campaigns.length === 0 && !props.paged ? (
         <div class="panel empty">
           <p>
