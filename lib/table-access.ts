@@ -23,14 +23,18 @@
  * | events      | CAMPAIGN#*, WEBHOOK#*    | CASE#*,            | CASE#*, WEBHOOK#*        | CASE#*, RESULTS#*, WEBHOOK#*       | gsi1: WEBHOOKS               |
  * |             |                          | INVITATION#*       |                          |                                    |                              |
  * (events also checks INVITATION#* in a transaction: ConditionCheckItem.)
- * | console     | CAMPAIGN#*, SESSION#*,   |                    | SESSION#*, SIGNIN#*,     | SESSION#*, SIGNIN#*, SIGNINLIMIT#* | gsi1: CAMPAIGNS, USERS       |
- * |             | SIGNIN#*, USER#*         |                    | USER#*                   | (DeleteItem SESSION#*, USER#*)     |                              |
+ * | console     | CAMPAIGN#*, SESSION#*,   | CASE#*, RESULTS#*  | APIKEY#*, CAMPAIGN#*,    | APIKEY#*, CASE#*, RESULTS#*,       | gsi1: APIKEYS, CAMPAIGNS,    |
+ * |             | SIGNIN#*, USER#*,        |                    | CASE#*, SESSION#*,       | SESSION#*, SIGNIN#*,               | CASES, DELIVERIES#*,         |
+ * |             | WEBHOOK#*                |                    | SIGNIN#*, USER#*,        | SIGNINLIMIT#*, WEBHOOK#*           | RESPONSES#*, USERS, WEBHOOKS |
+ * |             |                          |                    | WEBHOOK#*                | (DeleteItem SESSION#*, USER#*,     |                              |
+ * |             |                          |                    |                          | WEBHOOK#*)                         |                              |
  *
- * Only api deletes: to remove a campaign that never sent anything, DeleteItem on CAMPAIGN#* (the
- * campaign) and INVITATION#* (its unsent invitations, conditionally), BatchWriteItem on CAMPAIGN#* (its
- * purchases, test-send counters) and RESULTS#* (its zero counts, segment values); to erase a person,
- * DeleteItem on EMAIL#* (the address's contact and suppression, whose keys hold it); and to remove a
- * webhook subscription, DeleteItem on WEBHOOK#*. No function calls BatchGetItem (only the reconcile
+ * Deletes: the console ends sessions and removes users and webhook subscriptions; api, to remove
+ * a campaign that never sent anything, deletes on CAMPAIGN#* (the campaign) and INVITATION#* (its
+ * unsent invitations, conditionally), BatchWriteItem on CAMPAIGN#* (its purchases, test-send
+ * counters) and RESULTS#* (its zero counts, segment values); to erase a person, DeleteItem on EMAIL#*
+ * (the address's contact and suppression, whose keys hold it); and to remove a webhook subscription,
+ * DeleteItem on WEBHOOK#*. No function calls BatchGetItem (only the reconcile
  * CLI does) or Scan; ConditionCheckItem is a check inside a transaction (api: that a later survey keeps
  * the contact's window, and that a case exists as a note is added to it; send: that the address is not
  * suppressed as the send's locks are taken, and that a campaign is still paused as an invitation is
@@ -78,7 +82,14 @@
  *   request's session and user (GetItem SESSION#, USER#; UpdateItem SESSION#, its expiry extended),
  *   sign-out and removed users' sessions (DeleteItem SESSION#), users listed, added and removed (gsi1
  *   USERS; PutItem, DeleteItem USER#), campaigns listed (gsi1 CAMPAIGNS; GetItem CAMPAIGN# for a page's
- *   cursor and a campaign's page).
+ *   cursor and a campaign's page), created and edited through their form as api does (PutItem
+ *   CAMPAIGN#, with the resume mark on leaving `paused`); a campaign's results (Query RESULTS#, with
+ *   its case counters) and responses, listed and downloaded (gsi1 RESPONSES#<campaign>); the case
+ *   inbox and a case worked as through api (gsi1 CASES; Query, PutItem, UpdateItem, ConditionCheckItem
+ *   CASE#; UpdateItem RESULTS#, the first response and resolution counted; a reply mailed); webhook
+ *   subscriptions and their delivery log as through api (PutItem, GetItem, UpdateItem, DeleteItem
+ *   WEBHOOK#; gsi1 WEBHOOKS, DELIVERIES#<webhook>); API keys created and revoked by admins (PutItem,
+ *   UpdateItem APIKEY#, listed through gsi1 APIKEYS: names and dates; it never reads a key's hash).
  * - events (the table's stream): an answer's campaign, for its alert rules (GetItem CAMPAIGN#), and
  *   the answer as it stands now (Query INVITATION#, as the survey reads it); the case it opens (a
  *   transaction of Puts of the case and its first timeline entry, CASE#, an Update of the case
@@ -135,6 +146,7 @@ const SIGN_IN_LIMIT = "SIGNINLIMIT#*"; // the counters that limit sign-in link r
 
 /** Partitions of the listing index. */
 const CAMPAIGNS_LISTING = "CAMPAIGNS";
+const API_KEYS_LISTING = "APIKEYS";
 const RESPONSES_LISTING = "RESPONSES#*";
 const SUPPRESSIONS_LISTING = "SUPPRESSIONS#*";
 const LEGACY_DUE_LISTING = "DUE";
@@ -218,11 +230,23 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
   },
   console: {
     items: {
-      GetItem: [CAMPAIGN, SESSION, SIGN_IN, USER],
-      PutItem: [SESSION, SIGN_IN, USER],
-      UpdateItem: [SESSION, SIGN_IN, SIGN_IN_LIMIT],
-      DeleteItem: [SESSION, USER],
+      GetItem: [CAMPAIGN, SESSION, SIGN_IN, USER, WEBHOOK],
+      Query: [CASE, RESULTS],
+      PutItem: [API_KEY, CAMPAIGN, CASE, SESSION, SIGN_IN, USER, WEBHOOK],
+      UpdateItem: [API_KEY, CASE, RESULTS, SESSION, SIGN_IN, SIGN_IN_LIMIT, WEBHOOK],
+      ConditionCheckItem: [CASE],
+      DeleteItem: [SESSION, USER, WEBHOOK],
     },
-    indexQueries: { [LISTING_INDEX]: [CAMPAIGNS_LISTING, USERS_LISTING] },
+    indexQueries: {
+      [LISTING_INDEX]: [
+        API_KEYS_LISTING,
+        CAMPAIGNS_LISTING,
+        CASES_LISTING,
+        DELIVERIES_LISTING,
+        RESPONSES_LISTING,
+        USERS_LISTING,
+        WEBHOOKS_LISTING,
+      ],
+    },
   },
 };

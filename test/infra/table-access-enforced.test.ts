@@ -62,9 +62,17 @@ import {
 import { type SqsReceiver, startSqsReceiver } from "../support/sqs-receiver";
 import { buildStack, testStackProps } from "./stack-fixture";
 
-const FUNCTIONS: readonly FunctionName[] = ["api", "survey", "dispatch", "send", "mail-events", "events"];
+const FUNCTIONS: readonly FunctionName[] = [
+  "api",
+  "survey",
+  "dispatch",
+  "send",
+  "mail-events",
+  "events",
+  "console",
+];
 /** The functions that send email, each through its own SES-enforcing proxy. */
-const MAILERS = ["api", "send", "events", "dispatch"] as const satisfies readonly FunctionName[];
+const MAILERS = ["api", "send", "events", "dispatch", "console"] as const satisfies readonly FunctionName[];
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012";
 /** The synthesized table's ARN, and the one each request is authorized against (one table: one ARN). */
@@ -426,6 +434,7 @@ let dispatch: LambdaEntry<ScheduledEvent, { queued: number }>;
 let send: LambdaEntry<SQSEvent, SQSBatchResponse>;
 let mailEvents: LambdaEntry<SNSEvent, { suppressed: number }>;
 let events: LambdaEntry<DynamoDBStreamEvent, DynamoDBBatchResponse>;
+let consoleEntry: HttpEntry;
 let apiKey: string;
 
 /** A proxy in front of DynamoDB Local that answers AccessDenied to what `name`'s policy does not allow. */
@@ -554,6 +563,14 @@ beforeAll(async () => {
     async () => (await import("../../functions/handlers/events")).handler,
     mailEnvironment("events"),
   )) as unknown as LambdaEntry<DynamoDBStreamEvent, DynamoDBBatchResponse>;
+  // The console mails sign-in links and case replies.
+  consoleEntry = asHttpEntry(
+    await importHandler(
+      "console",
+      async () => (await import("../../functions/handlers/console")).handler,
+      mailEnvironment("console"),
+    ),
+  );
   // The environment stays stubbed: the SQS and SES clients read the (dummy) credentials when they send.
 }, 120_000);
 
@@ -586,6 +603,45 @@ async function callApi(method: string, target: string, options: { json?: unknown
     "ApiFunction",
   );
   return { ...result, json: (options.csv || !result.body ? {} : JSON.parse(result.body)) as Json };
+}
+
+/** The session cookie the console set last, sent with every console request after it. */
+let consoleCookie: string | undefined;
+
+/**
+ * A browser's request to the console through `ANY /app/{proxy+}`: a form body when given, posted from
+ * the console's own origin, with the session cookie once there is one.
+ */
+async function callConsole(method: "GET" | "POST", target: string, form?: Record<string, string>) {
+  const path = target.split("?")[0] ?? "";
+  const origin = `https://${String(httpEvent("GET", "/", { routeKey: "$default" }).headers.host)}`;
+  const body = form === undefined ? undefined : new URLSearchParams(form).toString();
+  const result = await invoke(
+    consoleEntry,
+    httpEvent(method, target, {
+      routeKey: path === "/app" ? "ANY /app" : "ANY /app/{proxy+}",
+      ...(path === "/app" ? {} : { pathParameters: { proxy: path.replace(/^\/app\//, "") } }),
+      headers: {
+        accept: "text/html",
+        ...(method === "POST" ? { origin } : {}),
+        ...(consoleCookie === undefined ? {} : { cookie: consoleCookie }),
+        ...(body === undefined ? {} : { "content-type": "application/x-www-form-urlencoded" }),
+      },
+      ...(body === undefined ? {} : { body }),
+    }),
+    "ConsoleFunction",
+  );
+  const session = (result.cookies ?? []).find((cookie) => cookie.startsWith("nps_session="));
+  if (session) consoleCookie = session.split(";")[0];
+  return result;
+}
+
+/** The text part of the last email the SES emulator holds for `to`. */
+async function lastEmailText(to: string): Promise<string> {
+  const { emails } = (await (await fetch(`${ses.url}/store`)).json()) as {
+    emails: { destination: { to: string[] }; body: { text?: string } }[];
+  };
+  return emails.filter((email) => email.destination.to.includes(to)).at(-1)?.body.text ?? "";
 }
 
 /** A request to the Delighted-compatible API of a campaign, as its official client sends it. */
@@ -1125,10 +1181,121 @@ describe("each function's table grants, enforced on its handler", () => {
       vi.useRealTimers();
     }
 
+    // console: a sign-in link asked for (counted, emailed), its page opened, used for a session.
+    await stores.users.add("marketer@example.com", "admin", new Date());
+    expect((await callConsole("POST", "/app/sign-in", { email: "marketer@example.com" })).statusCode).toBe(
+      200,
+    );
+    const signInLink = /\/app\/sign-in\/[A-Za-z0-9_-]{43}/.exec(
+      await lastEmailText("marketer@example.com"),
+    )?.[0];
+    expect(signInLink).toBeDefined();
+    expect((await callConsole("GET", String(signInLink))).statusCode).toBe(200);
+    expect((await callConsole("POST", String(signInLink))).statusCode).toBe(303);
+    expect(consoleCookie).toBeDefined();
+    // console: campaigns listed; users listed, added and removed (their sessions with them).
+    expect((await callConsole("GET", "/app/campaigns")).statusCode).toBe(200);
+    expect((await callConsole("POST", "/app/users", { email: "helper@example.com" })).statusCode).toBe(200);
+    expect((await callConsole("POST", "/app/users/remove", { email: "helper@example.com" })).statusCode).toBe(
+      200,
+    );
+    expect((await callConsole("GET", "/app/users")).statusCode).toBe(200);
+    // console: a campaign's results and responses, and its CSV download.
+    expect((await callConsole("GET", `/app/campaigns/${campaignId}?interval=week`)).statusCode).toBe(200);
+    expect((await callConsole("GET", `/app/campaigns/${campaignId}/responses`)).statusCode).toBe(200);
+    expect((await callConsole("GET", `/app/campaigns/${campaignId}/responses.csv`)).statusCode).toBe(200);
+    // console: a session used again after a quarter of an hour has its idle expiry pushed forward.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(new Date(Date.now() + 20 * 60_000));
+      expect((await callConsole("GET", "/app/campaigns")).statusCode).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+    // console: the case inbox, a case with its timeline; reopened, noted, replied to (emailed from the
+    // campaign's sender), given to another owner and resolved again.
+    expect((await callConsole("GET", "/app/cases?view=all")).statusCode).toBe(200);
+    expect((await callConsole("GET", `/app/cases/${caseId}`)).statusCode).toBe(200);
+    const caseStatus = async (status: string, extra: Record<string, string> = {}) =>
+      (await callConsole("POST", `/app/cases/${caseId}/status`, { status, ...extra })).statusCode;
+    expect(await caseStatus("open")).toBe(303);
+    expect((await callConsole("POST", `/app/cases/${caseId}/notes`, { text: "Rang again" })).statusCode).toBe(
+      303,
+    );
+    expect(
+      (await callConsole("POST", `/app/cases/${caseId}/replies`, { text: "A new box is on its way." }))
+        .statusCode,
+    ).toBe(303);
+    expect(
+      (await callConsole("POST", `/app/cases/${caseId}/owner`, { owner: "lead@example.com" })).statusCode,
+    ).toBe(303);
+    expect(await caseStatus("resolved", { resolution: "Replaced" })).toBe(303);
+
+    // console: a campaign created through its form, edited at the version it was read, paused and resumed.
+    const form = {
+      name: "From the console",
+      brandName: "Acme",
+      locale: "en",
+      status: "active",
+      delayDays: "7",
+      throttleDays: "30",
+      csat: "on",
+    };
+    const made = await callConsole("POST", "/app/campaigns", form);
+    expect(made.statusCode).toBe(303);
+    const madeId = /\/app\/campaigns\/(cmp_[^/]+)\/edit/.exec(String(made.headers.location))?.[1] ?? "";
+    expect((await callConsole("GET", `/app/campaigns/${madeId}/edit`)).statusCode).toBe(200);
+    const { version } = (await stores.campaigns.getVersioned(madeId)) ?? { version: -1 };
+    expect(
+      (
+        await callConsole("POST", `/app/campaigns/${madeId}/edit`, {
+          ...form,
+          name: "From the console, edited",
+          version: String(version),
+        })
+      ).statusCode,
+    ).toBe(303);
+    for (const status of ["paused", "active"]) {
+      expect((await callConsole("POST", `/app/campaigns/${madeId}/status`, { status })).statusCode).toBe(303);
+    }
+
+    // console: a webhook added, listed, read with its deliveries, tested, a delivery retried, disabled,
+    // enabled and deleted.
+    const hooked = await callConsole("POST", "/app/webhooks", {
+      url: "https://crm.example.invalid/console",
+      "event.response.created": "on",
+    });
+    expect(hooked.statusCode).toBe(200);
+    const consoleHookId = /href="\/app\/webhooks\/(wh_[A-Za-z0-9_-]{16})"/.exec(hooked.body)?.[1];
+    expect(consoleHookId).toBeDefined();
+    expect((await callConsole("GET", "/app/webhooks")).statusCode).toBe(200);
+    expect((await callConsole("POST", `/app/webhooks/${consoleHookId}/test`)).statusCode).toBe(303);
+    expect((await callConsole("GET", `/app/webhooks/${consoleHookId}`)).statusCode).toBe(200);
+    const [tried] = (await callApi("GET", `/v1/webhooks/${consoleHookId}/deliveries`)).json.items as Json[];
+    expect(
+      (await callConsole("POST", `/app/webhooks/${consoleHookId}/deliveries/${tried?.id}/retry`)).statusCode,
+    ).toBe(303);
+    for (const status of ["disabled", "enabled"]) {
+      expect(
+        (await callConsole("POST", `/app/webhooks/${consoleHookId}/status`, { status })).statusCode,
+      ).toBe(303);
+    }
+    expect((await callConsole("GET", `/app/webhooks/${consoleHookId}/delete`)).statusCode).toBe(200);
+    expect((await callConsole("POST", `/app/webhooks/${consoleHookId}/delete`)).statusCode).toBe(303);
+
+    // console: an API key created (shown once), listed and revoked.
+    expect((await callConsole("POST", "/app/api-keys", { name: "zapier" })).statusCode).toBe(200);
+    const zapier = (await stores.apiKeys.list()).find((key) => key.name === "zapier");
+    expect((await callConsole("POST", `/app/api-keys/${zapier?.id}/revoke`)).statusCode).toBe(303);
+    expect((await callConsole("GET", "/app/api-keys")).statusCode).toBe(200);
+
+    // console: signed out, the session is gone.
+    expect((await callConsole("POST", "/app/sign-out")).statusCode).toBe(303);
+
     expect(denied).toEqual([]);
-    // Below the partitions IAM bounds: only api creates, replaces and deletes campaigns and purchases
-    // and counts test sends, deletes only invitations (never an answer) and segment values, and puts
-    // nothing through a batch; send only extends a purchase's expiry.
+    // Below the partitions IAM bounds: only api and the console create and replace campaigns; only api
+    // deletes them, writes purchases and counts test sends, deletes only invitations (never an answer)
+    // and segment values, and puts nothing through a batch; send only extends a purchase's expiry.
     expect(Object.fromEntries(FUNCTIONS.map((name) => [name, [...guardedWrites[name]].sort()]))).toEqual({
       api: [
         "BatchWriteItem delete CAMPAIGN# PURCHASE#",
@@ -1153,6 +1320,15 @@ describe("each function's table grants, enforced on its handler", () => {
       send: ["UpdateItem CAMPAIGN# PURCHASE# expiresAt"],
       "mail-events": [],
       events: [],
+      // The console signs out (its session), removes users and webhook subscriptions, and creates and
+      // replaces campaigns (with the resume mark) as api does, but never a purchase.
+      console: [
+        "DeleteItem SESSION# SESSION",
+        "DeleteItem USER# USER",
+        "DeleteItem WEBHOOK# WEBHOOK",
+        "PutItem CAMPAIGN# CAMPAIGN",
+        "PutItem CAMPAIGN# RESUME",
+      ],
     });
     for (const name of FUNCTIONS) {
       const sending = policyOf(name).ses.flatMap((statement) =>
