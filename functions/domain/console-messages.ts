@@ -75,13 +75,6 @@ export type ConsoleMessages = {
   readonly userExists: (email: string) => string;
   readonly cannotRemoveYourself: string;
 
-  readonly notBuiltTitle: string;
-  readonly notBuiltBody: string;
-  readonly plannedCampaignResults: string;
-  readonly plannedCases: string;
-  readonly plannedCase: string;
-  readonly plannedWebhooks: string;
-  readonly plannedApiKeys: string;
 
   readonly forbiddenTitle: string;
   readonly forbiddenBody: string;
@@ -173,15 +166,6 @@ const en: ConsoleMessages = {
   userExists: (email) => `${email} is a user already.`,
   cannotRemoveYourself: "You can't remove yourself: ask another admin.",
 
-  notBuiltTitle: "Not built yet.",
-  notBuiltBody: "This page is coming in a later version of the console.",
-  plannedCampaignResults:
-    "It will show this campaign's NPS with its margin of error, the response rate, the trend, the 0–10 distribution, satisfaction, segments with significance marks and attribute drivers, and its responses with comments.",
-  plannedCases:
-    "It will show the case inbox: cases opened by unhappy answers, yours, all or overdue, with their owners and targets.",
-  plannedCase: "It will show this case with its timeline, notes, a reply to the customer and resolving it.",
-  plannedWebhooks: "It will show webhook subscriptions and each one's delivery log.",
-  plannedApiKeys: "It will show API keys and let you create one (shown once) or revoke one.",
 
   forbiddenTitle: "You don't have access to this page",
   forbiddenBody: "This page is for admins. Ask an admin if you need it.",
@@ -270,15 +254,6 @@ const zhHant: ConsoleMessages = {
   userExists: (email) => zh`${email} 已經是使用者。`,
   cannotRemoveYourself: "您無法移除自己，請找另一位管理員。",
 
-  notBuiltTitle: "尚未推出。",
-  notBuiltBody: "這個頁面將在之後的版本推出。",
-  plannedCampaignResults:
-    "這裡將顯示這個問卷活動的 NPS 與誤差範圍、回覆率、趨勢、0–10 分布、滿意度、標示顯著性的區隔比較與屬性驅動因素，以及附留言的回覆。",
-  plannedCases:
-    "這裡將顯示案件收件匣：由不滿意的回覆開立的案件，可依我的、全部或逾期檢視，並列出負責人與目標時間。",
-  plannedCase: "這裡將顯示這個案件的時間軸、備註、回覆顧客與結案。",
-  plannedWebhooks: "這裡將顯示 Webhook 訂閱與每個訂閱的傳送紀錄。",
-  plannedApiKeys: "這裡將顯示 API 金鑰，並可建立（只顯示一次）或撤銷金鑰。",
 
   forbiddenTitle: "您沒有權限開啟這個頁面",
   forbiddenBody: "這個頁面僅供管理員使用。如有需要，請洽管理員。",
@@ -366,15 +341,6 @@ const zhHans: ConsoleMessages = {
   userExists: (email) => zh`${email} 已经是用户。`,
   cannotRemoveYourself: "您不能移除自己，请联系另一位管理员。",
 
-  notBuiltTitle: "尚未推出。",
-  notBuiltBody: "该页面将在之后的版本中推出。",
-  plannedCampaignResults:
-    "这里将显示该调查活动的 NPS 及误差范围、回复率、趋势、0–10 分布、满意度、标注显著性的细分对比和属性驱动因素，以及带评论的回复。",
-  plannedCases:
-    "这里将显示工单收件箱：由不满意回复创建的工单，可按我的、全部或逾期查看，并列出负责人和目标时间。",
-  plannedCase: "这里将显示该工单的时间线、备注、回复顾客和结单。",
-  plannedWebhooks: "这里将显示 Webhook 订阅及每个订阅的投递记录。",
-  plannedApiKeys: "这里将显示 API 密钥，并可创建（只显示一次）或吊销密钥。",
 
   forbiddenTitle: "您无权打开该页面",
   forbiddenBody: "该页面仅供管理员使用。如有需要，请联系管理员。",

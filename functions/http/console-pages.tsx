@@ -281,25 +281,6 @@ export function renderUsersPage(props: UsersPageProps): string {
   );
 }
 
-/** A page of the console that is not built yet: what it will show. */
-export function renderNotBuiltPage(
-  props: ConsolePageFrame & { title: string; planned: string; backUrl?: string },
-): string {
-  const m = consoleMessagesFor(props.locale);
-  return toDocument(
-    <Shell {...props} title={props.title}>
-      <h1>{props.title}</h1>
-      <div class="panel">
-        <p>
-          <strong>{m.notBuiltTitle}</strong> {m.notBuiltBody}
-        </p>
-        <p class="muted">{props.planned}</p>
-        {props.backUrl ? <a href={props.backUrl}>{m.backToConsole}</a> : null}
-      </div>
-    </Shell>,
-  );
-}
-
 /** An error as the console shows it: a title, a sentence, and the way back. */
 export function renderConsoleErrorPage(props: ConsolePageFrame & { title: string; body: string }): string {
   const m = consoleMessagesFor(props.locale);

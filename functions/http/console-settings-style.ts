@@ -49,9 +49,9 @@ ul.plain{list-style:none;margin:0;padding:0}
 .details{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:.5rem 1rem;margin:0 0 1rem}
 .details dt{font-weight:600;color:#57606a}
 .details dd{margin:0;min-width:0}
-.actions{display:flex;flex-wrap:wrap;align-items:center;gap:.75rem}
-.actions .button{margin-top:0}
-.actions a.link-button{text-decoration:none;display:inline-block}
+.webhook-actions{display:flex;flex-wrap:wrap;align-items:center;gap:.75rem}
+.webhook-actions .button{margin-top:0}
+.webhook-actions a.link-button{text-decoration:none;display:inline-block}
 .deliveries .answer{min-width:0}
 .deliveries .link-button{white-space:nowrap}
 .deliveries .meta .status{margin:.25rem 0}

@@ -332,7 +332,7 @@ export function renderWebhookPage(props: WebhookPageProps): string {
         <p class="hint" id="test-hint">
           {m.testHint}
         </p>
-        <div class="actions">
+        <div class="webhook-actions">
           <form class="inline" method="post" action={`${base}/test`}>
             <button class="button" type="submit" aria-describedby="test-hint">
               {m.testButton}

@@ -123,7 +123,7 @@ describe.each(Object.entries(WIDTHS))("the console at %s width", (name, width) =
     }
     await page.goto(`${h.baseUrl}/app/users?lang=en`);
     await audit("users");
-    await page.goto(`${h.baseUrl}/app/cases`);
-    await audit("a page not built yet");
+    await page.goto(`${h.baseUrl}/app/nowhere`);
+    await audit("a page that does not exist");
   });
 });
