@@ -122,6 +122,8 @@ export type ConsoleResultsMessages = {
   readonly clearFilters: string;
   readonly downloadCsv: string;
   readonly downloadCsvHint: string;
+  readonly exportTooLargeTitle: string;
+  readonly exportTooLargeBody: (apiPath: string) => string;
   readonly noResponses: string;
   readonly noComment: string;
   readonly scoreOf: (score: number) => string;
@@ -272,6 +274,9 @@ const en: ConsoleResultsMessages = {
   clearFilters: "Clear filters",
   downloadCsv: "Download CSV",
   downloadCsvHint: "Every response matching these filters, as one file.",
+  exportTooLargeTitle: "Too many responses for one download",
+  exportTooLargeBody: (apiPath) =>
+    `These responses make a file larger than the console can send at once (about 5 MB). Narrow the dates, or fetch the export in parts from the API: GET ${apiPath} and follow each Link: rel="next".`,
   noResponses: "No responses match these filters yet.",
   noComment: "No comment",
   scoreOf: (score) => `Score ${score}`,
@@ -424,6 +429,9 @@ const zhHant: ConsoleResultsMessages = {
   clearFilters: "清除篩選條件",
   downloadCsv: "下載 CSV",
   downloadCsvHint: "符合這些篩選條件的所有回覆，匯出為一個檔案。",
+  exportTooLargeTitle: "回覆太多，無法一次下載",
+  exportTooLargeBody: (apiPath) =>
+    `這些回覆的檔案超過主控台一次能傳送的大小（約 5 MB）。請縮小日期範圍，或從 API 分段取得匯出：GET ${apiPath}，並依每個 Link: rel="next" 繼續。`,
   noResponses: "目前沒有符合這些篩選條件的回覆。",
   noComment: "沒有意見",
   scoreOf: (score) => zh`分數 ${score}`,
@@ -576,6 +584,9 @@ const zhHans: ConsoleResultsMessages = {
   clearFilters: "清除筛选条件",
   downloadCsv: "下载 CSV",
   downloadCsvHint: "符合这些筛选条件的所有回复，导出为一个文件。",
+  exportTooLargeTitle: "回复太多，无法一次下载",
+  exportTooLargeBody: (apiPath) =>
+    `这些回复的文件超过控制台一次能发送的大小（约 5 MB）。请缩小日期范围，或通过 API 分段获取导出：GET ${apiPath}，并按每个 Link: rel="next" 继续。`,
   noResponses: "目前没有符合这些筛选条件的回复。",
   noComment: "没有意见",
   scoreOf: (score) => zh`分数 ${score}`,

@@ -30,5 +30,7 @@ export const handler = handle(
     // Test events and manual retries: https only, to public addresses only (the secure defaults).
     webhookPoster: new HttpWebhookPoster(),
     publicBaseUrl: env.PUBLIC_BASE_URL,
+    // Lambda behind API Gateway answers with one body of at most 6 MB: no download streams past it.
+    onePartDownloads: true,
   }),
 );

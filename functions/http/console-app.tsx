@@ -9,6 +9,7 @@ import { LOCALES, type Locale } from "../domain/campaign";
 import { systemClock } from "../domain/clock";
 import { SIGN_IN_LINK_MINUTES } from "../domain/console-access";
 import type { ConsoleMessages } from "../domain/console-messages";
+import { consoleResultsMessagesFor } from "../domain/console-results-messages";
 import {
   ConflictError,
   ForbiddenError,
@@ -29,6 +30,7 @@ import {
   signIn,
   signOut,
 } from "../use-cases/console-sign-in";
+import { ExportTooLargeForOneDownloadError } from "../use-cases/export-all-responses";
 import { listCampaigns } from "../use-cases/list-campaigns";
 import { addUser, listUsers, removeUser } from "../use-cases/manage-users";
 import { registerCaseRoutes } from "./console-case-routes";
@@ -349,6 +351,14 @@ function renderError(c: ConsoleContext, error: HttpError): Response {
     return c.html(
       renderSignInPage({ ...page, problem: { title: m.tooManyLinksTitle, body: m.tooManyLinksBody } }),
       429,
+    );
+  }
+  if (cause instanceof ExportTooLargeForOneDownloadError) {
+    const r = consoleResultsMessagesFor(page.locale);
+    const apiPath = `/v1/campaigns/${cause.campaignId}/responses.csv`;
+    return c.html(
+      renderConsoleErrorPage({ ...page, title: r.exportTooLargeTitle, body: r.exportTooLargeBody(apiPath) }),
+      409,
     );
   }
   if (cause instanceof CrossSiteRequestError) {

@@ -44,6 +44,12 @@ export type ConsoleDependencies = Omit<
   readonly webhookTargets?: WebhookTargetPolicy;
   /** How the CSV download is cut (defaults suit Lambda). */
   readonly export?: ExportOptions;
+  /**
+   * The platform answers with one buffered body of at most 6 MB (Lambda behind API Gateway): a CSV
+   * download larger than one export part is refused with a page pointing at the API's export in parts.
+   * Default false: the whole export streams as one file.
+   */
+  readonly onePartDownloads?: boolean;
   readonly clock?: Clock;
 };
 

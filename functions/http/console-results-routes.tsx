@@ -107,12 +107,10 @@ export function registerResultsRoutes(app: ConsoleApp, ports: ConsolePorts): voi
     const { query, groupError } = responsesFilterOf(c);
     if (groupError)
       throw new ValidationError("Unknown score group.", [{ field: "group", message: "unknown" }]);
-    const { campaign, parts } = await exportAllResponses(
-      ports,
-      c.req.param("campaignId"),
-      query,
-      ports.export,
-    );
+    const { campaign, parts } = await exportAllResponses(ports, c.req.param("campaignId"), query, {
+      ...ports.export,
+      onePartOnly: ports.onePartDownloads === true,
+    });
     const encoder = new TextEncoder();
     const iterator = parts[Symbol.asyncIterator]();
     const body = new ReadableStream<Uint8Array>({

@@ -1,7 +1,20 @@
 import type { Campaign } from "../domain/campaign";
+import { ConflictError } from "../domain/errors";
 import { CSV_BOM, csvHeader, csvLines, exportColumns, RESPONSES_MAX_LIMIT } from "../domain/response-export";
 import { csvExportPart, type ExportOptions, MAX_EXPORT_PART_BYTES } from "./export-responses";
 import { openListing, type ResponseListPorts } from "./list-responses";
+
+/**
+ * The export is larger than one part, and the caller can only answer with one buffered body (Lambda
+ * behind API Gateway: 6 MB at most). The API's export in parts is the way to it.
+ */
+export class ExportTooLargeForOneDownloadError extends ConflictError {
+  constructor(readonly campaignId: string) {
+    super(
+      `The export of campaign ${campaignId} is larger than one download; fetch it in parts from the API.`,
+    );
+  }
+}
 
 /**
  * A campaign's whole CSV export as one file, for the console's download: the API's parts, read one
@@ -13,7 +26,10 @@ export async function exportAllResponses(
   ports: ResponseListPorts,
   campaignId: string,
   query: unknown,
-  options: ExportOptions = {},
+  options: ExportOptions & {
+    /** Refuse an export of more than one part (ExportTooLargeForOneDownloadError) instead of streaming it. */
+    readonly onePartOnly?: boolean;
+  } = {},
 ): Promise<{ campaign: Campaign; parts: AsyncIterable<string> }> {
   const { campaign, filter } = await openListing(ports, campaignId, query);
   const partOptions = {
@@ -23,6 +39,8 @@ export async function exportAllResponses(
   };
   const head = CSV_BOM + csvLines([csvHeader(exportColumns(campaign))]);
   const first = await csvExportPart(ports.responses, campaign, filter, undefined, partOptions);
+  if (options.onePartOnly && first.nextCursor !== null)
+    throw new ExportTooLargeForOneDownloadError(campaign.id);
   async function* parts(): AsyncGenerator<string> {
     yield first.body;
     let cursor = first.nextCursor;

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import type { ResponsesPage } from "../../functions/domain/response-export";
 import type { Results } from "../../functions/domain/results";
+import { createConsoleApp } from "../../functions/http/console-app";
+import { issueSignInLink, signIn } from "../../functions/use-cases/console-sign-in";
 import { exportAllResponses } from "../../functions/use-cases/export-all-responses";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 
@@ -376,5 +378,37 @@ describe("the console's results and responses pages", () => {
     expect(many.length).toBeGreaterThan(3);
     expect(many.join("")).toBe(one.join(""));
     expect(many.join("").split("\uFEFF")).toHaveLength(2);
+  });
+
+  it("on a platform that cannot stream (Lambda), refuses a download of more than one part with a page that points at the API's export in parts", async () => {
+    // A session of its own: the one above was signed out.
+    const ports = { ...h.stores, clock: h.clock, publicBaseUrl: h.baseUrl };
+    const token = (await issueSignInLink(ports, ADMIN)).split("/").at(-1) ?? "";
+    const session = `nps_session=${(await signIn(ports, token)).sessionSecret}`;
+    const lambdaLike = createConsoleApp({
+      ...h.stores,
+      clock: h.clock,
+      signInMail: { sendSignInLink: async () => undefined },
+      caseMail: { sendCaseReply: async () => "unused" },
+      webhookPoster: { post: () => Promise.reject(new Error("unused")) },
+      publicBaseUrl: h.baseUrl,
+      export: { pageSize: 4, maxPartBytes: 1200 },
+      onePartDownloads: true,
+    });
+    const download = (query: string) =>
+      lambdaLike.fetch(
+        new Request(`${h.baseUrl}/app/campaigns/${campaign.id}/responses.csv?${query}`, {
+          headers: { cookie: session },
+        }),
+      );
+    const refused = await download("lang=zh-Hant");
+    expect(refused.status).toBe(409);
+    const page = await refused.text();
+    expect(page).toContain("回覆太多，無法一次下載");
+    expect(page).toContain(`GET /v1/campaigns/${campaign.id}/responses.csv`);
+    // An export that fits in one part is the same file as ever.
+    const fits = await download("from=2000-01-01&to=2000-01-01");
+    expect(fits.status).toBe(200);
+    expect(fits.headers.get("content-type")).toMatch(/^text\/csv/);
   });
 });
