@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 
-import type { Campaign, Locale } from "../domain/campaign";
+import { type Campaign, type Locale, textIn } from "../domain/campaign";
 import { consoleMessagesFor } from "../domain/console-messages";
 import { type ConsoleResultsMessages, consoleResultsMessagesFor } from "../domain/console-results-messages";
 import type { ResponseItem } from "../domain/response-export";
@@ -329,6 +329,19 @@ function Summary(props: {
 }
 
 /** A campaign's results: the filter form, the summary figures and the charts, each with its numbers. */
+/** The drivers with each attribute's label in the page's language (the API gives the campaign's). */
+function inPageLanguage(
+  drivers: NonNullable<Results["drivers"]>,
+  campaign: Campaign,
+  locale: Locale,
+): NonNullable<Results["drivers"]> {
+  const labels = new Map(campaign.attributes.map((a) => [a.key, textIn(a.label, locale, campaign.locale)]));
+  return {
+    ...drivers,
+    attributes: drivers.attributes.map((a) => ({ ...a, label: labels.get(a.key) ?? a.label })),
+  };
+}
+
 export function renderResultsPage(props: ResultsPageProps): string {
   const rm = consoleResultsMessagesFor(props.locale);
   const { campaign, results, locale } = props;
@@ -388,7 +401,11 @@ export function renderResultsPage(props: ResultsPageProps): string {
                   {results.drivers.r2 === null ? null : (
                     <p class="muted">{rm.driversR2(formatPercent(locale, results.drivers.r2, 1))}</p>
                   )}
-                  <DriversChart drivers={results.drivers} locale={locale} m={rm} />
+                  <DriversChart
+                    drivers={inPageLanguage(results.drivers, campaign, locale)}
+                    locale={locale}
+                    m={rm}
+                  />
                 </>
               )}
             </section>
