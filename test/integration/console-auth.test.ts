@@ -6,6 +6,7 @@ import {
   SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR,
   SIGN_IN_LINKS_PER_HOUR,
 } from "../../functions/domain/console-access";
+import { createConsoleApp } from "../../functions/http/console-app";
 import { signInCounterKey } from "../../functions/store/keys";
 import {
   type DeliveryHarness,
@@ -58,6 +59,23 @@ describe("console sign-in and sessions", () => {
       text: await response.text(),
       headers: response.headers,
     };
+  };
+  /** Every GET and POST route of the console's app, its path parameters filled with made-up ids. */
+  const consoleRoutes = (): { method: string; path: string }[] => {
+    const app = createConsoleApp({
+      ...h.stores,
+      signInMail: { sendSignInLink: async () => undefined },
+      caseMail: { sendCaseReply: async () => "unused" },
+      webhookPoster: { post: () => Promise.reject(new Error("unused")) },
+      publicBaseUrl: h.baseUrl,
+    });
+    const seen = new Set<string>();
+    return app.routes
+      .filter((route) => (route.method === "GET" || route.method === "POST") && route.path.startsWith("/app"))
+      .map((route) => ({ method: route.method, path: route.path.replace(/:(\w+)/g, "$1_x") }))
+      .filter(
+        (route) => !seen.has(`${route.method} ${route.path}`) && seen.add(`${route.method} ${route.path}`),
+      );
   };
   const sessionCookieOf = (response: Sent): string => {
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith("nps_session="));
@@ -122,6 +140,16 @@ describe("console sign-in and sessions", () => {
       const post = await send(path, { form: { email: "x@example.com" } });
       expect(post.status, path).toBe(303);
       expect(post.location, path).toBe("/app/sign-in");
+    }
+    // And so does every route the console has, as its app lists them (a new page cannot be missed).
+    const routes = consoleRoutes().filter((route) => !/^\/app(\/sign-(in|out).*)?\/?$/.test(route.path));
+    expect(routes.length).toBeGreaterThan(25);
+    for (const { method, path } of routes) {
+      const page = await send(path, method === "POST" ? { form: { email: "x@example.com" } } : {});
+      expect({ method, path, status: page.status }).toEqual({ method, path, status: 303 });
+      expect(page.location, path).toBe(
+        method === "POST" ? "/app/sign-in" : `/app/sign-in?next=${encodeURIComponent(path)}`,
+      );
     }
   });
 
@@ -260,6 +288,19 @@ describe("console sign-in and sessions", () => {
     });
     expect(post.status).toBe(403);
     expect(await h.stores.users.get("sneaky@example.com")).toBeUndefined();
+
+    // Every admin route, read or written, as the app lists them.
+    const adminRoutes = consoleRoutes().filter((route) =>
+      /^\/app\/(users|api-keys|webhooks)/.test(route.path),
+    );
+    expect(adminRoutes.length).toBeGreaterThan(10);
+    for (const { method, path } of adminRoutes) {
+      const page = await send(path, {
+        cookie: member,
+        ...(method === "POST" ? { form: { name: "x" } } : {}),
+      });
+      expect({ method, path, status: page.status }).toEqual({ method, path, status: 403 });
+    }
 
     const admin = await signInAs(ADMIN);
     for (const path of ["/app/users", "/app/api-keys", "/app/webhooks"]) {
