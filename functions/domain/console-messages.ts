@@ -75,7 +75,6 @@ export type ConsoleMessages = {
   readonly userExists: (email: string) => string;
   readonly cannotRemoveYourself: string;
 
-
   readonly forbiddenTitle: string;
   readonly forbiddenBody: string;
   readonly crossSiteTitle: string;
@@ -166,7 +165,6 @@ const en: ConsoleMessages = {
   userExists: (email) => `${email} is a user already.`,
   cannotRemoveYourself: "You can't remove yourself: ask another admin.",
 
-
   forbiddenTitle: "You don't have access to this page",
   forbiddenBody: "This page is for admins. Ask an admin if you need it.",
   crossSiteTitle: "Request refused",
@@ -254,7 +252,6 @@ const zhHant: ConsoleMessages = {
   userExists: (email) => zh`${email} 已經是使用者。`,
   cannotRemoveYourself: "您無法移除自己，請找另一位管理員。",
 
-
   forbiddenTitle: "您沒有權限開啟這個頁面",
   forbiddenBody: "這個頁面僅供管理員使用。如有需要，請洽管理員。",
   crossSiteTitle: "已拒絕這個要求",
@@ -340,7 +337,6 @@ const zhHans: ConsoleMessages = {
   userRemoved: (email) => zh`已移除 ${email}，并使其退出登录。`,
   userExists: (email) => zh`${email} 已经是用户。`,
   cannotRemoveYourself: "您不能移除自己，请联系另一位管理员。",
-
 
   forbiddenTitle: "您无权打开该页面",
   forbiddenBody: "该页面仅供管理员使用。如有需要，请联系管理员。",
