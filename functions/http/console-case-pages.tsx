@@ -10,7 +10,7 @@ import {
   caseMessagesFor,
   scoreCategoryOf,
 } from "../domain/console-case-messages";
-import { type ConsolePageFrame, Notice, Shell, toDocument } from "./console-shell";
+import { type ConsolePageFrame, Notice, Pager, Shell, toDocument } from "./console-shell";
 
 /** The console's case inbox and a case's page: pure functions from props to HTML. */
 
@@ -267,16 +267,13 @@ export function renderCaseInboxPage(props: CaseInboxPageProps): string {
             </table>
           </div>
         )}
-        {props.paged || props.nextCursor ? (
-          <nav class="pager" aria-label={m.pagerLabel}>
-            {props.paged ? <a href={inboxUrl(filter)}>{m.newestCases}</a> : <span />}
-            {props.nextCursor ? (
-              <a href={inboxUrl(filter, props.nextCursor)} rel="next">
-                {m.olderCases}
-              </a>
-            ) : null}
-          </nav>
-        ) : null}
+        <Pager
+          label={m.pagerLabel}
+          paged={props.paged}
+          first={{ href: inboxUrl(filter), text: m.newestCases }}
+          nextHref={props.nextCursor ? inboxUrl(filter, props.nextCursor) : null}
+          nextText={m.olderCases}
+        />
       </div>
     </Shell>,
   );

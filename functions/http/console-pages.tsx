@@ -4,7 +4,7 @@ import type { Campaign } from "../domain/campaign";
 import type { ConsoleUser } from "../domain/console-access";
 import { consoleMessagesFor } from "../domain/console-messages";
 import { settingsMessagesFor } from "../domain/console-settings-messages";
-import { type ConsolePageFrame, dateFormat, Shell, toDocument } from "./console-shell";
+import { type ConsolePageFrame, dateFormat, Pager, Shell, toDocument } from "./console-shell";
 
 /** The console's sign-in pages, the campaigns list, the users page and error pages. */
 
@@ -168,16 +168,13 @@ export function renderCampaignsPage(props: CampaignsPageProps): string {
           </table>
         </div>
       )}
-      {props.paged || props.nextCursor ? (
-        <nav class="pager" aria-label={m.campaignsTitle}>
-          {props.paged ? <a href="/app/campaigns">{m.firstPage}</a> : <span />}
-          {props.nextCursor ? (
-            <a href={`/app/campaigns?cursor=${encodeURIComponent(props.nextCursor)}`} rel="next">
-              {m.olderCampaigns}
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager
+        label={m.campaignsTitle}
+        paged={props.paged}
+        first={{ href: "/app/campaigns", text: m.firstPage }}
+        nextHref={props.nextCursor ? `/app/campaigns?cursor=${encodeURIComponent(props.nextCursor)}` : null}
+        nextText={m.olderCampaigns}
+      />
     </Shell>,
   );
 }

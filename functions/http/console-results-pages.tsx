@@ -16,7 +16,7 @@ import {
   SegmentChart,
   TrendChart,
 } from "./console-charts";
-import { type ConsolePageFrame, dateFormat, Shell, toDocument } from "./console-shell";
+import { type ConsolePageFrame, dateFormat, Pager, Shell, toDocument } from "./console-shell";
 
 /**
  * The pages of one campaign's answers: its results (figures, trend, scores, breakdown, drivers) with a
@@ -598,16 +598,13 @@ export function renderResponsesPage(props: ResponsesPageProps): string {
           })}
         </ol>
       )}
-      {props.paged || props.nextCursor ? (
-        <nav class="pager" aria-label={rm.responsesTitle}>
-          {props.paged ? <a href={`${base}${responsesQuery(filter)}`}>{rm.newestResponses}</a> : <span />}
-          {props.nextCursor ? (
-            <a href={`${base}${responsesQuery(filter, { cursor: props.nextCursor })}`} rel="next">
-              {rm.olderResponses}
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager
+        label={rm.responsesTitle}
+        paged={props.paged}
+        first={{ href: `${base}${responsesQuery(filter)}`, text: rm.newestResponses }}
+        nextHref={props.nextCursor ? `${base}${responsesQuery(filter, { cursor: props.nextCursor })}` : null}
+        nextText={rm.olderResponses}
+      />
     </Shell>,
   );
 }

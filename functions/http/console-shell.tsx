@@ -140,3 +140,29 @@ export function Notice(props: { text?: string | undefined }) {
     </p>
   ) : null;
 }
+
+/**
+ * The links between a listing's pages: back to the first (on a later page) and on to the next, older
+ * one (while there is one). Nothing on a listing of one page.
+ */
+export function Pager(props: {
+  label: string;
+  /** True on a page after the first. */
+  paged: boolean;
+  first: { href: string; text: string };
+  /** The next page's address, or null on the last page. */
+  nextHref: string | null;
+  nextText: string;
+}) {
+  if (!props.paged && props.nextHref === null) return null;
+  return (
+    <nav class="pager" aria-label={props.label}>
+      {props.paged ? <a href={props.first.href}>{props.first.text}</a> : <span />}
+      {props.nextHref === null ? null : (
+        <a href={props.nextHref} rel="next">
+          {props.nextText}
+        </a>
+      )}
+    </nav>
+  );
+}

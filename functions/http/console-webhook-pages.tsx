@@ -11,7 +11,7 @@ import {
   type WebhookEventType,
 } from "../domain/webhook";
 import { dateTimeText, OnceSecret } from "./console-settings-pages";
-import { type ConsolePageFrame, dateFormat, Notice, Shell, toDocument } from "./console-shell";
+import { type ConsolePageFrame, dateFormat, Notice, Pager, Shell, toDocument } from "./console-shell";
 
 /** The webhook pages (admins only): the list with the add form, one webhook with its delivery log, delete. */
 
@@ -122,16 +122,13 @@ export function renderWebhooksPage(props: WebhooksPageProps): string {
           </table>
         </div>
       )}
-      {props.paged || props.nextCursor ? (
-        <nav class="pager" aria-label={m.webhooksTitle}>
-          {props.paged ? <a href="/app/webhooks">{m.firstPage}</a> : <span />}
-          {props.nextCursor ? (
-            <a href={`/app/webhooks?cursor=${encodeURIComponent(props.nextCursor)}`} rel="next">
-              {m.olderWebhooks}
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager
+        label={m.webhooksTitle}
+        paged={props.paged}
+        first={{ href: "/app/webhooks", text: m.firstPage }}
+        nextHref={props.nextCursor ? `/app/webhooks?cursor=${encodeURIComponent(props.nextCursor)}` : null}
+        nextText={m.olderWebhooks}
+      />
       <h2 id="add-webhook">{m.addWebhookHeading}</h2>
       {errors.length ? (
         <div class="alert" role="alert">
@@ -384,16 +381,13 @@ export function renderWebhookPage(props: WebhookPageProps): string {
           </table>
         </div>
       )}
-      {props.paged || props.nextCursor ? (
-        <nav class="pager" aria-label={m.deliveriesHeading}>
-          {props.paged ? <a href={base}>{m.firstPage}</a> : <span />}
-          {props.nextCursor ? (
-            <a href={`${base}?cursor=${encodeURIComponent(props.nextCursor)}`} rel="next">
-              {m.olderDeliveries}
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager
+        label={m.deliveriesHeading}
+        paged={props.paged}
+        first={{ href: base, text: m.firstPage }}
+        nextHref={props.nextCursor ? `${base}?cursor=${encodeURIComponent(props.nextCursor)}` : null}
+        nextText={m.olderDeliveries}
+      />
     </Shell>,
   );
 }

@@ -1,6 +1,7 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkAccessibility, launchBrowser } from "../support/browser";
+import { horizontalOverflowOf, signInByEmailedLink } from "../support/console-browser";
 import { type DeliveryHarness, startDeliveryHarness } from "../support/delivery-harness";
 
 // The case inbox and a case's page in Chromium, through the real pieces: a detractor's answer opens a
@@ -96,32 +97,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Asks for a link on the sign-in form, opens it from the inbox and presses its button. */
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${h.baseUrl}/app`);
-  await page.getByLabel("Email address").fill(email);
-  await Promise.all([page.waitForURL(/\/app\/sign-in$/), page.getByRole("button").click()]);
-  const emails = await h.inbox({ to: email });
-  const link = /https?:\/\/\S+\/app\/sign-in\/[A-Za-z0-9_-]{43}/.exec(emails.at(-1)?.text ?? "")?.[0];
-  if (!link) throw new Error(`no sign-in link for ${email}`);
-  await page.goto(link);
-  await Promise.all([
-    page.waitForURL(/\/app\/campaigns$/),
-    page.getByRole("button", { name: "Sign in" }).click(),
-  ]);
-}
-
-/** No part of the page is wider than the window (nothing to scroll sideways on a phone). */
-async function overflowOf(page: Page): Promise<number> {
-  return await page.evaluate(() => {
-    const { document, innerWidth } = globalThis as unknown as {
-      document: { documentElement: { scrollWidth: number } };
-      innerWidth: number;
-    };
-    return document.documentElement.scrollWidth - innerWidth;
-  });
-}
-
 describe.each(Object.entries(WIDTHS) as [Width, number][])("cases at %s width", (name, width) => {
   let user: BrowserContext;
   let auditor: BrowserContext;
@@ -141,7 +116,7 @@ describe.each(Object.entries(WIDTHS) as [Width, number][])("cases at %s width", 
 
   it(`opens the inbox and the case, notes, replies and resolves it (${lang})`, async () => {
     const page = await user.newPage();
-    await signIn(page, `marketer-${name}@example.com`);
+    await signInByEmailedLink(page, h, `marketer-${name}@example.com`);
     await page.goto(`${h.baseUrl}/app/cases?lang=${lang}`);
     await expect(page.locator("h1").textContent()).resolves.toBe(t.inbox);
     await expect(page.locator("tbody tr").count()).resolves.toBe(1);
@@ -156,7 +131,7 @@ describe.each(Object.entries(WIDTHS) as [Width, number][])("cases at %s width", 
     await expect(page.locator("h1").textContent()).resolves.toBe(t.caseTitle);
     await expect(page.locator("blockquote").textContent()).resolves.toBe(HOSTILE_COMMENT);
     expect(await page.locator("main img, main script").count()).toBe(0);
-    expect(await overflowOf(page)).toBeLessThanOrEqual(0);
+    expect(await horizontalOverflowOf(page)).toBeLessThanOrEqual(0);
 
     await page.getByLabel(t.note, { exact: true }).fill("Called the courier; 已致電物流。");
     await Promise.all([
@@ -183,7 +158,7 @@ describe.each(Object.entries(WIDTHS) as [Width, number][])("cases at %s width", 
     await page.getByRole("button", { name: t.resolve, exact: true }).click();
     await page.waitForLoadState("load");
     await expect(page.locator("#resolution-error").textContent()).resolves.toBe(t.resolutionRequired);
-    expect(await overflowOf(page)).toBeLessThanOrEqual(0);
+    expect(await horizontalOverflowOf(page)).toBeLessThanOrEqual(0);
     await page.getByLabel(t.resolution, { exact: true }).fill("補寄新品，並退還運費。");
     await Promise.all([
       page.waitForURL(/\?done=resolved$/),
@@ -199,10 +174,10 @@ describe.each(Object.entries(WIDTHS) as [Width, number][])("cases at %s width", 
     const page = await auditor.newPage();
     const audit = async (what: string) => {
       expect(await checkAccessibility(page), what).toEqual([]);
-      expect(await overflowOf(page), what).toBeLessThanOrEqual(0);
+      expect(await horizontalOverflowOf(page), what).toBeLessThanOrEqual(0);
       expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned), what).toBeUndefined();
     };
-    await signIn(page, `auditor-${name}@example.com`);
+    await signInByEmailedLink(page, h, `auditor-${name}@example.com`);
     for (const language of ["en", "zh-Hant"] as const) {
       await page.goto(`${h.baseUrl}/app/cases?lang=${language}`);
       await audit(`empty inbox in ${language}`);

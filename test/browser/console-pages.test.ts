@@ -1,6 +1,7 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkAccessibility, launchBrowser } from "../support/browser";
+import { horizontalOverflowOf, signInByEmailedLink } from "../support/console-browser";
 import { type DeliveryHarness, startDeliveryHarness } from "../support/delivery-harness";
 
 // The console in Chromium, through the real pieces: the sign-in form, the SES emulator's inbox, the
@@ -30,34 +31,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Asks for a link on the sign-in form, opens it from the inbox and presses its button. */
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${h.baseUrl}/app`);
-  await page.getByLabel("Email address").fill(email);
-  await Promise.all([page.waitForURL(/\/app\/sign-in$/), page.getByRole("button").click()]);
-  await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Check your email");
-  const [email0] = await h.inbox({ to: email });
-  const link = /https?:\/\/\S+\/app\/sign-in\/[A-Za-z0-9_-]{43}/.exec(email0?.text ?? "")?.[0];
-  if (!link) throw new Error(`no sign-in link for ${email}`);
-  await page.goto(link);
-  await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Sign in to open-nps");
-  await Promise.all([
-    page.waitForURL(/\/app\/campaigns$/),
-    page.getByRole("button", { name: "Sign in" }).click(),
-  ]);
-}
-
-/** No part of the page is wider than the window (nothing to scroll sideways on a phone). */
-async function overflowOf(page: Page): Promise<number> {
-  return await page.evaluate(() => {
-    const { document, innerWidth } = globalThis as unknown as {
-      document: { documentElement: { scrollWidth: number } };
-      innerWidth: number;
-    };
-    return document.documentElement.scrollWidth - innerWidth;
-  });
-}
-
 describe.each(Object.entries(WIDTHS))("the console at %s width", (name, width) => {
   let user: BrowserContext;
   let auditor: BrowserContext;
@@ -75,7 +48,7 @@ describe.each(Object.entries(WIDTHS))("the console at %s width", (name, width) =
 
   it("signs in by the emailed link, lists the campaigns with their names as text, switches language, signs out", async () => {
     const page = await user.newPage();
-    await signIn(page, `marketer-${name}@example.com`);
+    await signInByEmailedLink(page, h, `marketer-${name}@example.com`);
     const rows = page.locator("tbody tr");
     await expect(rows.count()).resolves.toBe(3);
     const names = await page.locator("td.name a").allTextContents();
@@ -106,7 +79,7 @@ describe.each(Object.entries(WIDTHS))("the console at %s width", (name, width) =
     const page = await auditor.newPage();
     const audit = async (what: string) => {
       expect(await checkAccessibility(page), what).toEqual([]);
-      expect(await overflowOf(page), what).toBeLessThanOrEqual(0);
+      expect(await horizontalOverflowOf(page), what).toBeLessThanOrEqual(0);
       expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned), what).toBeUndefined();
     };
     await page.goto(`${h.baseUrl}/app`);
@@ -115,7 +88,7 @@ describe.each(Object.entries(WIDTHS))("the console at %s width", (name, width) =
     await page.getByRole("button").click();
     await page.waitForLoadState("load");
     await audit("sign-in form with an error");
-    await signIn(page, `auditor-${name}@example.com`);
+    await signInByEmailedLink(page, h, `auditor-${name}@example.com`);
     await audit("campaigns");
     for (const lang of ["zh-Hant", "zh-Hans"]) {
       await page.goto(`${h.baseUrl}/app/campaigns?lang=${lang}`);

@@ -1,7 +1,8 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import { checkAccessibility, launchBrowser } from "../support/browser";
+import { horizontalOverflowOf, signInByEmailedLink } from "../support/console-browser";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 
 // A campaign's results and responses pages in Chromium: JavaScript off as a marketer's browser may
@@ -72,30 +73,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${h.baseUrl}/app?lang=en`);
-  await page.getByLabel("Email address").fill(email);
-  await Promise.all([page.waitForURL(/\/app\/sign-in$/), page.getByRole("button").click()]);
-  const mails = await h.inbox({ to: email });
-  const link = /https?:\/\/\S+\/app\/sign-in\/[A-Za-z0-9_-]{43}/.exec(mails.at(-1)?.text ?? "")?.[0];
-  if (!link) throw new Error(`no sign-in link for ${email}`);
-  await page.goto(link);
-  await Promise.all([
-    page.waitForURL(/\/app\/campaigns$/),
-    page.getByRole("button", { name: "Sign in" }).click(),
-  ]);
-}
-
-async function overflowOf(page: Page): Promise<number> {
-  return await page.evaluate(() => {
-    const { document, innerWidth } = globalThis as unknown as {
-      document: { documentElement: { scrollWidth: number } };
-      innerWidth: number;
-    };
-    return document.documentElement.scrollWidth - innerWidth;
-  });
-}
-
 describe.each(Object.entries(WIDTHS))("results and responses at %s width", (name, width) => {
   let reader: BrowserContext;
   let auditor: BrowserContext;
@@ -112,7 +89,7 @@ describe.each(Object.entries(WIDTHS))("results and responses at %s width", (name
 
   it("opens a campaign from the list, filters by region and week, and reads its responses, without JavaScript", async () => {
     const page = await reader.newPage();
-    await signIn(page, `reader-${name}@example.com`);
+    await signInByEmailedLink(page, h, `reader-${name}@example.com`);
     await Promise.all([page.waitForURL(/\/app\/campaigns\/cmp_/), page.locator("td.name a").first().click()]);
     await expect(page.locator("h1 .campaign-name").textContent()).resolves.toBe(`秋季訂單 ${HOSTILE}`);
     await expect(page.locator("#responses").textContent()).resolves.toBe("12");
@@ -160,11 +137,11 @@ describe.each(Object.entries(WIDTHS))("results and responses at %s width", (name
 
   it("has no serious or critical accessibility violations, nothing wider than the window, no injected script", async () => {
     const page = await auditor.newPage();
-    await signIn(page, `auditor-${name}@example.com`);
+    await signInByEmailedLink(page, h, `auditor-${name}@example.com`);
     const audit = async (path: string) => {
       await page.goto(`${results()}${path}`);
       expect(await checkAccessibility(page), path).toEqual([]);
-      expect(await overflowOf(page), path).toBeLessThanOrEqual(0);
+      expect(await horizontalOverflowOf(page), path).toBeLessThanOrEqual(0);
       expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned), path).toBeUndefined();
     };
     for (const lang of ["en", "zh-Hant"]) {

@@ -4,6 +4,7 @@ import type { Campaign, Locale } from "../../functions/domain/campaign";
 import { consoleMessagesFor } from "../../functions/domain/console-messages";
 import { settingsMessagesFor } from "../../functions/domain/console-settings-messages";
 import { checkAccessibility, launchBrowser } from "../support/browser";
+import { horizontalOverflowOf, signInByEmailedLink } from "../support/console-browser";
 import { type DeliveryHarness, startDeliveryHarness } from "../support/delivery-harness";
 import { type LoopbackReceiver, startLoopbackReceiver } from "../support/loopback-receiver";
 
@@ -34,28 +35,8 @@ afterAll(async () => {
 /** Signs in through the emailed link, then sets the page language. */
 async function signIn(page: Page, email: string, lang: Locale): Promise<void> {
   await h.stores.users.add(email, "admin", new Date());
-  await page.goto(`${h.baseUrl}/app?lang=en`);
-  await page.getByLabel("Email address").fill(email);
-  await Promise.all([page.waitForURL(/\/app\/sign-in$/), page.getByRole("button").click()]);
-  const mail = (await h.inbox({ to: email })).at(-1);
-  const link = /https?:\/\/\S+\/app\/sign-in\/[A-Za-z0-9_-]{43}/.exec(mail?.text ?? "")?.[0];
-  if (!link) throw new Error(`no sign-in link for ${email}`);
-  await page.goto(link);
-  await Promise.all([
-    page.waitForURL(/\/app\/campaigns$/),
-    page.getByRole("button", { name: "Sign in" }).click(),
-  ]);
+  await signInByEmailedLink(page, h, email);
   await page.goto(`${h.baseUrl}/app/campaigns?lang=${lang}`);
-}
-
-async function overflowOf(page: Page): Promise<number> {
-  return await page.evaluate(() => {
-    const { document, innerWidth } = globalThis as unknown as {
-      document: { documentElement: { scrollWidth: number } };
-      innerWidth: number;
-    };
-    return document.documentElement.scrollWidth - innerWidth;
-  });
 }
 
 /** Submits the form the button is in, and waits for the page it leads to. */
@@ -164,7 +145,7 @@ describe.each(Object.entries(WIDTHS))("the settings pages at %s width", (width, 
       await signIn(page, `auditor-${width}-${lang.toLowerCase()}@example.com`, lang);
       const audit = async (what: string) => {
         expect(await checkAccessibility(page), what).toEqual([]);
-        expect(await overflowOf(page), what).toBeLessThanOrEqual(0);
+        expect(await horizontalOverflowOf(page), what).toBeLessThanOrEqual(0);
         expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned), what).toBeUndefined();
       };
       await audit("campaigns list");
