@@ -8,8 +8,8 @@ import { median } from "./stats";
 
 /**
  * Item 4, a cold-start proxy per Lambda bundle: each `functions/handlers/*.ts` is bundled as
- * lib/constructs/lambda-function.ts has NodejsFunction bundle it (ESM, minified, node22, platform node,
- * module-first main fields, the createRequire banner, the AWS SDK bundled in), and so is its floor: a
+ * lib/constructs/lambda-function.ts has NodejsFunction bundle it (ESM, minified, UTF-8, node22, platform
+ * node, module-first main fields, the createRequire banner, the AWS SDK bundled in), and so is its floor: a
  * bundle that imports only the AWS SDK clients the handler's bundle holds and constructs them, as the
  * handler does at cold start. Reported: the minified size, and the module initialization time, the
  * median over `runs` fresh `node` processes timing `await import(bundle)` (real and floor alternately),
@@ -45,6 +45,7 @@ export const lambdaBundling: BuildOptions = {
   format: "esm",
   target: "node22",
   minify: true,
+  charset: "utf8",
   sourcemap: true,
   sourcesContent: false,
   mainFields: ["module", "main"],

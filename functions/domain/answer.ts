@@ -1,6 +1,7 @@
-import { type CampaignSettings, type Locale, textIn } from "./campaign";
+import type { CampaignSettings } from "./campaign";
 import type { ErrorDetail } from "./errors";
-import { isWellFormed, MULTI_LINE, WELL_FORMED_MESSAGE } from "./text";
+import { type Locale, textIn } from "./locale";
+import { isWellFormed, MULTI_LINE, WELL_FORMED_MESSAGE } from "./text-rules";
 
 /** A customer's answer to a survey, as recorded; posting again replaces it. */
 export type Answer = {

@@ -1,6 +1,7 @@
 import type { ErrorDetail } from "./errors";
 import { followUpSchema } from "./follow-up";
 import { CAMPAIGN_ID_PATTERN } from "./ids";
+import { LOCALES } from "./locale";
 import { encodedSenderNameLength, MAX_ENCODED_SENDER_NAME_LENGTH } from "./mail-address";
 import { multiLineText, singleLineText } from "./text";
 import { type Checked, valid } from "./validation";
@@ -11,11 +12,11 @@ import * as z from "./zod";
  * included, so a field's documentation sits beside its rules.
  */
 
-export const LOCALES = ["en", "zh-Hant", "zh-Hans"] as const;
+// The languages and textIn live in locale.ts, without zod (the survey function loads no schema library).
+export { LOCALES, type Locale, type LocalizedText, textIn } from "./locale";
 export const CAMPAIGN_STATUSES = ["active", "paused", "archived"] as const;
 
 export const localeSchema = z.enum(LOCALES);
-export type Locale = z.infer<typeof localeSchema>;
 export const campaignStatusSchema = z.enum(CAMPAIGN_STATUSES);
 
 /**
@@ -64,9 +65,6 @@ const fitsFromHeader = () =>
     }
   });
 
-/** A text the same in every language, or one per language. */
-export type LocalizedText = string | Partial<Record<Locale, string>>;
-
 /**
  * A customer-facing text: one string for every language, or `{"en": …, "zh-Hant": …, "zh-Hans": …}`
  * with at least one of them (a language left out falls back as `textIn` says).
@@ -87,12 +85,6 @@ const localized = (text: z.ZodMiniType<string>) =>
         ),
       ),
   ]);
-
-/** The text in `locale`; else in the campaign's `fallback` locale, else in English, else any given. */
-export function textIn(text: LocalizedText, locale: Locale, fallback: Locale): string {
-  if (typeof text === "string") return text;
-  return text[locale] ?? text[fallback] ?? text.en ?? Object.values(text).find((t) => t !== undefined) ?? "";
-}
 
 /** An https URL a customer's browser or mail client may load or open: no credentials in it. */
 const httpsUrl = (what: string) =>

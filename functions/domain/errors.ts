@@ -1,52 +1,17 @@
-import * as z from "./zod";
-
 /**
  * The one error hierarchy. Anything the caller did wrong is an AppError with a status and a machine
  * code; http/error-response.ts maps it to HTTP for every app (each app only chooses how to render it:
  * a JSON body, a localized page). Any other thrown value is a fault of ours: logged, answered 500.
  */
 
-const errorDetailSchema = z.object({
-  field: z
-    .string()
-    .check(
-      z.describe(
-        "The offending field as a dotted path (e.g. `attributes.0.key`, `from`), or `(body)` for the body as a whole.",
-      ),
-    ),
-  message: z.string().check(z.describe("What is wrong with that field, e.g. `is required`.")),
-});
-export type ErrorDetail = z.infer<typeof errorDetailSchema>;
+/** One offending field of a 400 (error-body.ts has its schema, for the OpenAPI document). */
+export type ErrorDetail = { field: string; message: string };
 
-/** The body of every error answer, whatever the app (the survey pages answer JSON callers with it too). */
-export const errorBodySchema = z
-  .object({
-    error: z
-      .object({
-        code: z
-          .string()
-          .check(
-            z.describe(
-              "Machine-readable code of the error; the API answers `validation_failed`, `malformed_body`, " +
-                "`bad_request`, `unauthorized`, `not_found`, `conflict`, `payload_too_large`, " +
-                "`unsupported_media_type`, `throttled` or `internal_error`.",
-            ),
-          ),
-        message: z
-          .string()
-          .check(
-            z.describe(
-              "A sentence for humans saying what went wrong; its wording may change, so do not parse it.",
-            ),
-          ),
-        details: z
-          .optional(z.array(errorDetailSchema))
-          .check(z.describe("With `validation_failed`: one entry per offending field. Absent otherwise.")),
-      })
-      .check(z.describe("What went wrong.")),
-  })
-  .check(z.describe("The body of every error response."));
-export type ErrorBody = z.infer<typeof errorBodySchema>;
+/**
+ * The body of every error answer, whatever the app. Its schema is in error-body.ts: this module has no
+ * zod, so the survey function, which throws these errors, loads no schema library.
+ */
+export type { ErrorBody } from "./error-body";
 
 export class AppError extends Error {
   constructor(

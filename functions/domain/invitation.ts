@@ -1,6 +1,8 @@
 import { ANSWER_WINDOW_DAYS } from "./answer";
-import { type Campaign, type CampaignSettings, type Locale, textIn } from "./campaign";
-import { addDays, type InvitationKind, throttleWindow } from "./purchase";
+import type { Campaign, CampaignSettings } from "./campaign";
+import { addDays, throttleWindow } from "./days";
+import { type Locale, textIn } from "./locale";
+import type { InvitationKind } from "./purchase";
 
 /** One survey email to one person about one purchase, from scheduling to answer. */
 export type DueAction = "send" | "remind";

@@ -1,12 +1,15 @@
-import type { Locale } from "./campaign";
+import type { Locale } from "./locale";
 
 /**
  * Every customer-facing string of the emails and the survey pages, in each supported locale.
- * `messages` below is checked against this type, so a key missing from one locale does not compile.
+ * `emailMessages` and `pageMessages` below are checked against its two parts, so a key missing from one
+ * locale does not compile.
  * Values are plain text: the renderers escape them.
  */
-export type Messages = {
-  // Email
+export type Messages = EmailMessages & PageMessages;
+
+/** The strings only the emails use. */
+export type EmailMessages = {
   /** Default subject of the first email. */
   readonly emailSubject: (brand: string) => string;
   /** Default subject of the reminder. */
@@ -29,7 +32,13 @@ export type Messages = {
   readonly unsubscribeLinkText: string;
   /** Unsubscribe line of the plain-text part. */
   readonly unsubscribeTextLine: (url: string) => string;
+};
 
+/**
+ * The strings of the survey, unsubscribe and error pages, and those the emails share with them: all the
+ * survey function needs (pageMessagesFor), so its bundle carries no email text.
+ */
+export type PageMessages = {
   // Shared by email and survey page
   readonly npsQuestion: (brand: string) => string;
   readonly scaleLowLabel: string;
@@ -120,7 +129,7 @@ export function zh(strings: TemplateStringsArray, ...values: (string | number)[]
 
 const formatCount = (locale: Locale, n: number): string => n.toLocaleString(locale);
 
-const messages = {
+const emailMessages = {
   en: {
     emailSubject: (brand) => `${brand}: a quick question about your order`,
     emailReminderSubject: (brand) => `${brand}: we'd still love your feedback`,
@@ -135,6 +144,41 @@ const messages = {
     emailFooter: (brand) => `You received this email because you bought from ${brand}.`,
     unsubscribeLinkText: "Unsubscribe",
     unsubscribeTextLine: (url) => `Unsubscribe: ${url}`,
+  },
+  "zh-Hant": {
+    emailSubject: (brand) => zh`${brand}：想聽聽您對這次購物的看法`,
+    emailReminderSubject: (brand) => zh`${brand}：再次邀請您分享這次的購物體驗`,
+    emailReminderSubjectPrefix: (subject) => zh`提醒：${subject}`,
+    greeting: (name) => zh`${name}，您好：`,
+    greetingNoName: "您好：",
+    emailIntro: (brand) => zh`感謝您最近在${brand}購物。`,
+    emailReminderIntro: "溫馨提醒：我們很想聽聽您的意見。",
+    emailInstruction: "請點選一個分數作答。",
+    emailTextInstruction: "請開啟您所選分數旁的連結：",
+    emailSignOff: (sender) => zh`謝謝您！\n${sender} 敬上`,
+    emailFooter: (brand) => zh`您會收到這封信，是因為您曾在${brand}購物。`,
+    unsubscribeLinkText: "取消訂閱",
+    unsubscribeTextLine: (url) => `取消訂閱：${url}`,
+  },
+  "zh-Hans": {
+    emailSubject: (brand) => zh`${brand}：想听听您对这次购物的看法`,
+    emailReminderSubject: (brand) => zh`${brand}：再次邀请您分享这次的购物体验`,
+    emailReminderSubjectPrefix: (subject) => zh`提醒：${subject}`,
+    greeting: (name) => zh`${name}，您好！`,
+    greetingNoName: "您好！",
+    emailIntro: (brand) => zh`感谢您最近在${brand}购物。`,
+    emailReminderIntro: "温馨提示：我们很想听听您的意见。",
+    emailInstruction: "请点击一个分数作答。",
+    emailTextInstruction: "请打开您所选分数旁边的链接：",
+    emailSignOff: (sender) => zh`谢谢您！\n${sender} 敬上`,
+    emailFooter: (brand) => zh`您收到这封邮件，是因为您曾在${brand}购物。`,
+    unsubscribeLinkText: "退订",
+    unsubscribeTextLine: (url) => `退订：${url}`,
+  },
+} satisfies Record<Locale, EmailMessages>;
+
+const pageMessages = {
+  en: {
     npsQuestion: (brand) => `How likely are you to recommend ${brand} to a friend or colleague?`,
     scaleLowLabel: "0 = not at all likely",
     scaleHighLabel: "10 = extremely likely",
@@ -185,19 +229,6 @@ const messages = {
     errorCommentInvalid: "Please remove the unusual characters from your comment.",
   },
   "zh-Hant": {
-    emailSubject: (brand) => zh`${brand}：想聽聽您對這次購物的看法`,
-    emailReminderSubject: (brand) => zh`${brand}：再次邀請您分享這次的購物體驗`,
-    emailReminderSubjectPrefix: (subject) => zh`提醒：${subject}`,
-    greeting: (name) => zh`${name}，您好：`,
-    greetingNoName: "您好：",
-    emailIntro: (brand) => zh`感謝您最近在${brand}購物。`,
-    emailReminderIntro: "溫馨提醒：我們很想聽聽您的意見。",
-    emailInstruction: "請點選一個分數作答。",
-    emailTextInstruction: "請開啟您所選分數旁的連結：",
-    emailSignOff: (sender) => zh`謝謝您！\n${sender} 敬上`,
-    emailFooter: (brand) => zh`您會收到這封信，是因為您曾在${brand}購物。`,
-    unsubscribeLinkText: "取消訂閱",
-    unsubscribeTextLine: (url) => `取消訂閱：${url}`,
     npsQuestion: (brand) => zh`您向朋友或同事推薦${brand}的可能性有多高？`,
     scaleLowLabel: "0 = 完全不可能",
     scaleHighLabel: "10 = 非常可能",
@@ -245,19 +276,6 @@ const messages = {
     errorCommentInvalid: "您的意見中有無法辨識的字元，請將其刪除。",
   },
   "zh-Hans": {
-    emailSubject: (brand) => zh`${brand}：想听听您对这次购物的看法`,
-    emailReminderSubject: (brand) => zh`${brand}：再次邀请您分享这次的购物体验`,
-    emailReminderSubjectPrefix: (subject) => zh`提醒：${subject}`,
-    greeting: (name) => zh`${name}，您好！`,
-    greetingNoName: "您好！",
-    emailIntro: (brand) => zh`感谢您最近在${brand}购物。`,
-    emailReminderIntro: "温馨提示：我们很想听听您的意见。",
-    emailInstruction: "请点击一个分数作答。",
-    emailTextInstruction: "请打开您所选分数旁边的链接：",
-    emailSignOff: (sender) => zh`谢谢您！\n${sender} 敬上`,
-    emailFooter: (brand) => zh`您收到这封邮件，是因为您曾在${brand}购物。`,
-    unsubscribeLinkText: "退订",
-    unsubscribeTextLine: (url) => `退订：${url}`,
     npsQuestion: (brand) => zh`您有多大可能向朋友或同事推荐${brand}？`,
     scaleLowLabel: "0 = 完全不可能",
     scaleHighLabel: "10 = 非常可能",
@@ -304,11 +322,19 @@ const messages = {
     errorCommentTooLong: (max) => zh`您的意见太长了，请缩短至${formatCount("zh-Hans", max)}字以内。`,
     errorCommentInvalid: "您的意见中有无法识别的字符，请将其删除。",
   },
-} satisfies Record<Locale, Messages>;
+} satisfies Record<Locale, PageMessages>;
+
+const allMessages: Partial<Record<Locale, Messages>> = {};
 
 /** The strings of one locale. */
 export function messagesFor(locale: Locale): Messages {
-  return messages[locale];
+  allMessages[locale] ??= { ...emailMessages[locale], ...pageMessages[locale] };
+  return allMessages[locale];
+}
+
+/** The strings of one locale's pages, without the emails' own (see PageMessages). */
+export function pageMessagesFor(locale: Locale): PageMessages {
+  return pageMessages[locale];
 }
 
 const TRADITIONAL_REGIONS = new Set(["tw", "hk", "mo"]);

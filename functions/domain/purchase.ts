@@ -3,6 +3,9 @@ import { SINGLE_LINE, wellFormed } from "./text";
 import { type Checked, check, invalidWith, valid } from "./validation";
 import * as z from "./zod";
 
+// Its date arithmetic lives in days.ts, without zod (the survey function loads no schema library).
+export { addDays, throttleWindow } from "./days";
+
 /** A purchase as the order system posts it. */
 
 const DAY_MS = 86_400_000;
@@ -255,15 +258,3 @@ export function planInvitations(
   }
   return planned;
 }
-
-/** The throttle window around a send time: another survey to the same person inside it is refused. */
-export function throttleWindow(sendAt: string, throttleDays: number): { from: string; to: string } {
-  const at = Date.parse(sendAt);
-  return {
-    from: new Date(at - throttleDays * DAY_MS).toISOString(),
-    to: new Date(at + throttleDays * DAY_MS).toISOString(),
-  };
-}
-
-export const addDays = (iso: string, days: number): string =>
-  new Date(Date.parse(iso) + days * DAY_MS).toISOString();

@@ -1,9 +1,11 @@
-import { createHash } from "node:crypto";
 import { stringify } from "csv-stringify/sync";
 import { type Answer, MAX_COMMENT_LENGTH } from "./answer";
 import { type CampaignSettings, localeSchema } from "./campaign";
 import type { Invitation } from "./invitation";
+import { responseId } from "./response-id";
 import * as z from "./zod";
+
+export { responseId } from "./response-id";
 
 /**
  * How responses leave the service: the JSON item of `GET …/responses` and the rows of its CSV export.
@@ -185,15 +187,6 @@ export const responsesCsvSchema = z
       "RFC 4180 CSV in UTF-8 with a byte-order mark; see the operation's description for its columns.",
     ),
   );
-
-/**
- * The public id of a response. The invitation token is the customer's secret (whoever holds it can
- * edit the answer), so the id is a one-way digest of it: stable across calls and exports, opaque, and
- * no way back to the link. 22 base64url characters are 132 bits.
- */
-export function responseId(token: string): string {
-  return `rsp_${createHash("sha256").update(token, "utf8").digest("base64url").slice(0, 22)}`;
-}
 
 /** The JSON item of the listing; the token never leaves. */
 export function toResponseItem(response: ExportableResponse): ResponseItem {

@@ -1,24 +1,26 @@
 // Lambda entry for the public survey and unsubscribe pages.
 import { handle } from "hono/aws-lambda";
 import { createSurveyApp } from "../http/survey-app";
-import { readEnvironment, tableEnvironment } from "../platform/environment";
-import { CampaignStore } from "../store/campaign-store";
+import { readTableEnvironment } from "../platform/table-environment";
+import { AnswerRecords } from "../store/answer-records";
+import { CampaignReader } from "../store/campaign-reader";
 import { createDocumentClient } from "../store/dynamo-client";
-import { InvitationStore } from "../store/invitation-store";
-import { ResponseStore } from "../store/response-store";
-import { ResultsStore } from "../store/results-store";
+import { SegmentValues } from "../store/segment-values";
+import { SubscriptionRecords } from "../store/subscription-records";
 import { SurveyLinkStore } from "../store/survey-link-store";
 
-const env = readEnvironment(tableEnvironment);
+// tableEnvironment read without zod: this bundle carries no schema library (platform/table-environment.ts).
+const env = readTableEnvironment();
 const db = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
 
-// Only the stores the customer pages use, so the bundle (and the cold start) carries no other.
+// Only the parts of the stores the customer pages use (each a base class of the full store), so the
+// bundle (and the cold start) carries nothing else.
 export const handler = handle(
   createSurveyApp({
     surveyLinks: new SurveyLinkStore(db, env.TABLE_NAME),
-    campaigns: new CampaignStore(db, env.TABLE_NAME),
-    responses: new ResponseStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
-    results: new ResultsStore(db, env.TABLE_NAME),
-    invitations: new InvitationStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
+    campaigns: new CampaignReader(db, env.TABLE_NAME),
+    responses: new AnswerRecords(db, env.TABLE_NAME, env.RETENTION_DAYS),
+    results: new SegmentValues(db, env.TABLE_NAME),
+    invitations: new SubscriptionRecords(db, env.TABLE_NAME),
   }),
 );

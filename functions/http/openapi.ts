@@ -14,7 +14,7 @@ import {
   testEmailRequestSchema,
   testEmailResultSchema,
 } from "../domain/email-preview";
-import { errorBodySchema } from "../domain/errors";
+import { errorBodySchema } from "../domain/error-body";
 import { personEmailParamSchema, personErasureSchema, personExportSchema } from "../domain/person";
 import {
   purchaseBatchBodySchema,

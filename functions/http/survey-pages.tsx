@@ -2,7 +2,7 @@
 
 import type { Child } from "hono/jsx";
 import { MAX_COMMENT_LENGTH, type NextStep } from "../domain/answer";
-import type { Locale } from "../domain/campaign";
+import type { Locale } from "../domain/locale";
 
 /**
  * The customer pages (`/s/{token}`, `/u/{token}`): pure functions from props to a complete HTML document.

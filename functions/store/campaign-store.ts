@@ -1,8 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -12,6 +10,7 @@ import type { Campaign, CampaignSettings } from "../domain/campaign";
 import { ConflictError } from "../domain/errors";
 import { CAMPAIGN_ID_PATTERN, newCampaignId } from "../domain/ids";
 import { deleteKeys } from "./batch-delete";
+import { CampaignReader, toCampaign } from "./campaign-reader";
 import { decodeCursor, encodeCursor, invalidCursor } from "./cursor";
 import {
   CAMPAIGNS_PARTITION,
@@ -30,12 +29,7 @@ import { failedConditions } from "./transactions";
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 /** Campaign items: the settings, their listing on gsi1, and a version for optimistic concurrency. */
-export class CampaignStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
+export class CampaignStore extends CampaignReader {
   async create(settings: CampaignSettings, now: Date): Promise<Campaign> {
     const id = newCampaignId();
     const createdAt = now.toISOString();
@@ -62,18 +56,6 @@ export class CampaignStore {
       if (stored?.createdAt !== createdAt) throw error;
     }
     return campaign;
-  }
-
-  async get(id: string): Promise<Campaign | undefined> {
-    return (await this.getVersioned(id))?.campaign;
-  }
-
-  /** The campaign and the version an update must name. */
-  async getVersioned(id: string): Promise<{ campaign: Campaign; version: number } | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: campaignKey(id), ConsistentRead: true }),
-    );
-    return Item ? { campaign: toCampaign(Item), version: Number(Item.version) } : undefined;
   }
 
   /**
@@ -287,18 +269,4 @@ const LIST_FILTERED_READ_MIN = 100;
 function positionOf(row: Record<string, unknown>): string {
   const { createdAt, campaignId } = campaignOfListing(String(row.gsi1sk));
   return encodeCursor([createdAt, campaignId]);
-}
-
-function toCampaign(item: Record<string, unknown>): Campaign {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _gsi1pk,
-    gsi1sk: _gsi1sk,
-    type: _type,
-    version: _version,
-    ...campaign
-  } = item;
-  // Campaigns stored before alert rules existed have none.
-  return { followUp: null, ...campaign } as Campaign;
 }

@@ -5,25 +5,23 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { emptyCounters, targetsFor } from "../domain/counters";
+import { throttleWindow } from "../domain/days";
 import type {
   DueAction,
   DueEntry,
   Invitation,
-  Recipient,
   ResumeMark,
   SkipReason,
   SuppressionReason,
   SurveySnapshot,
 } from "../domain/invitation";
 import { purchaseRef } from "../domain/invitation";
-import { throttleWindow } from "../domain/purchase";
 import { contactExpiresAt, DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";
 import { aggregateUpdate } from "./aggregate-items";
 import { toInvitation } from "./invitation-item";
@@ -35,8 +33,6 @@ import {
   DUE_PARTITIONS,
   dueListing,
   dueUpTo,
-  emailPartition,
-  erasedSuppressionKey,
   invitationKey,
   LEGACY_DUE_PARTITION,
   LISTING_INDEX,
@@ -46,11 +42,11 @@ import {
   RESUMING_PARTITION,
   resumeMarkKey,
   suppressionKey,
-  suppressionListing,
   suppressionListingRange,
   tokenOfWorkEntry,
   WORK_INDEX,
 } from "./keys";
+import { SubscriptionRecords } from "./subscription-records";
 import { failedConditions, sendTransaction } from "./transactions";
 
 /**
@@ -58,13 +54,15 @@ import { failedConditions, sendTransaction } from "./transactions";
  * before each send (suppression, last survey). Every state change is conditional on the state it
  * expects, so a retried or duplicated message can never act twice.
  */
-export class InvitationStore {
+export class InvitationStore extends SubscriptionRecords {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    db: DynamoDBDocumentClient,
+    tableName: string,
     /** Days records holding customer data are kept (functions/domain/retention.ts). */
     private readonly retentionDays = DEFAULT_RETENTION_DAYS,
-  ) {}
+  ) {
+    super(db, tableName);
+  }
 
   async get(token: string): Promise<Invitation | undefined> {
     const { Item } = await this.db.send(
@@ -575,80 +573,6 @@ export class InvitationStore {
   }
 
   /**
-   * Suppression and last-survey records of one person: the address's partition in one query, and
-   * beside it the suppression an erasure of the address kept under its hash.
-   */
-  async recipient(email: string): Promise<Recipient> {
-    const [{ Items = [] }, erased] = await Promise.all([
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": emailPartition(email) },
-          ConsistentRead: true,
-        }),
-      ),
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: erasedSuppressionKey(email), ConsistentRead: true }),
-      ),
-    ]);
-    const contact = Items.find((item) => item.sk === contactKey(email).sk);
-    // A suppression the person lifted (resubscribe) no longer counts.
-    const suppression =
-      Items.find((item) => item.sk === suppressionKey(email).sk && !item.liftedAt) ?? erased.Item;
-    return {
-      suppressed: suppression !== undefined,
-      suppressedFor: (suppression?.reason as SuppressionReason | undefined) ?? null,
-      lastSentAt: typeof contact?.lastSentAt === "string" ? contact.lastSentAt : null,
-      lastSentPurchase: typeof contact?.lastSentPurchase === "string" ? contact.lastSentPurchase : null,
-    };
-  }
-
-  async isSuppressed(email: string): Promise<boolean> {
-    return (await this.recipient(email)).suppressed;
-  }
-
-  /**
-   * Suppresses an address for every later survey; false when it was suppressed already (the first
-   * reason recorded is kept). A suppression its person lifted is replaced.
-   */
-  async suppress(email: string, reason: SuppressionReason, now: Date, source: string): Promise<boolean> {
-    const suppressedAt = now.toISOString();
-    return await this.conditional(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...suppressionKey(email),
-          ...suppressionListing(reason, suppressedAt, email),
-          type: "suppression",
-          email,
-          reason,
-          source,
-          suppressedAt,
-        },
-        ConditionExpression: "attribute_not_exists(pk) OR attribute_exists(liftedAt)",
-      }),
-    );
-  }
-
-  /**
-   * Lifts the address's own unsubscribe (the person asked for surveys again through their link); false
-   * when it is not suppressed, or suppressed by a bounce or complaint, which only the operator may lift.
-   */
-  async resubscribe(email: string, now: Date): Promise<boolean> {
-    return await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: suppressionKey(email),
-        // A lifted suppression leaves the listing of suppressions in force.
-        UpdateExpression: "SET liftedAt = :now REMOVE gsi1pk, gsi1sk",
-        ConditionExpression: "reason = :unsubscribed AND attribute_not_exists(liftedAt)",
-        ExpressionAttributeValues: { ":now": now.toISOString(), ":unsubscribed": "unsubscribed" },
-      }),
-    );
-  }
-
-  /**
    * A page of the suppressions in force for any of `reasons`, oldest first, recorded within the
    * instants from..to: the `limit` after the first `skip`. Reads skip + limit entries of each reason's
    * listing, so the caller bounds the skip.
@@ -706,20 +630,6 @@ export class InvitationStore {
         reason: item.reason as SuppressionReason,
         suppressedAt: String(item.suppressedAt),
       }));
-  }
-
-  /** Records an unsubscribe through an invitation's link: the address is suppressed, and its reminder dropped. */
-  async unsubscribe(invitation: Invitation, now: Date): Promise<void> {
-    await this.suppress(invitation.email, "unsubscribed", now, `invitation:${invitation.token}`);
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(invitation.token),
-        UpdateExpression: "SET unsubscribedAt = if_not_exists(unsubscribedAt, :now)",
-        ExpressionAttributeValues: { ":now": now.toISOString() },
-        ConditionExpression: "attribute_exists(pk)",
-      }),
-    );
   }
 
   /**
@@ -822,17 +732,6 @@ export class InvitationStore {
         ExpressionAttributeValues: { ...values, ":none": null, ":action": action },
       }),
     );
-  }
-
-  /** Runs a conditional write; false when its condition did not hold (someone else got there first). */
-  private async conditional(command: UpdateCommand | PutCommand): Promise<boolean> {
-    try {
-      await this.db.send(command as UpdateCommand);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 }
 

@@ -1,11 +1,4 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  paginateQuery,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   type AggregateRow,
   type AggregateTarget,
@@ -13,94 +6,21 @@ import {
   combineCounters,
   emptyCounters,
   isZero,
-  MAX_SEGMENT_VALUES,
-  NO_SEGMENT,
-  normalizeSegmentValue,
-  OTHER_SEGMENT,
 } from "../domain/counters";
 import { aggregateReplacement, aggregateUpdate, sumShards, toShardRow } from "./aggregate-items";
 import { deleteKeys } from "./batch-delete";
-import {
-  AGGREGATE_SHARDS,
-  aggregateKey,
-  aggregateRange,
-  aggregatesOf,
-  resultsPartition,
-  segmentValuesKey,
-} from "./keys";
+import { AGGREGATE_SHARDS, aggregateKey, aggregateRange, aggregatesOf, resultsPartition } from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
+import { SegmentValues } from "./segment-values";
 import { failedConditions } from "./transactions";
 
-/** Result aggregates: segment value resolution (with its cardinality cap) and range reads. */
-export class ResultsStore {
+/**
+ * Result aggregates: segment value resolution (with its cardinality cap; SegmentValues, which this
+ * extends) and range reads.
+ */
+export class ResultsStore extends SegmentValues {
   /** Read units consumed by range reads, for tests and benchmarks that prove reads do not grow with answers. */
   consumedReadUnits = 0;
-
-  /**
-   * Segment values this process has seen admitted, by campaign and property. An admitted value is never
-   * removed, so a hit is always right and skips the write: without it every send rewrites the value
-   * set (up to 200 values, billed by its size) once per segment property.
-   */
-  private readonly admitted = new Map<string, Set<string>>();
-
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  /**
-   * The segment value an event counts under, per segmentBy property. Each property keeps at most
-   * MAX_SEGMENT_VALUES distinct values (a conditional ADD to a set, safe under concurrency); values past
-   * that are counted as "(other)", so a property with free-form values cannot grow the table without
-   * bound. Missing properties count as "(none)".
-   */
-  async resolveSegments(
-    campaignId: string,
-    segmentBy: readonly string[],
-    properties: Record<string, string | number | boolean>,
-    known: Record<string, string> = {},
-  ): Promise<Record<string, string>> {
-    const segments: Record<string, string> = {};
-    for (const property of segmentBy) {
-      const already = known[property];
-      if (already !== undefined) {
-        segments[property] = already;
-        continue;
-      }
-      const value = normalizeSegmentValue(properties[property]);
-      segments[property] = value === NO_SEGMENT ? value : await this.admitValue(campaignId, property, value);
-    }
-    return segments;
-  }
-
-  private async admitValue(campaignId: string, property: string, value: string): Promise<string> {
-    const cacheKey = JSON.stringify([campaignId, property]);
-    const known = this.admitted.get(cacheKey);
-    if (known?.has(value)) return value;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: segmentValuesKey(campaignId, property),
-          UpdateExpression: "ADD #values :value",
-          ConditionExpression:
-            "attribute_not_exists(#values) OR contains(#values, :one) OR size(#values) < :cap",
-          ExpressionAttributeNames: { "#values": "values" },
-          ExpressionAttributeValues: {
-            ":value": new Set([value]),
-            ":one": value,
-            ":cap": MAX_SEGMENT_VALUES,
-          },
-        }),
-      );
-      if (known) known.add(value);
-      else this.admitted.set(cacheKey, new Set([value]));
-      return value;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return OTHER_SEGMENT;
-      throw error;
-    }
-  }
 
   /** Every aggregate of a campaign, all dimensions and days, its shards added up (for reconciliation). */
   async readAll(campaignId: string): Promise<AggregateRow[]> {

@@ -1,5 +1,6 @@
 import type { Answer } from "../domain/answer";
-import { type Campaign, textIn } from "../domain/campaign";
+import type { Campaign } from "../domain/campaign";
+import { textIn } from "../domain/locale";
 import { type LinkRequest, openAnswerableLink, type PageContext, type SurveyLinkPorts } from "./survey-link";
 
 export type ShowSurveyPorts = SurveyLinkPorts;

@@ -1,5 +1,5 @@
 import { ANSWER_WINDOW_DAYS } from "../domain/answer";
-import type { Campaign, Locale } from "../domain/campaign";
+import type { Campaign } from "../domain/campaign";
 import type { Clock } from "../domain/clock";
 import type { RecordedAnswer } from "../domain/counters";
 import { LinkExpiredError, NotFoundError } from "../domain/errors";
@@ -9,6 +9,7 @@ import {
   type SurveySnapshot,
   surveySnapshotOf,
 } from "../domain/invitation";
+import type { Locale } from "../domain/locale";
 import { isToken } from "../domain/tokens";
 
 /** What a customer-facing page shows of the link's sender: its brand, in the link's language. */

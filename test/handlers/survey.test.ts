@@ -1,3 +1,5 @@
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { newToken } from "../../functions/domain/tokens";
 import { createStores, type Stores } from "../../functions/store/stores";
@@ -87,6 +89,27 @@ describe("survey handler", () => {
       expect(headerOf(result, "content-security-policy")).toContain("default-src 'none'");
     },
   );
+
+  it("sets the security headers of hono's secureHeaders (HSTS two years, no referrer, no framing)", async () => {
+    // The survey function writes these out instead of loading hono/secure-headers: the same headers as
+    // the middleware with the options it used to be given.
+    const reference = new Hono();
+    reference.use(
+      "*",
+      secureHeaders({
+        strictTransportSecurity: "max-age=63072000; includeSubDomains",
+        referrerPolicy: "no-referrer",
+        xFrameOptions: "DENY",
+      }),
+    );
+    reference.get("*", (c) => c.text("ok"));
+    const expected = Object.fromEntries((await reference.request("/")).headers);
+    delete expected["content-type"];
+    expect(Object.keys(expected).length).toBeGreaterThan(10);
+    for (const result of [await page("GET", `/s/${newToken()}`), await page("GET", `/u/${newToken()}`)]) {
+      for (const [name, value] of Object.entries(expected)) expect(headerOf(result, name), name).toBe(value);
+    }
+  });
 
   it("opens a link only once its email is sent, then records the answer posted as a form", async () => {
     const campaign = await arrangeCampaign(stores, { delayDays: 0, brandName: "Acme" });

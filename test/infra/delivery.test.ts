@@ -24,10 +24,14 @@ type Schema =
 /**
  * The schema a handler validates its environment with at cold start, read from its source
  * (`readEnvironment(<schema>)`), so that a handler moving to another schema is followed here too.
+ * `readTableEnvironment()` (the survey function's zod-free reader) reads what `tableEnvironment` says;
+ * test/unit/table-environment.test.ts holds the two to the same rules.
  */
 function environmentSchemaOf(handlerFile: string): Schema {
   const source = readFileSync(new URL(handlerFile, handlersDirectory), "utf8");
-  const name = /readEnvironment\((\w+)\)/.exec(source)?.[1];
+  const name = /readTableEnvironment\(\)/.test(source)
+    ? "tableEnvironment"
+    : /readEnvironment\((\w+)\)/.exec(source)?.[1];
   const schema = name ? (lambdaConfig as Record<string, unknown>)[name] : undefined;
   if (!schema) throw new Error(`${handlerFile}: no readEnvironment(<schema from functions/config.ts>)`);
   return schema as Schema;
