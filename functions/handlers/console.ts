@@ -5,8 +5,15 @@ import { AlertMailer } from "../mail/alert-mailer";
 import { SesMailSender } from "../mail/ses-mail-sender";
 import { SignInMailer } from "../mail/sign-in-mailer";
 import { consoleEnvironment, readEnvironment } from "../platform/environment";
+import { ApiKeyStore } from "../store/api-key-store";
+import { CampaignStore } from "../store/campaign-store";
+import { CaseStore } from "../store/case-store";
+import { ConsoleSessionStore } from "../store/console-session-store";
 import { createDocumentClient } from "../store/dynamo-client";
-import { createStores } from "../store/stores";
+import { ResponseStore } from "../store/response-store";
+import { ResultsStore } from "../store/results-store";
+import { UserStore } from "../store/user-store";
+import { WebhookStore } from "../store/webhook-store";
 import { HttpWebhookPoster } from "../webhooks/http-webhook-poster";
 
 const env = readEnvironment(consoleEnvironment);
@@ -23,7 +30,15 @@ const ses = new SesMailSender({
 
 export const handler = handle(
   createConsoleApp({
-    ...createStores(db, env.TABLE_NAME, { retentionDays: env.RETENTION_DAYS }),
+    // Only the stores the console's pages use: the bundle (and the cold start) carries no other.
+    campaigns: new CampaignStore(db, env.TABLE_NAME),
+    cases: new CaseStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
+    apiKeys: new ApiKeyStore(db, env.TABLE_NAME),
+    responses: new ResponseStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
+    results: new ResultsStore(db, env.TABLE_NAME),
+    webhooks: new WebhookStore(db, env.TABLE_NAME),
+    users: new UserStore(db, env.TABLE_NAME),
+    consoleSessions: new ConsoleSessionStore(db, env.TABLE_NAME),
     signInMail: new SignInMailer(ses),
     // Replies from a case page go out as the API's do: from the campaign's sender, Reply-To the owner.
     caseMail: new AlertMailer(ses),
