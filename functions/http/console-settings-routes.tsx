@@ -2,9 +2,9 @@ import type { Campaign } from "../domain/campaign";
 import { settingsMessagesFor } from "../domain/console-settings-messages";
 import { ValidationError } from "../domain/errors";
 import { type Delivery, isSuccessStatus, WEBHOOK_EVENT_TYPES } from "../domain/webhook";
-import { CampaignChangedError, editCampaign, getCampaignForEdit } from "../use-cases/edit-campaign";
+import { loadCampaign } from "../use-cases/load-campaign";
 import { createApiKey, listApiKeys, revokeApiKey } from "../use-cases/manage-api-keys";
-import { createCampaign, updateCampaign } from "../use-cases/manage-campaigns";
+import { CampaignChangedError, createCampaign, updateCampaign } from "../use-cases/manage-campaigns";
 import {
   createWebhook,
   deleteWebhook,
@@ -75,7 +75,7 @@ export function registerSettingsRoutes(app: ConsoleApp, ports: ConsolePorts): vo
   });
 
   app.get("/app/campaigns/:campaignId/edit", async (c) => {
-    const { campaign, version } = await getCampaignForEdit(ports, c.req.param("campaignId"));
+    const { campaign, version } = await loadCampaign(ports, c.req.param("campaignId"));
     return c.html(
       renderCampaignFormPage({
         ...frame(c, "campaigns"),
@@ -87,7 +87,7 @@ export function registerSettingsRoutes(app: ConsoleApp, ports: ConsolePorts): vo
   });
 
   app.post("/app/campaigns/:campaignId/edit", async (c) => {
-    const { campaign } = await getCampaignForEdit(ports, c.req.param("campaignId"));
+    const { campaign } = await loadCampaign(ports, c.req.param("campaignId"));
     const fields = await readFormFields(c);
     const values = postedValues(fields);
     // The version the form was loaded with; a form without one cannot say what it edited.
@@ -101,7 +101,7 @@ export function registerSettingsRoutes(app: ConsoleApp, ports: ConsolePorts): vo
         ...extra,
       });
     try {
-      await editCampaign(ports, campaign.id, posted, campaignBody(values, campaign));
+      await updateCampaign(ports, campaign.id, async () => campaignBody(values, campaign), posted);
       return c.redirect(editPath(campaign.id, "saved"), 303);
     } catch (error) {
       if (error instanceof ValidationError) return c.html(page({ errors: error.details ?? [] }), 400);
