@@ -9,6 +9,12 @@ import {
 import { createConsoleApp } from "../../functions/http/console-app";
 import { signInCounterKey } from "../../functions/store/keys";
 import {
+  type ConsoleAnswer,
+  type ConsoleRequest,
+  sendToConsole,
+  sessionCookieOf,
+} from "../support/console-http";
+import {
   type DeliveryHarness,
   type ManualClock,
   manualClock,
@@ -29,37 +35,13 @@ describe("console sign-in and sessions", () => {
   const MEMBER = "member@example.com";
   const SECOND_ADMIN = "second-admin@example.com";
 
-  type Sent = { status: number; location: string | null; text: string; headers: Headers };
+  type Sent = ConsoleAnswer;
   /** One request as a browser sends it from a console page: same Origin on a POST unless told otherwise. */
-  const send = async (
-    path: string,
-    options: {
-      form?: Record<string, string>;
-      cookie?: string;
-      origin?: string | null;
-      referer?: string;
-    } = {},
-  ): Promise<Sent> => {
-    const headers: Record<string, string> = {};
-    if (options.cookie) headers.cookie = options.cookie;
-    if (options.form) {
-      headers["content-type"] = "application/x-www-form-urlencoded";
-      if (options.origin !== null) headers.origin = options.origin ?? origin;
-      if (options.referer) headers.referer = options.referer;
-    }
-    const response = await fetch(path.startsWith("http") ? path : `${h.baseUrl}${path}`, {
-      method: options.form ? "POST" : "GET",
-      headers,
-      redirect: "manual",
-      ...(options.form ? { body: new URLSearchParams(options.form) } : {}),
+  const send = (path: string, options: ConsoleRequest = {}): Promise<Sent> =>
+    sendToConsole(h.baseUrl, path, {
+      ...options,
+      origin: options.origin === undefined ? origin : options.origin,
     });
-    return {
-      status: response.status,
-      location: response.headers.get("location"),
-      text: await response.text(),
-      headers: response.headers,
-    };
-  };
   /** Every GET and POST route of the console's app, its path parameters filled with made-up ids. */
   const consoleRoutes = (ids: Record<string, string> = {}): { method: string; path: string }[] => {
     const app = createConsoleApp({
@@ -79,11 +61,6 @@ describe("console sign-in and sessions", () => {
       .filter(
         (route) => !seen.has(`${route.method} ${route.path}`) && seen.add(`${route.method} ${route.path}`),
       );
-  };
-  const sessionCookieOf = (response: Sent): string => {
-    const cookie = response.headers.getSetCookie().find((c) => c.startsWith("nps_session="));
-    if (!cookie) throw new Error(`no session cookie set (${response.status})`);
-    return cookie.split(";")[0] as string;
   };
   /** Asks for a link on the form, and returns the link the email carries. */
   const linkFor = async (email: string, form: Record<string, string> = {}): Promise<string> => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import type { Case } from "../../functions/domain/case";
+import { type ConsoleRequest, sendToConsole, signInOverHttp } from "../support/console-http";
 import {
   type DeliveryHarness,
   type ManualClock,
@@ -28,44 +29,9 @@ describe("console cases", () => {
   const HOSTILE_COMMENT = `<script>globalThis.pwned=1</script> 包裹破損了，客服也聯絡不上 & "late"`;
   const HOSTILE_NAME = `<img src=x onerror=alert(1)> 王小明`;
 
-  type Sent = { status: number; location: string | null; text: string; headers: Headers };
-  /** One request as a browser sends it from a console page: same Origin on a POST unless told otherwise. */
-  const send = async (
-    path: string,
-    options: { form?: Record<string, string>; cookie?: string; origin?: string } = {},
-  ): Promise<Sent> => {
-    const headers: Record<string, string> = {};
-    if (options.cookie) headers.cookie = options.cookie;
-    if (options.form) {
-      headers["content-type"] = "application/x-www-form-urlencoded";
-      headers.origin = options.origin ?? h.baseUrl;
-    }
-    const response = await fetch(path.startsWith("http") ? path : `${h.baseUrl}${path}`, {
-      method: options.form ? "POST" : "GET",
-      headers,
-      redirect: "manual",
-      ...(options.form ? { body: new URLSearchParams(options.form) } : {}),
-    });
-    return {
-      status: response.status,
-      location: response.headers.get("location"),
-      text: await response.text(),
-      headers: response.headers,
-    };
-  };
-  /** Signs in through the emailed link, as console-auth does, and returns the session cookie. */
-  const signInAs = async (email: string): Promise<string> => {
-    const asked = await send("/app/sign-in", { form: { email } });
-    expect(asked.status, asked.text).toBe(200);
-    const emails = await h.inbox({ to: email });
-    const link = /https?:\/\/\S+\/app\/sign-in\/[A-Za-z0-9_-]{43}/.exec(emails.at(-1)?.text ?? "")?.[0];
-    if (!link) throw new Error(`no sign-in link for ${email}`);
-    const signedIn = await send(link, { form: {} });
-    expect(signedIn.status).toBe(303);
-    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith("nps_session="));
-    if (!cookie) throw new Error("no session cookie");
-    return cookie.split(";")[0] as string;
-  };
+  const send = (path: string, options: ConsoleRequest = {}) => sendToConsole(h.baseUrl, path, options);
+  const signInAs = (email: string) =>
+    signInOverHttp(h.baseUrl, email, async (to) => (await h.inbox({ to })).at(-1)?.text ?? "");
   const casePath = () => `/app/cases/${opened.id}`;
   const caseNow = async () => (await h.api<Case>("GET", `/v1/cases/${opened.id}`)).body;
   /** The page's rows' case links, in order. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import type { ErrorBody } from "../../functions/domain/errors";
 import type { Webhook } from "../../functions/domain/webhook";
+import { type ConsoleRequest, sendToConsole, signInOverHttp } from "../support/console-http";
 import { type DeliveryHarness, startDeliveryHarness } from "../support/delivery-harness";
 import {
   type LoopbackReceiver,
@@ -26,45 +27,13 @@ describe("console settings pages", () => {
   const HOSTILE = `<script>alert(1)</script>"'&`;
   const CHINESE = "春季訂單 – 台北門市";
 
-  type Sent = { status: number; location: string | null; text: string; headers: Headers };
-  const send = async (
-    path: string,
-    options: { form?: Record<string, string>; cookie?: string } = {},
-  ): Promise<Sent> => {
-    const headers: Record<string, string> = {};
-    if (options.cookie) headers.cookie = options.cookie;
-    if (options.form) {
-      headers["content-type"] = "application/x-www-form-urlencoded";
-      headers.origin = origin;
-    }
-    const response = await fetch(`${h.baseUrl}${path}`, {
-      method: options.form ? "POST" : "GET",
-      headers,
-      redirect: "manual",
-      ...(options.form ? { body: new URLSearchParams(options.form) } : {}),
-    });
-    return {
-      status: response.status,
-      location: response.headers.get("location"),
-      text: await response.text(),
-      headers: response.headers,
-    };
-  };
+  const send = (path: string, options: Omit<ConsoleRequest, "origin"> = {}) =>
+    sendToConsole(h.baseUrl, path, { ...options, origin });
   const asAdmin = (path: string, form?: Record<string, string>) =>
     send(path, { cookie: admin, ...(form ? { form } : {}) });
 
-  const signInAs = async (email: string): Promise<string> => {
-    const asked = await send("/app/sign-in", { form: { email } });
-    expect(asked.status).toBe(200);
-    const mail = (await h.inbox({ to: email })).at(-1);
-    const link = /https?:\/\/\S+(\/app\/sign-in\/[A-Za-z0-9_-]{43})/.exec(mail?.text ?? "")?.[1];
-    if (!link) throw new Error(`no sign-in link for ${email}`);
-    const signedIn = await send(link, { form: {} });
-    expect(signedIn.status).toBe(303);
-    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith("nps_session="));
-    if (!cookie) throw new Error("no session cookie");
-    return cookie.split(";")[0] as string;
-  };
+  const signInAs = (email: string) =>
+    signInOverHttp(h.baseUrl, email, async (to) => (await h.inbox({ to })).at(-1)?.text ?? "");
 
   /** HTML-escaped as Hono JSX writes text and attribute values. */
   const escaped = (text: string) =>
