@@ -41,6 +41,12 @@ export class AnswerRecords {
    * no GetItem on them.
    */
   async get(token: string): Promise<StoredResponse | undefined> {
+    const item = await this.responseItem(token);
+    return item ? toResponse(item) : undefined;
+  }
+
+  /** The stored answer item of an invitation, read by Query (see `get`), or undefined. */
+  protected async responseItem(token: string): Promise<Record<string, unknown> | undefined> {
     const key = responseKey(token);
     const { Items = [] } = await this.db.send(
       new QueryCommand({
@@ -50,8 +56,7 @@ export class AnswerRecords {
         ConsistentRead: true,
       }),
     );
-    const [item] = Items;
-    return item ? toResponse(item) : undefined;
+    return Items[0];
   }
 
   /**

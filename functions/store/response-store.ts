@@ -56,16 +56,7 @@ export class ResponseStore extends AnswerRecords {
    * else of its person it holds, for a person's export; undefined for a token of any other answer.
    */
   async imported(token: string): Promise<(ImportedAnswerExport & { email: string }) | undefined> {
-    const key = responseKey(token);
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk AND sk = :sk",
-        ExpressionAttributeValues: { ":pk": key.pk, ":sk": key.sk },
-        ConsistentRead: true,
-      }),
-    );
-    const [item] = Items;
+    const item = await this.responseItem(token);
     if (!item || typeof item.importedAt !== "string") return undefined;
     const listed = toListedResponse(item);
     return {
