@@ -242,6 +242,8 @@ describe("the local runtime (npm start)", { timeout: 120_000 }, () => {
         30_000,
         "the survey email",
       );
+      // As in the walk-through: the link opens once the sender has recorded SES's acceptance.
+      await waitFor(async () => (await fetch(survey)).status === 200, 30_000, "the survey link to open");
       const answered = await fetch(survey, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
@@ -353,6 +355,9 @@ describe("the local runtime's setup errors", { timeout: 60_000 }, () => {
         30_000,
         "the survey email",
       );
+      // The email lands a few milliseconds before the sender records SES's acceptance, and until then the
+      // link is (rightly) not valid; a reader takes seconds. Wait for the link to open, as they would.
+      await waitFor(async () => (await fetch(link ?? "")).status === 200, 30_000, "the survey link to open");
       const answer = await fetch(link ?? "", { method: "POST", body: new URLSearchParams({ score: "9" }) });
       expect(answer.status).toBe(200);
 

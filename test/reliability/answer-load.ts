@@ -14,6 +14,7 @@ import {
   differenceOf,
   driversFor,
 } from "../../functions/domain/insight";
+import type { Invitation } from "../../functions/domain/invitation";
 import type { PurchaseInput } from "../../functions/domain/purchase";
 import { type Stats, statsOf } from "../../functions/domain/results";
 import { reconcileCampaign } from "../../functions/use-cases/reconcile-campaign";
@@ -132,6 +133,19 @@ export async function sendInvitations(
   while ((await h.stores.invitations.findDue(h.clock(), 1)).length > 0) await h.deliver();
   const tokens = await h.stores.purchases.tokensOf(campaign.id);
   expect(tokens).toHaveLength(count);
+  // The due index can be empty while a send whose record failed waits for its retry: deliver until
+  // every invitation reads sent (or accepted by SES), so that no answer meets a link not yet valid.
+  // One still unsent after that is named with where it stood.
+  let unsent: Invitation[] = [];
+  for (let round = 0; round < 20; round++) {
+    unsent = (await h.stores.invitations.getMany(tokens)).filter(
+      (i) => i.sentAt === null && i.acceptedAt === null,
+    );
+    if (unsent.length === 0) break;
+    await h.deliver();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(unsent).toEqual([]);
   return { campaign, tokens };
 }
 
