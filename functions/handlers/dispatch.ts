@@ -6,28 +6,34 @@ import { AlertMailer } from "../mail/alert-mailer";
 import { SesMailSender } from "../mail/ses-mail-sender";
 import { dispatchEnvironment, readEnvironment } from "../platform/environment";
 import { SqsWorkQueue } from "../queue/sqs-work-queue";
+import { CampaignStore } from "../store/campaign-store";
+import { CaseStore } from "../store/case-store";
 import { createDocumentClient } from "../store/dynamo-client";
-import { createStores } from "../store/stores";
+import { InvitationStore } from "../store/invitation-store";
+import { ResultsStore } from "../store/results-store";
+import { WebhookStore } from "../store/webhook-store";
 import { DEFAULT_DISPATCH } from "../use-cases/dispatch-due-invitations";
 import { HttpWebhookPoster } from "../webhooks/http-webhook-poster";
 
 const env = readEnvironment(dispatchEnvironment);
-const { invitations, webhooks, campaigns, cases, results } = createStores(
-  createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }),
-  env.TABLE_NAME,
-);
+const db = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
 
+// Only the stores the dispatcher's ports name, so its bundle (and cold start) holds no other.
 export const handler = createDispatchHandler(
   {
-    invitations,
+    invitations: new InvitationStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
     queue: SqsWorkQueue.fromUrl(env.QUEUE_URL, env.AWS_REGION),
     clock: systemClock,
     // Webhook retries: https only, to public addresses only (the secure defaults).
-    webhookDeliveries: { webhooks, poster: new HttpWebhookPoster(), clock: systemClock },
+    webhookDeliveries: {
+      webhooks: new WebhookStore(db, env.TABLE_NAME),
+      poster: new HttpWebhookPoster(),
+      clock: systemClock,
+    },
     caseDigests: {
-      campaigns,
-      cases,
-      results,
+      campaigns: new CampaignStore(db, env.TABLE_NAME),
+      cases: new CaseStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
+      results: new ResultsStore(db, env.TABLE_NAME),
       caseMail: new AlertMailer(
         new SesMailSender({
           fromAddress: env.SENDER_ADDRESS,

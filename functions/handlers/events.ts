@@ -4,25 +4,27 @@ import { createTableStreamHandler } from "../events/table-stream";
 import { AlertMailer } from "../mail/alert-mailer";
 import { SesMailSender } from "../mail/ses-mail-sender";
 import { eventsEnvironment, readEnvironment } from "../platform/environment";
+import { CampaignStore } from "../store/campaign-store";
+import { CaseStore } from "../store/case-store";
 import { createDocumentClient } from "../store/dynamo-client";
 import { changedItemKind } from "../store/keys";
-import { createStores } from "../store/stores";
+import { ResponseStore } from "../store/response-store";
+import { WebhookStore } from "../store/webhook-store";
 import { fanOutWebhookEvent } from "../use-cases/fan-out-webhook-event";
 import { HttpWebhookPoster } from "../webhooks/http-webhook-poster";
 import { SlackNotifier } from "../webhooks/slack-notifier";
 
 const env = readEnvironment(eventsEnvironment);
-const stores = createStores(
-  createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }),
-  env.TABLE_NAME,
-  { retentionDays: env.RETENTION_DAYS },
-);
+const db = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
 const poster = new HttpWebhookPoster();
 
-const webhookPorts = { ...stores, poster, clock: systemClock };
+// Only the stores the stream's ports name, so its bundle (and cold start) holds no other.
+const webhookPorts = { webhooks: new WebhookStore(db, env.TABLE_NAME), poster, clock: systemClock };
 
 export const handler = createTableStreamHandler({
-  ...stores,
+  campaigns: new CampaignStore(db, env.TABLE_NAME),
+  responses: new ResponseStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
+  cases: new CaseStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
   changedItemKind,
   alerts: new AlertMailer(
     new SesMailSender({

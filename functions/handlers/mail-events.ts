@@ -3,12 +3,13 @@ import { systemClock } from "../domain/clock";
 import { createSesNotificationHandler } from "../events/ses-notifications";
 import { readEnvironment, tableEnvironment } from "../platform/environment";
 import { createDocumentClient } from "../store/dynamo-client";
-import { createStores } from "../store/stores";
+import { InvitationStore } from "../store/invitation-store";
 
 const env = readEnvironment(tableEnvironment);
-const { invitations } = createStores(
-  createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }),
-  env.TABLE_NAME,
-);
+const db = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
 
-export const handler = createSesNotificationHandler({ invitations, clock: systemClock });
+// Each entry builds only the stores its ports name, so its bundle (and cold start) holds no other.
+export const handler = createSesNotificationHandler({
+  invitations: new InvitationStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
+  clock: systemClock,
+});

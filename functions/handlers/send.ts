@@ -4,18 +4,19 @@ import { createSendQueueHandler } from "../events/send-queue";
 import { InvitationMailer } from "../mail/invitation-mailer";
 import { SesMailSender } from "../mail/ses-mail-sender";
 import { readEnvironment, sendEnvironment } from "../platform/environment";
+import { CampaignStore } from "../store/campaign-store";
 import { createDocumentClient } from "../store/dynamo-client";
-import { createStores } from "../store/stores";
+import { InvitationStore } from "../store/invitation-store";
+import { ResultsStore } from "../store/results-store";
 
 const env = readEnvironment(sendEnvironment);
-const stores = createStores(
-  createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }),
-  env.TABLE_NAME,
-  { retentionDays: env.RETENTION_DAYS },
-);
+const db = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
 
+// Only the stores the sender's ports name, so its bundle (and cold start) holds no other.
 export const handler = createSendQueueHandler({
-  ...stores,
+  campaigns: new CampaignStore(db, env.TABLE_NAME),
+  invitations: new InvitationStore(db, env.TABLE_NAME, env.RETENTION_DAYS),
+  results: new ResultsStore(db, env.TABLE_NAME),
   publicBaseUrl: env.PUBLIC_BASE_URL,
   mail: new InvitationMailer(
     new SesMailSender({
