@@ -1,7 +1,7 @@
 // Lambda entry for the public survey and unsubscribe pages.
 import { handle } from "hono/aws-lambda";
 import { createSurveyApp } from "../http/survey-app";
-import { readTableEnvironment } from "../platform/table-environment";
+import { readEnvironment, tableEnvironment } from "../platform/environment";
 import { AnswerRecords } from "../store/answer-records";
 import { CampaignReader } from "../store/campaign-reader";
 import { createDocumentClient } from "../store/dynamo-client";
@@ -9,8 +9,7 @@ import { SegmentValues } from "../store/segment-values";
 import { SubscriptionRecords } from "../store/subscription-records";
 import { SurveyLinkStore } from "../store/survey-link-store";
 
-// tableEnvironment read without zod: this bundle carries no schema library (platform/table-environment.ts).
-const env = readTableEnvironment();
+const env = readEnvironment(tableEnvironment);
 const db = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
 
 // Only the parts of the stores the customer pages use (each a base class of the full store), so the
