@@ -107,9 +107,12 @@ module.exports = {
     },
     {
       name: "no-circular",
+      comment:
+        "No module may need itself at run time. A cycle through type-only imports is allowed: it is gone " +
+        "once compiled, and lets a schema module and the zod-free module of its logic name each other's types.",
       severity: "error",
       from: {},
-      to: { circular: true },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
     },
     {
       name: "not-to-unresolvable",

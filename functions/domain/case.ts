@@ -1,15 +1,28 @@
-import { createHash } from "node:crypto";
 import { MAX_COMMENT_LENGTH } from "./answer";
 import { type Locale, localeSchema } from "./campaign";
+import { CASE_ID_PATTERN, CASE_STATUSES, type CaseCounts, type CaseStatus } from "./case-rules";
 import * as z from "./zod";
+
+// The rules the events function and the stores need, kept zod-free (case-rules.ts), are part of this module's API.
+export {
+  CASE_COUNT_FIELDS,
+  CASE_ID_PATTERN,
+  CASE_STATUSES,
+  CASE_VIEW_FIELDS,
+  type CaseCounts,
+  type CaseStatus,
+  caseIdOf,
+  dueAtOf,
+  firstResponseCounts,
+  isOverdue,
+  noCaseCounts,
+} from "./case-rules";
 
 /**
  * A case: one unhappy answer that someone owns until it is resolved, with a clock (dueAt) and a
  * timeline. Opened by the events function when an answer meets its campaign's alert rule; worked in
  * the API (and console) by status changes, notes and replies to the customer.
  */
-export const CASE_STATUSES = ["open", "in_progress", "resolved"] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const CASE_ENTRY_TYPES = [
   "opened",
@@ -24,15 +37,6 @@ export const CASE_ENTRY_TYPES = [
 export type CaseEntryType = (typeof CASE_ENTRY_TYPES)[number];
 
 export const MAX_CASE_TEXT_LENGTH = 5000;
-
-/**
- * A case's id, derived from its response's token: a replayed or reordered stream record finds the case
- * it opened. A one-way digest, like the response id: the token (the customer's link) cannot be got back.
- */
-export function caseIdOf(token: string): string {
-  return `case_${createHash("sha256").update(`case:${token}`, "utf8").digest("base64url").slice(0, 22)}`;
-}
-export const CASE_ID_PATTERN = /^case_[A-Za-z0-9_-]{22}$/;
 
 export const caseIdSchema = z
   .string()
@@ -200,52 +204,6 @@ export const casePageSchema = z
   })
   .check(z.describe("A page of cases, newest first."));
 
-/** Whether a case is past its dueAt with the customer not yet answered or the case not resolved. */
-export const isOverdue = (c: Pick<Case, "status" | "dueAt">, now: Date): boolean =>
-  c.status !== "resolved" && c.dueAt < now.toISOString();
-
-/** dueAt of a case opened at `openedAt` under a rule with `targetHours`. */
-export const dueAtOf = (openedAt: string, targetHours: number): string =>
-  new Date(Date.parse(openedAt) + targetHours * 3_600_000).toISOString();
-
-/**
- * The case counters' changes (results' `cases`): a case opened, a first response (within its target or
- * not, and how long it took), a resolution or a reopening. Kept apart from the answer counters, which
- * reconcile recounts from responses.
- */
-export type CaseCounts = {
-  opened: number;
-  resolved: number;
-  firstResponses: number;
-  firstResponsesWithinTarget: number;
-  /** Sum of milliseconds from opening to first response, over firstResponses. */
-  firstResponseMs: number;
-};
-export const CASE_COUNT_FIELDS = [
-  "opened",
-  "resolved",
-  "firstResponses",
-  "firstResponsesWithinTarget",
-  "firstResponseMs",
-] as const satisfies readonly (keyof CaseCounts)[];
-export const noCaseCounts = (): CaseCounts => ({
-  opened: 0,
-  resolved: 0,
-  firstResponses: 0,
-  firstResponsesWithinTarget: 0,
-  firstResponseMs: 0,
-});
-
-/** The counts a first response at `at` adds to a case opened at openedAt and due at dueAt. */
-export function firstResponseCounts(c: Pick<Case, "openedAt" | "dueAt">, at: string): CaseCounts {
-  return {
-    ...noCaseCounts(),
-    firstResponses: 1,
-    firstResponsesWithinTarget: at <= c.dueAt ? 1 : 0,
-    firstResponseMs: Math.max(0, Date.parse(at) - Date.parse(c.openedAt)),
-  };
-}
-
 /** The cases figure of results. */
 export const caseStatsSchema = z
   .object({
@@ -362,25 +320,3 @@ export type CaseDigestEmail = {
   /** The owner's case inbox in the console. */
   readonly inboxUrl: string;
 };
-
-/** The fields of a case the API and its webhook events show (the timeline aside). */
-export const CASE_VIEW_FIELDS = [
-  "id",
-  "campaignId",
-  "responseId",
-  "status",
-  "owner",
-  "email",
-  "name",
-  "score",
-  "csat",
-  "comment",
-  "properties",
-  "locale",
-  "openedAt",
-  "dueAt",
-  "firstResponseAt",
-  "resolvedAt",
-  "resolution",
-  "version",
-] as const satisfies readonly (keyof Case)[];

@@ -1,5 +1,8 @@
 import * as z from "./zod";
 
+// Applied by the events function, which loads no zod: the match lives in case-rules.ts.
+export { meetsFollowUp } from "./case-rules";
+
 /**
  * A campaign's alert rule (`followUp`): which answers open a case, who owns it, how soon it is due,
  * and where the alert goes besides the owners' inboxes.
@@ -93,19 +96,3 @@ export const followUpSchema = z
     ),
   );
 export type FollowUp = z.infer<typeof followUpSchema>;
-
-/** Whether an answer, given with these purchase properties, meets the rule and opens a case. */
-export function meetsFollowUp(
-  rule: FollowUp,
-  answer: { score: number; csat: number | null },
-  properties: Record<string, unknown>,
-): boolean {
-  const low =
-    answer.score <= rule.maxScore ||
-    (rule.maxCsat !== null && answer.csat !== null && answer.csat <= rule.maxCsat);
-  if (!low) return false;
-  if (rule.only === null) return true;
-  return Object.entries(rule.only).every(([property, values]) =>
-    values.some((v) => v === properties[property]),
-  );
-}

@@ -72,3 +72,6 @@ export const encodedSenderNameLength = (name: string): number => encodeDisplayNa
 /** Whether SES takes `name` as the sender name, whatever allowed sender address it is sent from. */
 export const senderNameFits = (name: string): boolean =>
   encodedSenderNameLength(name) <= MAX_ENCODED_SENDER_NAME_LENGTH;
+
+/** Addresses are compared case-insensitively: suppression and throttling must not be dodged by case. */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();

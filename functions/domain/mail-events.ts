@@ -1,4 +1,4 @@
-import { normalizeEmail } from "./purchase";
+import { normalizeEmail } from "./mail-address";
 import * as z from "./zod";
 
 /**

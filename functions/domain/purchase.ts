@@ -1,10 +1,12 @@
 import { type CampaignSettings, type Locale, localeSchema, PROPERTY_NAME } from "./campaign";
+import { normalizeEmail } from "./mail-address";
 import { SINGLE_LINE, wellFormed } from "./text";
 import { type Checked, check, invalidWith, valid } from "./validation";
 import * as z from "./zod";
 
 // Its date arithmetic lives in days.ts, without zod (the survey function loads no schema library).
 export { addDays, throttleWindow } from "./days";
+export { normalizeEmail } from "./mail-address";
 
 /** A purchase as the order system posts it. */
 
@@ -206,9 +208,6 @@ export type Purchase = {
   purchasedAt: string;
   properties: Record<string, string | number | boolean>;
 };
-
-/** Addresses are compared case-insensitively: suppression and throttling must not be dodged by case. */
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 /** One posted purchase checked and normalized, or every issue with it. */
 export function parsePurchase(item: unknown, now: Date): Checked<Purchase> {

@@ -2,10 +2,12 @@ import { stringify } from "csv-stringify/sync";
 import { type Answer, MAX_COMMENT_LENGTH } from "./answer";
 import { type CampaignSettings, localeSchema } from "./campaign";
 import type { Invitation } from "./invitation";
-import { responseId } from "./response-id";
+import { toResponseItem } from "./response-view";
 import * as z from "./zod";
 
 export { responseId } from "./response-id";
+// The events function builds webhook events with it and loads no zod: it lives in response-view.ts.
+export { toResponseItem } from "./response-view";
 
 /**
  * How responses leave the service: the JSON item of `GET …/responses` and the rows of its CSV export.
@@ -187,24 +189,6 @@ export const responsesCsvSchema = z
       "RFC 4180 CSV in UTF-8 with a byte-order mark; see the operation's description for its columns.",
     ),
   );
-
-/** The JSON item of the listing; the token never leaves. */
-export function toResponseItem(response: ExportableResponse): ResponseItem {
-  return {
-    id: responseId(response.token),
-    orderId: response.orderId,
-    email: response.email,
-    name: response.name,
-    score: response.score,
-    csat: response.csat,
-    attributes: response.attributes,
-    comment: response.comment,
-    properties: response.properties,
-    locale: response.locale,
-    createdAt: response.createdAt,
-    updatedAt: response.updatedAt,
-  };
-}
 
 /**
  * A cell a spreadsheet would read as a formula starts with one of these (OWASP, "CSV Injection"):

@@ -7,19 +7,17 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import {
-  type AnswerEdit,
-  CASE_COUNT_FIELDS,
-  CASE_VIEW_FIELDS,
-  type CaseCounts,
-  type CaseEntry,
-  type CaseEntryType,
-  type CaseFilter,
-  type CaseStatus,
-  type NewCase,
-  noCaseCounts,
-  type StoredCase,
+import type {
+  AnswerEdit,
+  CaseCounts,
+  CaseEntry,
+  CaseEntryType,
+  CaseFilter,
+  CaseStatus,
+  NewCase,
+  StoredCase,
 } from "../domain/case";
+import { CASE_COUNT_FIELDS, CASE_VIEW_FIELDS, noCaseCounts } from "../domain/case-rules";
 import { ConflictError } from "../domain/errors";
 import { personIdOf } from "../domain/hash";
 import { DEFAULT_RETENTION_DAYS, expiresAt } from "../domain/retention";

@@ -8,18 +8,20 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { expiresAt } from "../domain/retention";
+import type {
+  Delivery,
+  DeliveryPage,
+  DeliveryRecord,
+  WebhookPage,
+  WebhookWithSecret,
+} from "../domain/webhook";
 import {
   DELIVERY_ID_PATTERN,
   DELIVERY_RETENTION_DAYS,
-  type Delivery,
-  type DeliveryPage,
-  type DeliveryRecord,
   deliveryView,
   WEBHOOK_ID_PATTERN,
-  type WebhookPage,
-  type WebhookWithSecret,
   webhookView,
-} from "../domain/webhook";
+} from "../domain/webhook-delivery";
 import { decodeCursor, encodeCursor, invalidCursor } from "./cursor";
 import {
   deliveriesPartition,

@@ -1,14 +1,12 @@
 import type { Clock } from "../domain/clock";
+import type { DeliveryAttempt, DeliveryRecord, WebhookWithSecret } from "../domain/webhook";
 import {
-  type DeliveryAttempt,
-  type DeliveryRecord,
   GONE_STATUS,
   isSuccessStatus,
   MAX_LOGGED_ATTEMPTS,
   nextAttemptAt,
-  type WebhookWithSecret,
   webhookHeaders,
-} from "../domain/webhook";
+} from "../domain/webhook-delivery";
 import { log } from "../platform/log";
 
 /** One POST to a webhook endpoint. */

@@ -1,9 +1,5 @@
-import {
-  type DeliveryRecord,
-  newDeliveryRecord,
-  type WebhookEvent,
-  type WebhookWithSecret,
-} from "../domain/webhook";
+import type { DeliveryRecord, WebhookEvent, WebhookWithSecret } from "../domain/webhook";
+import { newDeliveryRecord } from "../domain/webhook-delivery";
 import { type DeliverWebhookPorts, deliverWebhook } from "./deliver-webhook";
 
 export type FanOutPorts = DeliverWebhookPorts & {

@@ -1,19 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Campaign, Locale } from "../domain/campaign";
-import {
-  type AnswerEdit,
-  CASE_VIEW_FIELDS,
-  type Case,
-  type CaseAlertEmail,
-  caseIdOf,
-  dueAtOf,
-  type NewCase,
-  type StoredCase,
-} from "../domain/case";
+import type { AnswerEdit, Case, CaseAlertEmail, NewCase, StoredCase } from "../domain/case";
+import { CASE_VIEW_FIELDS, caseIdOf, dueAtOf, meetsFollowUp } from "../domain/case-rules";
 import type { Clock } from "../domain/clock";
 import type { RecordedAnswer } from "../domain/counters";
-import { meetsFollowUp } from "../domain/follow-up";
-import { type ExportableResponse, responseId, toResponseItem } from "../domain/response-export";
+import type { ExportableResponse } from "../domain/response-export";
+import { responseId } from "../domain/response-id";
+import { toResponseItem } from "../domain/response-view";
 
 /** A committed change of the table, as the stream reports it: the kind of item, and its images. */
 export type TableChange = {

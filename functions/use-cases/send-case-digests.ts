@@ -2,7 +2,7 @@ import type { Campaign } from "../domain/campaign";
 import type { CaseDigestEmail, CaseFilter, StoredCase } from "../domain/case";
 import type { Clock } from "../domain/clock";
 import { type AggregateRow, OVERALL } from "../domain/counters";
-import { addDays, summarize } from "../domain/results";
+import { addDays, summarize } from "../domain/summary";
 import { mapConcurrently } from "./map-concurrently";
 
 export type CaseDigestPorts = {

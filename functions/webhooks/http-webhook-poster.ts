@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from "node:dns";
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
-import { isPublicAddress, RESPONSE_EXCERPT_BYTES, SECURE_WEBHOOK_TARGETS } from "../domain/webhook";
+import { isPublicAddress, RESPONSE_EXCERPT_BYTES, SECURE_WEBHOOK_TARGETS } from "../domain/webhook-delivery";
 
 export type HttpWebhookPosterOptions = {
   /** The most one request may take, from connecting to the end of reading the answer. Default 10 s. */

@@ -37,5 +37,30 @@ describe("function bundles", SYNTH, () => {
         BUNDLE_BUDGET_BYTES,
       );
     }
+
+    // What each handler's bundle holds, read off its source map (esbuild lists the inputs it kept).
+    const held = new Map<string, string[]>();
+    for (const dir of bundles) {
+      const map = JSON.parse(readFileSync(join(dir, "index.mjs.map"), "utf8")) as { sources: string[] };
+      const entry = map.sources.find((source) => /functions\/handlers\/[a-z-]+\.ts$/.test(source));
+      expect(entry, `${dir} names its handler`).toBeDefined();
+      held.set(/([a-z-]+)\.ts$/.exec(entry ?? "")?.[1] ?? "", map.sources);
+    }
+    expect([...held.keys()].sort()).toEqual(handlers.map((name) => name.replace(/\.ts$/, "")).sort());
+    // The functions that read no outside request body load no schema library: the customer's survey
+    // pages (checked by hand), the table's stream and the dispatcher. zod there would be cold start
+    // paid for nothing; a handler that imports a schema module by mistake fails here.
+    for (const name of ["survey", "events", "dispatch"]) {
+      const sources = held.get(name) ?? [];
+      expect(sources.length, name).toBeGreaterThan(0);
+      expect(
+        sources.filter((source) => source.includes("node_modules/zod/")),
+        `${name} holds zod`,
+      ).toEqual([]);
+    }
+    // A worker builds only the stores its ports name: the sender never loads the case or webhook stores.
+    expect(
+      (held.get("send") ?? []).filter((source) => /store\/(case|webhook|person|user)-store/.test(source)),
+    ).toEqual([]);
   });
 });
