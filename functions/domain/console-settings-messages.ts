@@ -63,7 +63,7 @@ export type SettingsMessages = {
   readonly errorSummary: string;
   /** Before an API message (English) on a page in another language; empty in English. */
   readonly fieldInvalid: string;
-  /** For a typed value where the API wants a number (it says "is required" of any value of the wrong type). */
+  /** For a typed value where the API wants a number. */
   readonly notANumber: string;
   readonly staleTitle: string;
   readonly staleBody: string;

@@ -16,7 +16,8 @@ export const invalidWith = (...issues: ErrorDetail[]): { ok: false; issues: Erro
 
 /** `input` checked against `schema`, its issues in words a caller can act on. */
 export function check<T>(schema: z.ZodMiniType<T>, input: unknown): Checked<T> {
-  const result = schema.safeParse(input);
+  // reportInput: an issue carries its input, so a field left out reads "is required" and a wrong type reads as one.
+  const result = schema.safeParse(input, { reportInput: true });
   return result.success ? valid(result.data) : { ok: false, issues: describeIssues(result.error.issues) };
 }
 

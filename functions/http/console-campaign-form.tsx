@@ -216,8 +216,8 @@ export function renderCampaignFormPage(props: CampaignFormPageProps): string {
     if (owner !== undefined && ownerLines[Number(owner)] !== undefined) {
       text = { text: `“${ownerLines[Number(owner)]}” ${detail.message}`, api: true };
     }
-    // The API calls a value of the wrong type missing; a form always sends text, so say what it wants.
-    if (field && detail.message === "is required" && props.values[field]?.trim()) {
+    // A form sends text: where the API wanted a number, say so in the page's words.
+    if (field && detail.message.startsWith("Invalid input: expected number")) {
       text = { text: m.notANumber, api: false };
     }
     if (field) byField.set(field, [...(byField.get(field) ?? []), text]);

@@ -48,9 +48,11 @@ type TextRules = { formats?: Format[]; min?: number; max?: number };
 /** Text, checked by each of `formats` in turn, then of `min` to `max` characters (code points, as zod counts). */
 function text({ formats = [], min, max }: TextRules = {}): Read<string> {
   return (value, faults) => {
-    // process.env holds only text; anything else is reported as zod's reading reports it, as missing.
     if (typeof value !== "string") {
-      faults.push("is required");
+      // process.env holds only text; anything else (or nothing) is refused as zod refuses it.
+      faults.push(
+        value === undefined ? "is required" : `Invalid input: expected string, received ${typeNameOf(value)}`,
+      );
       return value as string;
     }
     let result = value;
@@ -178,3 +180,7 @@ export function readEnvironment<S extends Settings>(
   if (issues.length > 0) throw new Error(`Invalid configuration: ${issues.join("; ")}`);
   return configuration as Environment<S>;
 }
+
+/** zod's name for a value's type in "expected string, received …". */
+const typeNameOf = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "array" : Number.isNaN(value) ? "NaN" : typeof value;

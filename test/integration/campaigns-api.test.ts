@@ -260,6 +260,19 @@ describe("request validation", () => {
     expect(response.body.error.message).toContain(field);
   });
 
+  it("says a field of the wrong type is of the wrong type, not missing", async () => {
+    const response = await call("POST", "/v1/campaigns", {
+      body: { name: 123, brandName: "b", delayDays: "7" },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual(
+      expect.arrayContaining([
+        { field: "name", message: "Invalid input: expected string, received number" },
+        { field: "delayDays", message: "Invalid input: expected number, received string" },
+      ]),
+    );
+  });
+
   it("names every missing required field", async () => {
     const response = await call("POST", "/v1/campaigns", { body: {} });
     expect(response.status).toBe(400);

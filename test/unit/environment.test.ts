@@ -287,11 +287,11 @@ describe("readEnvironment", () => {
     expect(() => readEnvironment(dispatchEnvironment, env)).toThrow(
       new Error(
         "Invalid configuration: TABLE_NAME Too small: expected string to have >=3 characters; " +
-          "AWS_REGION is required; DYNAMODB_ENDPOINT Invalid URL; " +
+          "AWS_REGION Invalid input: expected string, received number; DYNAMODB_ENDPOINT Invalid URL; " +
           "RETENTION_DAYS must be a whole number of days; " +
           "PUBLIC_BASE_URL must be an http(s) URL without a trailing slash; " +
           "SENDER_ADDRESS Invalid email address; " +
-          "CONFIGURATION_SET_NAME is required; SES_ENDPOINT Invalid URL; " +
+          "CONFIGURATION_SET_NAME Invalid input: expected string, received null; SES_ENDPOINT Invalid URL; " +
           "QUEUE_URL is required; DISPATCH_QUEUE_BUDGET must be a whole number of messages",
       ),
     );
