@@ -10,7 +10,7 @@
  * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*, CASE#*,| CAMPAIGN#*, CASE#*,      | CAMPAIGN#*, CASE#*, EMAIL#*,       | gsi1: CAMPAIGNS, CASES,      |
  * |             | INVITATION#*,            | EMAIL#*,           | EMAIL#*, INVITATION#*,   | INVITATION#*, RESULTS#*, WEBHOOK#* | DELIVERIES#*, RESPONSES#*,   |
  * |             | SUPPRESSED#*, WEBHOOK#*  | INVITATION#*,      | PERSON#*, SUPPRESSED#*,  |                                    | SUPPRESSIONS#*, WEBHOOKS     |
- * |             |                          | PERSON#*, RESULTS#*| WEBHOOK#*                |                                    |                              |
+ * |             | (BatchGetItem WEBHOOK#*) | PERSON#*, RESULTS#*| WEBHOOK#*                |                                    |                              |
  * | survey      | CAMPAIGN#*, SUPPRESSED#* | EMAIL#*,           | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
  * |             |                          | INVITATION#*       |                          |                                    |                              |
  * | dispatch    | WEBHOOK#*                | RESULTS#*          | DIGEST#*                 | DIGEST#*, INVITATION#*, WEBHOOK#*  | gsi2: DUE#*, PARKED#*,       |
@@ -34,8 +34,8 @@
  * unsent invitations, conditionally), BatchWriteItem on CAMPAIGN#* (its purchases, test-send
  * counters) and RESULTS#* (its zero counts, segment values); to erase a person, DeleteItem on EMAIL#*
  * (the address's contact and suppression, whose keys hold it); and to remove a webhook subscription,
- * DeleteItem on WEBHOOK#*. No function calls BatchGetItem (only the reconcile
- * CLI does) or Scan; ConditionCheckItem is a check inside a transaction (api: that a later survey keeps
+ * DeleteItem on WEBHOOK#*. Only api calls BatchGetItem, on WEBHOOK#* (an erasure reads the
+ * deliveries of the person's events by key; the reconcile CLI batches reads too); none calls Scan; ConditionCheckItem is a check inside a transaction (api: that a later survey keeps
  * the contact's window, and that a case exists as a note is added to it; send: that the address is not
  * suppressed as the send's locks are taken, and that a campaign is still paused as an invitation is
  * parked). The dispatcher deletes a campaign's resume mark (DeleteItem CAMPAIGN#) once nothing of it
@@ -113,7 +113,9 @@
  *   Subscriptions created, read, listed, edited and removed (PutItem, GetItem, UpdateItem, DeleteItem
  *   WEBHOOK#; gsi1 WEBHOOKS), a subscription's deliveries listed (gsi1 DELIVERIES#<webhook>) and read
  *   (GetItem WEBHOOK#), a test delivery Put and attempted (PutItem, UpdateItem WEBHOOK#). A person's
- *   export reads the cases of their answers (Query CASE#), and an erasure erases them (UpdateItem CASE#).
+ *   export reads the cases of their answers (Query CASE#), and an erasure erases them (UpdateItem CASE#)
+ *   and the deliveries of events about them: every subscription (gsi1 WEBHOOKS), each delivery read by
+ *   its key (BatchGetItem WEBHOOK#) and erased (UpdateItem WEBHOOK#).
  *
  * What IAM cannot narrow further: LeadingKeys bounds the partition, not the sort key, so a function
  * that may write INVITATION# items may write both an invitation and its response, and one that may
@@ -168,6 +170,7 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
   api: {
     items: {
       GetItem: [API_KEY, CAMPAIGN, INVITATION, SUPPRESSED, WEBHOOK],
+      BatchGetItem: [WEBHOOK],
       Query: [CAMPAIGN, CASE, EMAIL, INVITATION, PERSON, RESULTS],
       PutItem: [CAMPAIGN, CASE, EMAIL, INVITATION, PERSON, SUPPRESSED, WEBHOOK],
       UpdateItem: [CAMPAIGN, CASE, EMAIL, INVITATION, RESULTS, WEBHOOK],

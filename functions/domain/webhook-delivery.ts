@@ -41,6 +41,19 @@ export const deliveryIdOf = (webhookId: string, eventId: string): string =>
   `msg_${createHash("sha256").update(`${webhookId}\n${eventId}`, "utf8").digest("base64url").slice(0, 22)}`;
 export const DELIVERY_ID_PATTERN = /^msg_[A-Za-z0-9_-]{22}$/;
 
+/** The id of the event a committed change of the table announces: a replay of the change repeats it. */
+const changeEventIdOf = (...parts: (string | number)[]): string =>
+  `evt_${createHash("sha256").update(parts.join("\u0000"), "utf8").digest("base64url").slice(0, 22)}`;
+/** A response's event of one version (its first answer, or an edit). */
+export const responseEventIdOf = (token: string, version: number): string =>
+  changeEventIdOf("response", token, version);
+/** A case's event of one version (its opening, or a change). */
+export const caseEventIdOf = (caseId: string, version: number): string =>
+  changeEventIdOf("case", caseId, version);
+/** The event of an address's suppression recorded at `suppressedAt`. */
+export const suppressionEventIdOf = (email: string, suppressedAt: string): string =>
+  changeEventIdOf("suppression", email, suppressedAt);
+
 /** An event as it leaves: its id is stable across replays of whatever caused it. */
 export type WebhookEvent = {
   readonly id: string;
@@ -210,6 +223,50 @@ export function isPublicAddress(address: string): boolean {
   return globalUnicastV6.check(plain, "ipv6") && !nonPublic.check(plain, "ipv6");
 }
 
+/**
+ * A delivery's body once the person its event is about is erased: their fields erased as their
+ * records are (address, name, comment, properties, a case's resolution), the rest of the event kept.
+ * A body this cannot read keeps nothing. Idempotent.
+ */
+export function erasedDeliveryBody(body: string): string {
+  let event: { type?: unknown; timestamp?: unknown; data?: unknown };
+  try {
+    event = JSON.parse(body) as typeof event;
+  } catch {
+    return ERASED_BODY;
+  }
+  const data = event.data;
+  if (typeof event.type !== "string" || data === null || typeof data !== "object" || Array.isArray(data)) {
+    return ERASED_BODY;
+  }
+  const erased: Record<string, unknown> = event.type.startsWith("case.")
+    ? { ...data, email: "", name: null, comment: null, properties: {}, resolution: null }
+    : event.type.startsWith("response.")
+      ? { ...data, email: "", name: null, comment: null, properties: {} }
+      : event.type.startsWith("person.")
+        ? { ...data, email: "" }
+        : {};
+  return JSON.stringify({ type: event.type, timestamp: event.timestamp, data: erased });
+}
+const ERASED_BODY = JSON.stringify({ erased: true });
+
+/**
+ * A delivery once the person its event is about is erased: its body erased, and cancelled if it was
+ * still pending, so it is never sent again; its attempt log (the receiver's answers) stays. Erased
+ * already, or holding none of the person's data (the event of the erasure of their case), it is
+ * returned as it is.
+ */
+export function erasedDeliveryRecord(record: DeliveryRecord, now: Date): DeliveryRecord {
+  const body = erasedDeliveryBody(record.body);
+  if (record.erasedAt !== null || body === record.body) return record;
+  return {
+    ...record,
+    body,
+    erasedAt: now.toISOString(),
+    ...(record.status === "pending" ? { status: "cancelled", nextAttemptAt: null } : {}),
+  };
+}
+
 /** A delivery as the API answers it. */
 export function deliveryView(record: DeliveryRecord): Delivery {
   const { body: _body, attemptCount: _count, scheduledAttempts: _scheduled, ...delivery } = record;
@@ -242,6 +299,7 @@ export function newDeliveryRecord(webhookId: string, event: WebhookEvent, now: D
     createdAt,
     nextAttemptAt: createdAt,
     attempts: [],
+    erasedAt: null,
     body: webhookBodyOf(event),
     attemptCount: 0,
     scheduledAttempts: 0,

@@ -233,7 +233,7 @@ export const deliverySchema = z
         z.describe(
           "`pending` (an attempt is due at `nextAttemptAt`), `delivered` (an attempt got a 2xx), `failed` (every " +
             "scheduled attempt failed, or the endpoint answered 410) or `cancelled` (the webhook was disabled " +
-            "or deleted before it could be delivered).",
+            "or deleted, or the person the event is about was erased, before it could be delivered).",
         ),
       ),
     createdAt: z.iso.datetime().check(z.describe("When the event was fanned out to this webhook.")),
@@ -243,6 +243,14 @@ export const deliverySchema = z
     attempts: z
       .array(deliveryAttemptSchema)
       .check(z.describe(`Its attempts, oldest first (the latest ${MAX_LOGGED_ATTEMPTS}).`)),
+    erasedAt: z
+      .nullable(z.iso.datetime())
+      .check(
+        z.describe(
+          "When the personal data of the person the event is about was erased from this delivery (its " +
+            "stored body keeps the rest of the event), or null; an erased delivery is never sent again.",
+        ),
+      ),
   })
   .check(z.describe("One event's delivery to one webhook, with its attempts."));
 export type Delivery = z.infer<typeof deliverySchema>;

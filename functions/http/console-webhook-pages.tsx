@@ -447,15 +447,20 @@ function DeliveryRow(p: { delivery: Delivery; base: string; props: WebhookPagePr
       <td class="hide-narrow">{m.attemptsCount(delivery.attempts.length)}</td>
       <td class="hide-narrow date">{next}</td>
       <td>
-        <form
-          class="inline"
-          method="post"
-          action={`${base}/deliveries/${encodeURIComponent(delivery.id)}/retry`}
-        >
-          <button class="link-button" type="submit" aria-label={m.retryLabel(delivery.eventType, created)}>
-            {m.retryButton}
-          </button>
-        </form>
+        {/* A delivery whose person was erased is never sent again. */}
+        {delivery.erasedAt === null ? (
+          <form
+            class="inline"
+            method="post"
+            action={`${base}/deliveries/${encodeURIComponent(delivery.id)}/retry`}
+          >
+            <button class="link-button" type="submit" aria-label={m.retryLabel(delivery.eventType, created)}>
+              {m.retryButton}
+            </button>
+          </form>
+        ) : (
+          <span class="muted">—</span>
+        )}
       </td>
     </tr>
   );

@@ -119,10 +119,14 @@ export const WEBHOOKS_SECTION: OpenApiSection = {
       summary: "Attempt a delivery again now",
       description:
         "The same body and `webhook-id`, freshly signed, whatever the delivery's status: a 2xx makes it " +
-        "`delivered`; a failure leaves its status and retry schedule as they were.",
+        "`delivered`; a failure leaves its status and retry schedule as they were. A delivery whose " +
+        "person was erased (`erasedAt`) is never sent again.",
       responses: { 200: { description: "The delivery, after the attempt", json: deliverySchema } },
-      errors: [401, 404, 429],
-      errorDescriptions: { 404: "No such webhook, or no such delivery of it." },
+      errors: [401, 404, 409, 429],
+      errorDescriptions: {
+        404: "No such webhook, or no such delivery of it.",
+        409: "The person the delivery's event is about was erased: it is not sent again.",
+      },
     },
   ],
 };

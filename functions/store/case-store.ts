@@ -369,10 +369,13 @@ export class CaseStore {
     return counts;
   }
 
-  /** Erases the case's personal data (address, name, comment, properties, entry texts); its counts stay. */
-  async erase(caseId: string, now: Date): Promise<boolean> {
+  /**
+   * Erases the case's personal data (address, name, comment, properties, entry texts); its counts stay.
+   * Returns the version it has then (its webhook events are found by it), or null when there is no case.
+   */
+  async erase(caseId: string, now: Date): Promise<number | null> {
     const current = await this.get(caseId);
-    if (!current) return false;
+    if (!current) return null;
     const erased = current.email === "" && current.name === null && current.comment === null;
     if (!erased)
       await this.transact(
@@ -419,7 +422,7 @@ export class CaseStore {
         0,
       );
     }
-    return true;
+    return erased ? current.version : current.version + 1;
   }
 
   /**

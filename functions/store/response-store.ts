@@ -194,11 +194,12 @@ export class ResponseStore extends AnswerRecords {
   /**
    * Erases the personal data an answer holds for its person's erasure: the comment, and the address,
    * name and properties copied from the purchase. Its score, ratings and where it is counted stay, so
-   * results and reconcile do not change. Idempotent; false when the invitation has no answer.
+   * results and reconcile do not change. Idempotent. Returns the answer's version (its edits: its
+   * webhook events are found by it), or null when the invitation has no answer.
    */
-  async erase(token: string, now: Date): Promise<boolean> {
+  async erase(token: string, now: Date): Promise<number | null> {
     try {
-      await this.db.send(
+      const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: responseKey(token),
@@ -212,11 +213,12 @@ export class ResponseStore extends AnswerRecords {
             ":noProperties": {},
             ":now": now.toISOString(),
           },
+          ReturnValues: "ALL_NEW",
         }),
       );
-      return true;
+      return Number(Attributes?.version ?? 1);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return null;
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -164,6 +165,8 @@ export class WebhookStore {
    * once, so that a delivery whose first attempt never happens (a crash) is still made by the tick.
    */
   async createDelivery(record: DeliveryRecord, dueAt: string | null): Promise<boolean> {
+    // Stored only once set: conditions test whether it exists.
+    const { erasedAt: _erasedAt, ...fields } = record;
     try {
       await this.db.send(
         new PutCommand({
@@ -173,7 +176,7 @@ export class WebhookStore {
             ...deliveryListing(record.webhookId, record.createdAt, record.id),
             ...(dueAt === null ? {} : webhookDueListing(dueAt, record.webhookId, record.id)),
             type: "webhookDelivery",
-            ...record,
+            ...fields,
             expiresAt: expiresAt(record.createdAt, DELIVERY_RETENTION_DAYS),
           },
           ConditionExpression: "attribute_not_exists(pk)",
@@ -196,6 +199,66 @@ export class WebhookStore {
       }),
     );
     return Item ? toDeliveryRecord(Item) : undefined;
+  }
+
+  /**
+   * The deliveries of these keys that exist, in no particular order: strongly consistent BatchGets of
+   * up to 100 keys each (a key of no delivery still costs its read).
+   */
+  async getDeliveries(keys: readonly { webhookId: string; deliveryId: string }[]): Promise<DeliveryRecord[]> {
+    const found: DeliveryRecord[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
+        {
+          [this.tableName]: {
+            Keys: keys
+              .slice(start, start + BATCH_GET_MAX)
+              .map((key) => webhookDeliveryKey(key.webhookId, key.deliveryId)),
+            ConsistentRead: true,
+          },
+        };
+      for (let round = 0; request !== undefined; round++) {
+        // Keys DynamoDB left unprocessed (throttling) are asked again, after a growing pause.
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
+        const answer: BatchGetAnswer = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        found.push(...(answer.Responses?.[this.tableName] ?? []).map(toDeliveryRecord));
+        const left: Record<string, unknown>[] = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        request = left.length === 0 ? undefined : { [this.tableName]: { Keys: left, ConsistentRead: true } };
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Saves an erased delivery (`next`: its body, erasure time, and status) on condition that no attempt
+   * was recorded since `previous` was read and that it was not erased meanwhile (false then: read it
+   * again). A delivery no longer pending leaves the work index.
+   */
+  async eraseDelivery(previous: DeliveryRecord, next: DeliveryRecord): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: webhookDeliveryKey(next.webhookId, next.id),
+          UpdateExpression:
+            "SET body = :body, erasedAt = :erasedAt, #status = :status, nextAttemptAt = :next" +
+            (next.status === "pending" ? "" : " REMOVE gsi2pk, gsi2sk"),
+          ConditionExpression: "attemptCount = :seen AND attribute_not_exists(erasedAt)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":body": next.body,
+            ":erasedAt": next.erasedAt,
+            ":status": next.status,
+            ":next": next.nextAttemptAt,
+            ":seen": previous.attemptCount,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** A subscription's deliveries, newest first; the cursor names the last one read, else it is a 400. */
@@ -294,7 +357,11 @@ export class WebhookStore {
               : due === "remove"
                 ? " REMOVE gsi2pk, gsi2sk"
                 : ""),
-          ConditionExpression: "attemptCount = :seen",
+          // An erasure meanwhile changed its status: the attempt is recorded on the erased delivery.
+          ConditionExpression:
+            previous.erasedAt === null
+              ? "attemptCount = :seen AND attribute_not_exists(erasedAt)"
+              : "attemptCount = :seen",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":status": next.status,
@@ -332,5 +399,13 @@ function toDeliveryRecord(item: Record<string, unknown>): DeliveryRecord {
     expiresAt: _expiresAt,
     ...record
   } = item;
-  return record as DeliveryRecord;
+  return { ...record, erasedAt: typeof item.erasedAt === "string" ? item.erasedAt : null } as DeliveryRecord;
 }
+
+/** The most keys one BatchGetItem takes. */
+const BATCH_GET_MAX = 100;
+
+type BatchGetAnswer = {
+  Responses?: Record<string, Record<string, unknown>[]>;
+  UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
+};

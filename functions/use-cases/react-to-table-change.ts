@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Campaign, Locale } from "../domain/campaign";
 import type { AnswerEdit, Case, CaseAlertEmail, NewCase, StoredCase } from "../domain/case";
 import { CASE_VIEW_FIELDS, caseIdOf, dueAtOf, meetsFollowUp } from "../domain/case-rules";
@@ -7,6 +6,7 @@ import type { RecordedAnswer } from "../domain/counters";
 import type { ExportableResponse } from "../domain/response-export";
 import { responseId } from "../domain/response-id";
 import { toResponseItem } from "../domain/response-view";
+import { caseEventIdOf, responseEventIdOf, suppressionEventIdOf } from "../domain/webhook-delivery";
 
 /** A committed change of the table, as the stream reports it: the kind of item, and its images. */
 export type TableChange = {
@@ -110,9 +110,6 @@ function answerImage(image: Record<string, unknown>): AnswerImage {
   };
 }
 
-const eventIdOf = (...parts: (string | number)[]): string =>
-  `evt_${createHash("sha256").update(parts.join("\u0000"), "utf8").digest("base64url").slice(0, 22)}`;
-
 async function reactToAnswer(ports: ReactToChangePorts, change: TableChange): Promise<ChangeOutcome> {
   const after = answerImage(change.after);
   const before = change.before === null ? null : answerImage(change.before);
@@ -120,14 +117,17 @@ async function reactToAnswer(ports: ReactToChangePorts, change: TableChange): Pr
   if (after.importedAt !== null) return NOTHING;
   if (before !== null && before.version >= after.version) return NOTHING;
 
+  const current = await ports.responses.get(after.token);
+  // A record from before its person's erasure, read after it: their data is not sent anywhere again.
+  if (after.erasedAt !== null || current?.erasedAt !== undefined) return NOTHING;
   const webhookEvents = await ports.announce({
-    id: eventIdOf("response", after.token, after.version),
+    id: responseEventIdOf(after.token, after.version),
     type: before === null ? "response.created" : "response.updated",
     timestamp: after.updatedAt,
     data: { campaignId: after.campaignId, ...toResponseItem(after) },
   });
 
-  const followed = await followUpAnswer(ports, after);
+  const followed = await followUpAnswer(ports, after, current);
   return { ...followed, webhookEvents };
 }
 
@@ -140,10 +140,9 @@ async function reactToAnswer(ports: ReactToChangePorts, change: TableChange): Pr
 async function followUpAnswer(
   ports: ReactToChangePorts,
   image: AnswerImage,
+  current: RecordedAnswer | undefined,
 ): Promise<Omit<ChangeOutcome, "webhookEvents">> {
-  const current = await ports.responses.get(image.token);
   if (current === undefined || current.version > image.version) return NOTHING;
-  if (image.erasedAt !== null || current.erasedAt !== undefined) return NOTHING;
 
   const caseId = caseIdOf(image.token);
   const campaign = await ports.campaigns.get(image.campaignId);
@@ -248,7 +247,7 @@ async function reactToSuppression(ports: ReactToChangePorts, change: TableChange
   if (!inForce || wasInForce) return NOTHING;
   const reason = String(after.reason);
   const webhookEvents = await ports.announce({
-    id: eventIdOf("suppression", String(after.email), String(after.suppressedAt)),
+    id: suppressionEventIdOf(String(after.email), String(after.suppressedAt)),
     type: reason === "unsubscribed" ? "person.unsubscribed" : "person.suppressed",
     timestamp: String(after.suppressedAt),
     data: { email: String(after.email), reason, suppressedAt: String(after.suppressedAt) },
@@ -260,8 +259,13 @@ async function reactToCaseChange(ports: ReactToChangePorts, change: TableChange)
   const after = change.after;
   const version = Number(after.version);
   if (change.before !== null && Number(change.before.version) >= version) return NOTHING;
+  // A record from before its person's erasure, read after it (their answer is erased first): their
+  // data is not sent anywhere again. The erasure's own change, which holds none, is announced.
+  if (typeof after.erasedAt !== "string" && typeof after.token === "string") {
+    if ((await ports.responses.get(after.token))?.erasedAt !== undefined) return NOTHING;
+  }
   const webhookEvents = await ports.announce({
-    id: eventIdOf("case", String(after.id), version),
+    id: caseEventIdOf(String(after.id), version),
     type: change.before === null ? "case.opened" : "case.updated",
     timestamp: ports.clock().toISOString(),
     data: caseEventData(after),

@@ -1168,6 +1168,16 @@ describe("each function's table grants, enforced on its handler", () => {
       }),
     );
     expect((await runDispatch()).webhookAttempts).toBe(1);
+    // api: an erasure of the bounced address: the delivery of its suppression's event read by its key
+    // (BatchGetItem WEBHOOK#) and erased (UpdateItem WEBHOOK#), after a conflicting write once (so it
+    // is read again).
+    conflictOnce = { name: "api", operation: "UpdateItem", skPrefix: "DELIVERY#" };
+    expect((await callApi("DELETE", "/v1/people/cy%40example.com")).statusCode).toBe(202);
+    expect(conflictOnce).toBeUndefined();
+    const afterErasure = (await callApi("GET", `/v1/webhooks/${webhookId}/deliveries`)).json.items as Json[];
+    expect(afterErasure.filter((d) => d.eventType === "person.suppressed")).toEqual([
+      expect.objectContaining({ erasedAt: expect.any(String) }),
+    ]);
     expect((await callApi("DELETE", `/v1/webhooks/${webhookId}`)).statusCode).toBe(204);
 
     // dispatch: tomorrow from 08:00 UTC, the owner's daily digest (their case is overdue by then).

@@ -154,6 +154,8 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
       // SUPPRESSED#*: the suppression check before a purchase reads what an erasure kept. WEBHOOK#*: a
       // subscription and a delivery.
       GetItem: ["APIKEY#*", "CAMPAIGN#*", "INVITATION#*", "SUPPRESSED#*", "WEBHOOK#*"],
+      // An erasure reads the deliveries of the person's events by their keys.
+      BatchGetItem: ["WEBHOOK#*"],
       // INVITATION#*, PERSON#*: a person's export and erasure read their links, invitations and answers.
       // CASE#*: a case with its timeline (one Query of its partition).
       Query: ["CAMPAIGN#*", "CASE#*", "EMAIL#*", "INVITATION#*", "PERSON#*", "RESULTS#*"],
@@ -299,13 +301,14 @@ describe("table access per function", SYNTH, () => {
     }
   });
 
-  it("never allows a scan, a batch or transactional read or table management", () => {
+  it("never allows a scan, a transactional read or table management, nor a batch read but api's of deliveries", () => {
     const { template } = synth();
     const actions = Object.values(template.findResources("AWS::IAM::Policy")).flatMap((policy) =>
       (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap((s) => [s.Action].flat()),
     );
     const dynamo = [...new Set(actions.filter((a) => a.startsWith("dynamodb:")))].sort();
     expect(dynamo.filter((a) => !STREAM_ACTIONS.includes(a))).toEqual([
+      "dynamodb:BatchGetItem",
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",

@@ -4,7 +4,10 @@ import {
   checkWebhookUrl,
   DELIVERY_ID_PATTERN,
   deliveryIdOf,
+  erasedDeliveryBody,
+  erasedDeliveryRecord,
   isPublicAddress,
+  newDeliveryRecord,
   newWebhookId,
   newWebhookSecret,
   nextAttemptAt,
@@ -62,6 +65,76 @@ describe("ids", () => {
     expect(deliveryIdOf("wh_AAAAAAAAAAAAAAAA", "evt-1")).toBe(a);
     expect(deliveryIdOf("wh_AAAAAAAAAAAAAAAA", "evt-2")).not.toBe(a);
     expect(deliveryIdOf("wh_BBBBBBBBBBBBBBBB", "evt-1")).not.toBe(a);
+  });
+});
+
+describe("a delivery whose person is erased", () => {
+  const at = "2026-06-01T10:00:00.000Z";
+  const bodyOf = (type: string, data: Record<string, unknown>) =>
+    erasedDeliveryBody(JSON.stringify({ type, timestamp: at, data }));
+
+  it("keeps its event without the person's address, name, comment and properties", () => {
+    const response = {
+      id: "r1",
+      email: "ana@example.com",
+      name: "Ana",
+      score: 3,
+      comment: "late",
+      properties: { a: 1 },
+    };
+    expect(JSON.parse(bodyOf("response.created", response))).toEqual({
+      type: "response.created",
+      timestamp: at,
+      data: { id: "r1", email: "", name: null, score: 3, comment: null, properties: {} },
+    });
+    const kase = {
+      id: "c1",
+      email: "ana@example.com",
+      name: "Ana",
+      comment: "late",
+      properties: {},
+      resolution: "refund",
+      version: 2,
+    };
+    expect(JSON.parse(bodyOf("case.updated", kase)).data).toEqual({
+      id: "c1",
+      email: "",
+      name: null,
+      comment: null,
+      properties: {},
+      resolution: null,
+      version: 2,
+    });
+    const suppressed = { email: "ana@example.com", reason: "bounced", suppressedAt: at };
+    expect(JSON.parse(bodyOf("person.suppressed", suppressed)).data).toEqual({ ...suppressed, email: "" });
+    expect(erasedDeliveryBody("not json")).toBe('{"erased":true}');
+  });
+
+  it("is cancelled if pending, keeps its attempts, and is erased once", () => {
+    const now = new Date(at);
+    const event = {
+      id: "evt_1",
+      type: "response.created" as const,
+      timestamp: at,
+      data: { email: "ana@example.com" },
+    };
+    const pending = { ...newDeliveryRecord("wh_AAAAAAAAAAAAAAAA", event, now), nextAttemptAt: at };
+    const erased = erasedDeliveryRecord(pending, now);
+    expect(erased).toMatchObject({ status: "cancelled", nextAttemptAt: null, erasedAt: at, attempts: [] });
+    expect(erased.body).not.toContain("ana@");
+    expect(erasedDeliveryRecord(erased, new Date())).toBe(erased);
+    const delivered = erasedDeliveryRecord({ ...pending, status: "delivered", nextAttemptAt: null }, now);
+    expect(delivered.status).toBe("delivered");
+    // Holding nothing of the person (the event of their case's erasure), it is left as it is.
+    const nothing = {
+      ...pending,
+      body: JSON.stringify({
+        type: "response.created",
+        timestamp: at,
+        data: { email: "", name: null, comment: null, properties: {} },
+      }),
+    };
+    expect(erasedDeliveryRecord(nothing, now)).toBe(nothing);
   });
 });
 
