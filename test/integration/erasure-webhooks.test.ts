@@ -2,7 +2,7 @@ import { paginateScan } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import type { PersonErasure } from "../../functions/domain/person";
-import type { Delivery, DeliveryPage, WebhookCreated } from "../../functions/domain/webhook";
+import type { Delivery } from "../../functions/domain/webhook";
 import { deliverDueWebhooks } from "../../functions/use-cases/deliver-due-webhooks";
 import { HttpWebhookPoster } from "../../functions/webhooks/http-webhook-poster";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
@@ -40,16 +40,6 @@ describe("erasing a person from webhook deliveries", () => {
     const started = await startLoopbackReceiver(answer);
     receivers.push(started);
     return started;
-  };
-  const subscribe = async (url: string, events: string[]) => {
-    const created = await h.api<WebhookCreated>("POST", "/v1/webhooks", { url, events });
-    expect(created.status, created.text).toBe(201);
-    return created.body;
-  };
-  const deliveriesOf = async (webhookId: string) => {
-    const page = await h.api<DeliveryPage>("GET", `/v1/webhooks/${webhookId}/deliveries`);
-    expect(page.status, page.text).toBe(200);
-    return page.body.items;
   };
   const erase = (email: string) => h.api<PersonErasure>("DELETE", `/v1/people/${encodeURIComponent(email)}`);
   /** Every stored delivery, read by a scan past the product's own code. */
@@ -105,8 +95,12 @@ describe("erasing a person from webhook deliveries", () => {
     const HERS = [ANA, "Ana Lee", "Parcel crushed, onyx-heron-5521", "Ana Lee-id"];
     const failing = await receiver(() => 500);
     const working = await receiver();
-    const retried = await subscribe(failing.url, ["response.created", "case.opened", "person.unsubscribed"]);
-    const delivered = await subscribe(working.url, ["response.created"]);
+    const retried = await h.subscribe(failing.url, [
+      "response.created",
+      "case.opened",
+      "person.unsubscribed",
+    ]);
+    const delivered = await h.subscribe(working.url, ["response.created"]);
 
     const links = await answered("A-1", ANA, "Ana Lee", { score: "3", comment: HERS[2] ?? "" });
     const unsubscribed = await fetch(links.unsubscribe, {
@@ -117,12 +111,12 @@ describe("erasing a person from webhook deliveries", () => {
     expect(unsubscribed.status).toBe(200);
     await reactFully();
     // Her answer, her case and her unsubscribe wait for a retry; her answer reached the other endpoint.
-    expect((await deliveriesOf(retried.id)).map((d) => [d.eventType, d.status]).sort()).toEqual([
+    expect((await h.deliveriesOf(retried.id)).map((d) => [d.eventType, d.status]).sort()).toEqual([
       ["case.opened", "pending"],
       ["person.unsubscribed", "pending"],
       ["response.created", "pending"],
     ]);
-    expect((await deliveriesOf(delivered.id)).map((d) => d.status)).toEqual(["delivered"]);
+    expect((await h.deliveriesOf(delivered.id)).map((d) => d.status)).toEqual(["delivered"]);
     // What the scan finds before, or finding nothing after would prove nothing.
     const ours = new Set([retried.id, delivered.id]);
     const storedOfOurs = (await storedDeliveries()).filter((item) => ours.has(String(item.webhookId)));
@@ -133,7 +127,7 @@ describe("erasing a person from webhook deliveries", () => {
     expect(erased.status, erased.text).toBe(202);
     expect(holding(await storedDeliveries(), HERS)).toEqual([]);
     // The log still says what happened: pending ones are cancelled, the delivered one stays delivered.
-    const log = [...(await deliveriesOf(retried.id)), ...(await deliveriesOf(delivered.id))];
+    const log = [...(await h.deliveriesOf(retried.id)), ...(await h.deliveriesOf(delivered.id))];
     expect(log.map((d) => [d.eventType, d.status, d.nextAttemptAt]).sort()).toEqual([
       ["case.opened", "cancelled", null],
       ["person.unsubscribed", "cancelled", null],
@@ -168,7 +162,7 @@ describe("erasing a person from webhook deliveries", () => {
     const BO = "bo@example.com";
     const HIS = [BO, "Bo Quill", "cobalt-wren-0417", "gannet-moss-8830", "Bo Quill-id"];
     const endpoint = await receiver();
-    const webhook = await subscribe(endpoint.url, [
+    const webhook = await h.subscribe(endpoint.url, [
       "response.created",
       "response.updated",
       "case.opened",
@@ -177,7 +171,7 @@ describe("erasing a person from webhook deliveries", () => {
     const links = await answered("B-1", BO, "Bo Quill", { score: "2", comment: "cobalt-wren-0417" });
     // His answer is announced and opens his case, announced too.
     await reactFully();
-    const before = new Set((await deliveriesOf(webhook.id)).map((d: Delivery) => d.id));
+    const before = new Set((await h.deliveriesOf(webhook.id)).map((d: Delivery) => d.id));
     expect(before.size).toBeGreaterThanOrEqual(2);
     // Committed before the erasure, read from the stream after it: his edit, and his case taken on.
     await answer(links.survey, { score: "4", comment: "gannet-moss-8830" });
@@ -199,7 +193,7 @@ describe("erasing a person from webhook deliveries", () => {
     await reactFully();
 
     // The erasure's own change of his case (it holds nothing of his) is the only event announced.
-    const added = (await deliveriesOf(webhook.id)).filter((d) => !before.has(d.id));
+    const added = (await h.deliveriesOf(webhook.id)).filter((d) => !before.has(d.id));
     expect(added.map((d) => d.eventType)).toEqual(["case.updated"]);
     expect(holding(await storedDeliveries(), HIS)).toEqual([]);
     const sent = endpoint.received.slice(requestsBefore);

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Delivery, DeliveryPage, WebhookCreated, WebhookEvent } from "../../functions/domain/webhook";
+import type { Delivery, WebhookCreated, WebhookEvent } from "../../functions/domain/webhook";
 import { signWebhook, type Webhook } from "../../functions/domain/webhook";
 import { createApiApp } from "../../functions/http/api-app";
 import { deliverDueWebhooks } from "../../functions/use-cases/deliver-due-webhooks";
@@ -47,16 +47,6 @@ describe("webhooks", () => {
     receivers.push(started);
     return started;
   };
-  const subscribe = async (url: string, events: string[]) => {
-    const created = await h.api<WebhookCreated>("POST", "/v1/webhooks", { url, events });
-    expect(created.status, created.text).toBe(201);
-    return created.body;
-  };
-  const deliveriesOf = async (webhookId: string) => {
-    const page = await h.api<DeliveryPage>("GET", `/v1/webhooks/${webhookId}/deliveries`);
-    expect(page.status, page.text).toBe(200);
-    return page.body.items;
-  };
 
   beforeAll(async () => {
     clock = manualClock();
@@ -94,7 +84,7 @@ describe("webhooks", () => {
     const { secret: _secret, ...shown } = created.body;
     expect(read.body).toEqual(shown);
 
-    const second = await subscribe("https://hooks.example.com/second", ["person.unsubscribed"]);
+    const second = await h.subscribe("https://hooks.example.com/second", ["person.unsubscribed"]);
     const first = await h.api<{ items: Webhook[]; nextCursor: string | null }>("GET", "/v1/webhooks?limit=1");
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(1);
@@ -118,7 +108,7 @@ describe("webhooks", () => {
 
   it("delivers an event once, signed so that standardwebhooks verifies it; the same event again delivers nothing", async () => {
     const endpoint = await receiver();
-    const webhook = await subscribe(endpoint.url, ["response.created"]);
+    const webhook = await h.subscribe(endpoint.url, ["response.created"]);
     const answered = event("response.created", { campaignId: "cmp_x", score: 9, comment: "很好" });
 
     expect(await fanOutWebhookEvent(ports(), answered)).toEqual({ created: 1, delivered: 1 });
@@ -143,7 +133,7 @@ describe("webhooks", () => {
     expect(await fanOutWebhookEvent(ports(), event("case.opened"))).toEqual({ created: 0, delivered: 0 });
     expect(endpoint.received).toHaveLength(1);
 
-    const [delivery] = await deliveriesOf(webhook.id);
+    const [delivery] = await h.deliveriesOf(webhook.id);
     expect(delivery).toMatchObject({
       id: request.headers["webhook-id"],
       webhookId: webhook.id,
@@ -158,7 +148,7 @@ describe("webhooks", () => {
 
   it("retries a failing endpoint on the schedule, one tick at a time, until it answers 2xx", async () => {
     const endpoint = await receiver((n) => (n < 3 ? 500 : 200));
-    const webhook = await subscribe(endpoint.url, ["case.opened"]);
+    const webhook = await h.subscribe(endpoint.url, ["case.opened"]);
     expect(await fanOutWebhookEvent(ports(), event("case.opened"))).toEqual({ created: 1, delivered: 0 });
     expect(endpoint.received).toHaveLength(1);
 
@@ -181,7 +171,7 @@ describe("webhooks", () => {
     expect(await deliverDueWebhooks(ports())).toBe(0);
     expect(endpoint.received).toHaveLength(4);
 
-    const [delivery] = await deliveriesOf(webhook.id);
+    const [delivery] = await h.deliveriesOf(webhook.id);
     expect(delivery?.status).toBe("delivered");
     expect(delivery?.attempts.map((a) => a.responseCode)).toEqual([500, 500, 500, 200]);
     for (const attempt of delivery?.attempts ?? []) expect(attempt.durationMs).toBeGreaterThanOrEqual(0);
@@ -199,15 +189,15 @@ describe("webhooks", () => {
 
   it("fails a delivery after its last scheduled attempt", async () => {
     const endpoint = await receiver(() => 503);
-    const webhook = await subscribe(endpoint.url, ["response.updated"]);
+    const webhook = await h.subscribe(endpoint.url, ["response.updated"]);
     await fanOutWebhookEvent(ports(), event("response.updated"));
     for (let attempt = 2; attempt <= 8; attempt++) {
-      const [pending] = await deliveriesOf(webhook.id);
+      const [pending] = await h.deliveriesOf(webhook.id);
       expect(pending?.status).toBe("pending");
       clock.set(pending?.nextAttemptAt ?? "");
       expect(await deliverDueWebhooks(ports())).toBe(1);
     }
-    const [failed] = await deliveriesOf(webhook.id);
+    const [failed] = await h.deliveriesOf(webhook.id);
     expect(failed).toMatchObject({ status: "failed", nextAttemptAt: null });
     expect(failed?.attempts).toHaveLength(8);
     clock.advance({ days: 3 });
@@ -217,9 +207,9 @@ describe("webhooks", () => {
 
   it("disables a subscription whose endpoint answers 410, and delivers nothing more to it", async () => {
     const endpoint = await receiver(() => 410);
-    const webhook = await subscribe(endpoint.url, ["person.unsubscribed"]);
+    const webhook = await h.subscribe(endpoint.url, ["person.unsubscribed"]);
     await fanOutWebhookEvent(ports(), event("person.unsubscribed"));
-    const [gone] = await deliveriesOf(webhook.id);
+    const [gone] = await h.deliveriesOf(webhook.id);
     expect(gone).toMatchObject({ status: "failed", nextAttemptAt: null, attempts: [{ responseCode: 410 }] });
     const disabled = await h.api<Webhook>("GET", `/v1/webhooks/${webhook.id}`);
     expect(disabled.body).toMatchObject({
@@ -241,19 +231,19 @@ describe("webhooks", () => {
 
   it("cancels a delivery waiting for a retry when its subscription is disabled", async () => {
     const endpoint = await receiver(() => 500);
-    const webhook = await subscribe(endpoint.url, ["person.suppressed"]);
+    const webhook = await h.subscribe(endpoint.url, ["person.suppressed"]);
     await fanOutWebhookEvent(ports(), event("person.suppressed"));
     await h.api("PATCH", `/v1/webhooks/${webhook.id}`, { status: "disabled" });
     clock.advance({ minutes: 1 });
     expect(await deliverDueWebhooks(ports())).toBe(0);
-    const [cancelled] = await deliveriesOf(webhook.id);
+    const [cancelled] = await h.deliveriesOf(webhook.id);
     expect(cancelled).toMatchObject({ status: "cancelled", nextAttemptAt: null });
     expect(endpoint.received).toHaveLength(1);
   });
 
   it("sends a test event, and retries a delivery by hand", async () => {
     const endpoint = await receiver((n) => (n === 0 ? 503 : 204));
-    const webhook = await subscribe(endpoint.url, ["response.created"]);
+    const webhook = await h.subscribe(endpoint.url, ["response.created"]);
     const tested = await h.api<Delivery>("POST", `/v1/webhooks/${webhook.id}/test`);
     expect(tested.status, tested.text).toBe(200);
     expect(tested.body).toMatchObject({
@@ -286,10 +276,10 @@ describe("webhooks", () => {
 
   it("records an endpoint that does not answer in time as an attempt with an error", async () => {
     const endpoint = await receiver(() => "hang");
-    const webhook = await subscribe(endpoint.url, ["case.updated"]);
+    const webhook = await h.subscribe(endpoint.url, ["case.updated"]);
     const impatient = new HttpWebhookPoster({ allowHttp: true, allowPrivateTargets: true, timeoutMs: 300 });
     await fanOutWebhookEvent(ports(impatient), event("case.updated"));
-    const [delivery] = await deliveriesOf(webhook.id);
+    const [delivery] = await h.deliveriesOf(webhook.id);
     expect(delivery).toMatchObject({
       status: "pending",
       attempts: [{ responseCode: null, error: "No answer within 300 ms.", responseExcerpt: null }],
@@ -393,9 +383,9 @@ describe("webhooks", () => {
     expect(endpoint.received).toHaveLength(0);
 
     // Through a delivery: a subscription whose name resolves to loopback (as after a DNS change).
-    const webhook = await subscribe(`http://localhost:${port}/hook`, ["response.created"]);
+    const webhook = await h.subscribe(`http://localhost:${port}/hook`, ["response.created"]);
     await fanOutWebhookEvent(ports(guarded), event("response.created"));
-    const [delivery] = await deliveriesOf(webhook.id);
+    const [delivery] = await h.deliveriesOf(webhook.id);
     expect(delivery?.attempts[0]).toMatchObject({
       responseCode: null,
       error: expect.stringMatching(/^Refused: localhost resolves to .*not a public address/),

@@ -3,6 +3,7 @@ import { inject } from "vitest";
 import type { Campaign, CampaignCreate } from "../../functions/domain/campaign";
 import type { Clock } from "../../functions/domain/clock";
 import type { PurchaseInput, PurchaseResult } from "../../functions/domain/purchase";
+import type { Delivery, DeliveryPage, WebhookCreated } from "../../functions/domain/webhook";
 import type { MailSender, OutgoingEmail } from "../../functions/mail/mail-sender";
 import type { Stores } from "../../functions/store/stores";
 import type { SendPorts } from "../../functions/use-cases/send-invitation";
@@ -133,6 +134,10 @@ export type DeliveryHarness = {
   createCampaign(fields?: Partial<CampaignCreate>): Promise<Campaign>;
   /** `POST /v1/campaigns/{id}/purchases` as a batch; one result per purchase, in order. Throws unless 202. */
   postPurchases(campaignId: string, purchases: readonly PurchaseInput[]): Promise<PurchaseResult[]>;
+  /** `POST /v1/webhooks` to these event types. Throws unless 201. */
+  subscribe(url: string, events: readonly string[]): Promise<WebhookCreated>;
+  /** `GET /v1/webhooks/{id}/deliveries`, the first page (newest first). Throws unless 200. */
+  deliveriesOf(webhookId: string): Promise<Delivery[]>;
   /** One dispatch → send pass: everything due by `clock()` is queued and the queue is drained. */
   deliver(): Promise<void>;
   /**
@@ -276,6 +281,17 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions = {})
         const response = await api<{ results: PurchaseResult[] }>("POST", path, { purchases });
         expectStatus(`POST ${path}`, response, 202);
         return response.body.results;
+      },
+      subscribe: async (url, events) => {
+        const response = await api<WebhookCreated>("POST", "/v1/webhooks", { url, events });
+        expectStatus("POST /v1/webhooks", response, 201);
+        return response.body;
+      },
+      deliveriesOf: async (webhookId) => {
+        const path = `/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries`;
+        const response = await api<DeliveryPage>("GET", path);
+        expectStatus(`GET ${path}`, response, 200);
+        return response.body.items;
       },
       deliver: runtime.deliver,
       react: runtime.react,
