@@ -9,8 +9,8 @@
  * |-------------|--------------------------|--------------------|--------------------------|------------------------------------|------------------------------|
  * | api         | APIKEY#*, CAMPAIGN#*,    | CAMPAIGN#*, CASE#*,| CAMPAIGN#*, CASE#*,      | CAMPAIGN#*, CASE#*, EMAIL#*,       | gsi1: CAMPAIGNS, CASES,      |
  * |             | INVITATION#*,            | EMAIL#*,           | EMAIL#*, INVITATION#*,   | INVITATION#*, RESULTS#*, WEBHOOK#* | DELIVERIES#*, RESPONSES#*,   |
- * |             | SUPPRESSED#*, WEBHOOK#*  | INVITATION#*,      | PERSON#*, SUPPRESSED#*,  |                                    | SUPPRESSIONS#*, WEBHOOKS     |
- * |             | (BatchGetItem WEBHOOK#*) | PERSON#*, RESULTS#*| WEBHOOK#*                |                                    |                              |
+ * |             | SUPPRESSED#*, WEBHOOK#*  | INVITATION#*,      | PERSON#*, SUPPRESSED#*,  |                                    | SUPPRESSIONS#*, WEBHOOKS,    |
+ * |             | (BatchGetItem WEBHOOK#*) | PERSON#*, RESULTS#*| WEBHOOK#*                |                                    | WEBHOOKS-DELETED             |
  * | survey      | CAMPAIGN#*, SUPPRESSED#* | EMAIL#*,           | EMAIL#*, INVITATION#*    | EMAIL#*, INVITATION#*, RESULTS#*   |                              |
  * |             |                          | INVITATION#*       |                          |                                    |                              |
  * | dispatch    | WEBHOOK#*                | RESULTS#*          | DIGEST#*                 | DIGEST#*, INVITATION#*, WEBHOOK#*  | gsi2: DUE#*, PARKED#*,       |
@@ -26,15 +26,15 @@
  * | console     | CAMPAIGN#*, SESSION#*,   | CASE#*, RESULTS#*  | APIKEY#*, CAMPAIGN#*,    | APIKEY#*, CASE#*, RESULTS#*,       | gsi1: APIKEYS, CAMPAIGNS,    |
  * |             | SIGNIN#*, USER#*,        |                    | CASE#*, SESSION#*,       | SESSION#*, SIGNIN#*,               | CASES, DELIVERIES#*,         |
  * |             | WEBHOOK#*                |                    | SIGNIN#*, USER#*,        | SIGNINLIMIT#*, WEBHOOK#*           | RESPONSES#*, USERS, WEBHOOKS |
- * |             |                          |                    | WEBHOOK#*                | (DeleteItem SESSION#*, USER#*,     |                              |
- * |             |                          |                    |                          | WEBHOOK#*)                         |                              |
+ * |             |                          |                    | WEBHOOK#*                | (DeleteItem SESSION#*, USER#*)     |                              |
  *
- * Deletes: the console ends sessions and removes users and webhook subscriptions; api, to remove
+ * Deletes: the console ends sessions and removes users; api, to remove
  * a campaign that never sent anything, deletes on CAMPAIGN#* (the campaign) and INVITATION#* (its
  * unsent invitations, conditionally), BatchWriteItem on CAMPAIGN#* (its purchases, test-send
  * counters) and RESULTS#* (its zero counts, segment values); to erase a person, DeleteItem on EMAIL#*
- * (the address's contact and suppression, whose keys hold it); and to remove a webhook subscription,
- * DeleteItem on WEBHOOK#*. Only api calls BatchGetItem, on WEBHOOK#* (an erasure reads the
+ * (the address's contact and suppression, whose keys hold it). A webhook subscription removed (api,
+ * console) is replaced by a tombstone (PutItem WEBHOOK#, listed on gsi1 WEBHOOKS-DELETED) for as long
+ * as its deliveries may be stored, so an erasure reaches those too. Only api calls BatchGetItem, on WEBHOOK#* (an erasure reads the
  * deliveries of the person's events by key; the reconcile CLI batches reads too); none calls Scan; ConditionCheckItem is a check inside a transaction (api: that a later survey keeps
  * the contact's window, and that a case exists as a note is added to it; send: that the address is not
  * suppressed as the send's locks are taken, and that a campaign is still paused as an invitation is
@@ -87,7 +87,7 @@
  *   its case counters) and responses, listed and downloaded (gsi1 RESPONSES#<campaign>); the case
  *   inbox and a case worked as through api (gsi1 CASES; Query, PutItem, UpdateItem, ConditionCheckItem
  *   CASE#; UpdateItem RESULTS#, the first response and resolution counted; a reply mailed); webhook
- *   subscriptions and their delivery log as through api (PutItem, GetItem, UpdateItem, DeleteItem
+ *   subscriptions and their delivery log as through api (PutItem, GetItem, UpdateItem
  *   WEBHOOK#; gsi1 WEBHOOKS, DELIVERIES#<webhook>); API keys created and revoked by admins (PutItem,
  *   UpdateItem APIKEY#, listed through gsi1 APIKEYS: names and dates; it never reads a key's hash).
  * - events (the table's stream): an answer's campaign, for its alert rules (GetItem CAMPAIGN#), and
@@ -110,11 +110,11 @@
  *   status and owner changes and replies (UpdateItem CASE#, a timeline entry Put; the first response
  *   and a resolution counted, UpdateItem RESULTS#), notes (a ConditionCheckItem that the case exists,
  *   CASE#, beside the entry's Put); the case counters read with the results (Query RESULTS#).
- *   Subscriptions created, read, listed, edited and removed (PutItem, GetItem, UpdateItem, DeleteItem
- *   WEBHOOK#; gsi1 WEBHOOKS), a subscription's deliveries listed (gsi1 DELIVERIES#<webhook>) and read
+ *   Subscriptions created, read, listed, edited and removed (PutItem, GetItem, UpdateItem
+ *   WEBHOOK#; gsi1 WEBHOOKS; a removed one leaves a tombstone, PutItem WEBHOOK#), a subscription's deliveries listed (gsi1 DELIVERIES#<webhook>) and read
  *   (GetItem WEBHOOK#), a test delivery Put and attempted (PutItem, UpdateItem WEBHOOK#). A person's
  *   export reads the cases of their answers (Query CASE#), and an erasure erases them (UpdateItem CASE#)
- *   and the deliveries of events about them: every subscription (gsi1 WEBHOOKS), each delivery read by
+ *   and the deliveries of events about them: every subscription, deleted ones too (gsi1 WEBHOOKS, WEBHOOKS-DELETED), each delivery read by
  *   its key (BatchGetItem WEBHOOK#) and erased (UpdateItem WEBHOOK#).
  *
  * What IAM cannot narrow further: LeadingKeys bounds the partition, not the sort key, so a function
@@ -154,6 +154,7 @@ const SUPPRESSIONS_LISTING = "SUPPRESSIONS#*";
 const LEGACY_DUE_LISTING = "DUE";
 const CASES_LISTING = "CASES";
 const WEBHOOKS_LISTING = "WEBHOOKS";
+const DELETED_WEBHOOKS_LISTING = "WEBHOOKS-DELETED"; // tombstones of deleted subscriptions
 const DELIVERIES_LISTING = "DELIVERIES#*";
 
 /** Partitions of the work index. */
@@ -175,13 +176,14 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
       PutItem: [CAMPAIGN, CASE, EMAIL, INVITATION, PERSON, SUPPRESSED, WEBHOOK],
       UpdateItem: [CAMPAIGN, CASE, EMAIL, INVITATION, RESULTS, WEBHOOK],
       ConditionCheckItem: [CASE, EMAIL],
-      DeleteItem: [CAMPAIGN, EMAIL, INVITATION, WEBHOOK],
+      DeleteItem: [CAMPAIGN, EMAIL, INVITATION],
       BatchWriteItem: [CAMPAIGN, RESULTS],
     },
     indexQueries: {
       [LISTING_INDEX]: [
         CAMPAIGNS_LISTING,
         CASES_LISTING,
+        DELETED_WEBHOOKS_LISTING,
         DELIVERIES_LISTING,
         RESPONSES_LISTING,
         SUPPRESSIONS_LISTING,
@@ -238,7 +240,7 @@ export const FUNCTION_TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> 
       PutItem: [API_KEY, CAMPAIGN, CASE, SESSION, SIGN_IN, USER, WEBHOOK],
       UpdateItem: [API_KEY, CASE, RESULTS, SESSION, SIGN_IN, SIGN_IN_LIMIT, WEBHOOK],
       ConditionCheckItem: [CASE],
-      DeleteItem: [SESSION, USER, WEBHOOK],
+      DeleteItem: [SESSION, USER],
     },
     indexQueries: {
       [LISTING_INDEX]: [

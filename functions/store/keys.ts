@@ -298,6 +298,7 @@ export const segmentValuesKey = (campaignId: string, property: string): ItemKey 
  * | case counters | RESULTS#<campId>   | CASESTATS#<day>#<shard>   |                        |                          |
  * | digest mark   | DIGEST#<day>       | OWNER#<ownerId>           |                        |                          |
  * | webhook       | WEBHOOK#<id>       | WEBHOOK                   | WEBHOOKS               | <createdAt>#<id>         |
+ * | (deleted)     | WEBHOOK#<id>       | WEBHOOK                   | WEBHOOKS-DELETED       | <deletedAt>#<id>         |
  * | delivery      | WEBHOOK#<id>       | DELIVERY#<deliveryId>     | DELIVERIES#<webhookId> | <createdAt>#<deliveryId> |
  * |               |                    |                           | (gsi2) WEBHOOKS-DUE    | (gsi2) <dueAt>#<id>#<deliveryId> |
  *
@@ -364,6 +365,15 @@ export const WEBHOOKS_PARTITION = "WEBHOOKS";
 export const webhookListing = (createdAt: string, webhookId: string): ListingKey => ({
   gsi1pk: WEBHOOKS_PARTITION,
   gsi1sk: `${createdAt}#${webhookId}`,
+});
+/**
+ * A deleted subscription leaves a tombstone in its item's place while its deliveries may still be
+ * stored, listed apart: a person's erasure reaches those deliveries too.
+ */
+export const DELETED_WEBHOOKS_PARTITION = "WEBHOOKS-DELETED";
+export const deletedWebhookListing = (deletedAt: string, webhookId: string): ListingKey => ({
+  gsi1pk: DELETED_WEBHOOKS_PARTITION,
+  gsi1sk: `${deletedAt}#${webhookId}`,
 });
 const DELIVERY_PREFIX = "DELIVERY#";
 export const webhookDeliveryKey = (webhookId: string, deliveryId: string): ItemKey => ({

@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -25,6 +24,8 @@ import {
 } from "../domain/webhook-delivery";
 import { decodeCursor, encodeCursor, invalidCursor } from "./cursor";
 import {
+  DELETED_WEBHOOKS_PARTITION,
+  deletedWebhookListing,
   deliveriesPartition,
   deliveryListing,
   deliveryOfDueEntry,
@@ -39,6 +40,10 @@ import {
   webhookListing,
 } from "./keys";
 import { queryAll } from "./paged-query";
+
+/** The item types of a subscription, and of the tombstone a deleted one leaves. */
+const SUBSCRIPTION = "webhook";
+const DELETED_SUBSCRIPTION = "deletedWebhook";
 
 /** A delivery waiting in the work index, as the dispatcher's tick finds it. */
 export type DueDelivery = { webhookId: string; deliveryId: string; dueKey: string };
@@ -68,7 +73,7 @@ export class WebhookStore {
         Item: {
           ...webhookKey(webhook.id),
           ...webhookListing(webhook.createdAt, webhook.id),
-          type: "webhook",
+          type: SUBSCRIPTION,
           ...webhook,
         },
         ConditionExpression: "attribute_not_exists(pk)",
@@ -81,7 +86,7 @@ export class WebhookStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: webhookKey(id), ConsistentRead: true }),
     );
-    return Item ? toWebhook(Item) : undefined;
+    return Item && Item.type === SUBSCRIPTION ? toWebhook(Item) : undefined;
   }
 
   /** Newest first; the cursor names the last webhook read (its creation time and id), else it is a 400. */
@@ -135,9 +140,16 @@ export class WebhookStore {
           TableName: this.tableName,
           Key: webhookKey(id),
           UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
-          ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+          // A deleted subscription's tombstone is not one to change.
+          ConditionExpression: "#type = :subscription",
+          ExpressionAttributeNames: {
+            "#type": "type",
+            ...Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ":subscription": SUBSCRIPTION,
+            ...Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+          },
           ReturnValues: "ALL_NEW",
         }),
       );
@@ -149,14 +161,47 @@ export class WebhookStore {
   }
 
   /**
-   * Deletes a subscription; false when there was none. Its deliveries stay listed until they expire,
-   * and any still due is cancelled when it comes up (its subscription is gone).
+   * Deletes a subscription; false when there was none. A tombstone takes its item's place (no URL,
+   * secret or event types left), listed apart for as long as its deliveries may be stored, so that a
+   * person's erasure still reaches them. The deliveries stay until they expire, and any still due is
+   * cancelled when it comes up (its subscription is gone).
    */
-  async delete(id: string): Promise<boolean> {
-    const { Attributes } = await this.db.send(
-      new DeleteCommand({ TableName: this.tableName, Key: webhookKey(id), ReturnValues: "ALL_OLD" }),
-    );
-    return Attributes !== undefined;
+  async delete(id: string, now: Date): Promise<boolean> {
+    const deletedAt = now.toISOString();
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...webhookKey(id),
+            ...deletedWebhookListing(deletedAt, id),
+            type: DELETED_SUBSCRIPTION,
+            id,
+            deletedAt,
+            // A day past its last delivery's expiry: deliveries written as it was deleted included.
+            expiresAt: expiresAt(deletedAt, DELIVERY_RETENTION_DAYS + 1),
+          },
+          ConditionExpression: "#type = :subscription",
+          ExpressionAttributeNames: { "#type": "type" },
+          ExpressionAttributeValues: { ":subscription": SUBSCRIPTION },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** The ids of the subscriptions deleted while their deliveries may still be stored. */
+  async listDeletedIds(): Promise<string[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: LISTING_INDEX,
+      KeyConditionExpression: "gsi1pk = :partition",
+      ExpressionAttributeValues: { ":partition": DELETED_WEBHOOKS_PARTITION },
+    });
+    return items.map((item) => String(item.id));
   }
 
   /**

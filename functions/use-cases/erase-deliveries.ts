@@ -5,6 +5,8 @@ export type EraseDeliveriesPorts = {
   readonly webhooks: {
     /** Every subscription, disabled ones too: each may hold deliveries of the events. */
     listAll(): Promise<WebhookWithSecret[]>;
+    /** The subscriptions deleted while their deliveries may still be stored. */
+    listDeletedIds(): Promise<string[]>;
     /** The deliveries of these keys that exist. */
     getDeliveries(keys: readonly { webhookId: string; deliveryId: string }[]): Promise<DeliveryRecord[]>;
     /** False when an attempt was recorded, or it was erased, since `previous` was read. */
@@ -19,7 +21,7 @@ const ERASE_ROUNDS = 5;
  * Erases the person's data from every stored delivery of these events (erasedDeliveryRecord): a
  * pending one is cancelled, so it is never sent again. Delivery ids derive from the subscription and
  * the event, so they are read by key, never searched for: one read per subscription and event, by
- * BatchGet (100 a request). Idempotent: a delivery erased already is not written again. Returns how
+ * BatchGet (100 a request); deleted subscriptions' deliveries too. Idempotent: a delivery erased already is not written again. Returns how
  * many deliveries of the events exist (erased now or before).
  */
 export async function eraseDeliveriesOf(
@@ -28,9 +30,12 @@ export async function eraseDeliveriesOf(
   now: Date,
 ): Promise<number> {
   if (eventIds.length === 0) return 0;
-  const webhooks = await ports.webhooks.listAll();
-  let keys = webhooks.flatMap((webhook) =>
-    eventIds.map((eventId) => ({ webhookId: webhook.id, deliveryId: deliveryIdOf(webhook.id, eventId) })),
+  const webhookIds = [
+    ...(await ports.webhooks.listAll()).map((webhook) => webhook.id),
+    ...(await ports.webhooks.listDeletedIds()),
+  ];
+  let keys = webhookIds.flatMap((webhookId) =>
+    eventIds.map((eventId) => ({ webhookId, deliveryId: deliveryIdOf(webhookId, eventId) })),
   );
   let found = 0;
   for (let round = 1; keys.length > 0; round++) {

@@ -30,7 +30,8 @@ export type WebhookPorts = {
       >,
       now: Date,
     ): Promise<WebhookWithSecret | undefined>;
-    delete(id: string): Promise<boolean>;
+    /** False when there was none. Its deliveries stay until they expire (an erasure still finds them). */
+    delete(id: string, now: Date): Promise<boolean>;
     listDeliveries(webhookId: string, limit: number, cursor: string | undefined): Promise<DeliveryPage>;
   };
   /** Which URLs a webhook may have: the secure setting on AWS, loopback and http allowed locally. */
@@ -92,7 +93,7 @@ export async function updateWebhook(
 }
 
 export async function deleteWebhook(ports: WebhookPorts, id: string): Promise<void> {
-  if (!(await ports.webhooks.delete((await loadWebhook(ports, id)).id))) throw notFound(id);
+  if (!(await ports.webhooks.delete((await loadWebhook(ports, id)).id, ports.clock()))) throw notFound(id);
 }
 
 /** A subscription's deliveries of the last 30 days, newest first, each with its attempts. */

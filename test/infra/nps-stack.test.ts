@@ -139,7 +139,7 @@ describe("Lambda functions", SYNTH, () => {
     }
   });
 
-  it("lets only the api function delete or batch-write (the dispatcher delete resume marks, the console sessions, users and webhook subscriptions), each only on the table and its partitions", () => {
+  it("lets only the api function delete or batch-write (the dispatcher delete resume marks, the console sessions and users), each only on the table and its partitions", () => {
     const { stack } = buildStack();
     const template = Template.fromStack(stack);
     const apiRole = stack.getLogicalId(stack.functions.api?.role?.node.defaultChild as CfnResource);
@@ -175,12 +175,12 @@ describe("Lambda functions", SYNTH, () => {
     }
     expect(granted).toEqual({
       "dynamodb:DeleteItem": expect.arrayContaining([
-        // EMAIL#*: an erasure deletes the address's contact and suppression (their keys hold it).
-        // WEBHOOK#*: a webhook subscription removed.
-        { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "WEBHOOK#*"] },
+        // EMAIL#*: an erasure deletes the address's contact and suppression (their keys hold it). A
+        // webhook subscription removed is replaced by a tombstone, never deleted.
+        { roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"] },
         { roles: [{ Ref: dispatchRole }], partitions: ["CAMPAIGN#*"] },
-        // Sign-out and a removed user's sessions; a user removed; a webhook subscription removed.
-        { roles: [{ Ref: consoleRole }], partitions: ["SESSION#*", "USER#*", "WEBHOOK#*"] },
+        // Sign-out and a removed user's sessions; a user removed.
+        { roles: [{ Ref: consoleRole }], partitions: ["SESSION#*", "USER#*"] },
       ]),
       "dynamodb:BatchWriteItem": [{ roles: [{ Ref: apiRole }], partitions: ["CAMPAIGN#*", "RESULTS#*"] }],
     });

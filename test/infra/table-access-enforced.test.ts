@@ -1316,8 +1316,6 @@ describe("each function's table grants, enforced on its handler", () => {
         "DeleteItem EMAIL# CONTACT",
         "DeleteItem EMAIL# SUPPRESSION",
         "DeleteItem INVITATION# INVITATION",
-        // A webhook subscription removed (its deliveries stay until they expire).
-        "DeleteItem WEBHOOK# WEBHOOK",
         "PutItem CAMPAIGN# CAMPAIGN",
         "PutItem CAMPAIGN# PURCHASE#",
         "PutItem CAMPAIGN# RESUME",
@@ -1330,12 +1328,11 @@ describe("each function's table grants, enforced on its handler", () => {
       send: ["UpdateItem CAMPAIGN# PURCHASE# expiresAt"],
       "mail-events": [],
       events: [],
-      // The console signs out (its session), removes users and webhook subscriptions, and creates and
-      // replaces campaigns (with the resume mark) as api does, but never a purchase.
+      // The console signs out (its session) and removes users, and creates and replaces campaigns
+      // (with the resume mark) as api does, but never a purchase.
       console: [
         "DeleteItem SESSION# SESSION",
         "DeleteItem USER# USER",
-        "DeleteItem WEBHOOK# WEBHOOK",
         "PutItem CAMPAIGN# CAMPAIGN",
         "PutItem CAMPAIGN# RESUME",
       ],

@@ -171,13 +171,22 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
       ConditionCheckItem: ["CASE#*", "EMAIL#*"],
       // For deleting a campaign that never sent: the campaign and its unsent invitations; its
       // purchases and test-send counters, its segment values and zero aggregates. EMAIL#*: an erasure
-      // deletes the address's contact and suppression (their keys hold the address). WEBHOOK#*: a
-      // subscription removed.
-      DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "WEBHOOK#*"],
+      // deletes the address's contact and suppression (their keys hold the address). A subscription
+      // removed leaves a tombstone (a Put), so its deliveries stay reachable by an erasure.
+      DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
       BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"],
     },
     indexes: {
-      gsi1: ["CAMPAIGNS", "CASES", "DELIVERIES#*", "RESPONSES#*", "SUPPRESSIONS#*", "WEBHOOKS"],
+      // WEBHOOKS-DELETED: an erasure also reaches the deliveries of deleted subscriptions.
+      gsi1: [
+        "CAMPAIGNS",
+        "CASES",
+        "DELIVERIES#*",
+        "RESPONSES#*",
+        "SUPPRESSIONS#*",
+        "WEBHOOKS",
+        "WEBHOOKS-DELETED",
+      ],
     },
   },
   survey: {
@@ -253,8 +262,8 @@ const EXPECTED: Record<FunctionName, TableGrants> = {
       UpdateItem: ["APIKEY#*", "CASE#*", "RESULTS#*", "SESSION#*", "SIGNIN#*", "SIGNINLIMIT#*", "WEBHOOK#*"],
       // That a case exists as a note is added to it.
       ConditionCheckItem: ["CASE#*"],
-      // Sign-out and a removed user's sessions; a user removed; a subscription removed.
-      DeleteItem: ["SESSION#*", "USER#*", "WEBHOOK#*"],
+      // Sign-out and a removed user's sessions; a user removed (a subscription removed is a tombstone Put).
+      DeleteItem: ["SESSION#*", "USER#*"],
     },
     indexes: { gsi1: ["APIKEYS", "CAMPAIGNS", "CASES", "DELIVERIES#*", "RESPONSES#*", "USERS", "WEBHOOKS"] },
   },
@@ -441,7 +450,7 @@ describe("table access per function", SYNTH, () => {
     expect(writers(erasedSuppressionKey("ana@example.com").pk, "PutItem")).toEqual(["api"]);
   });
 
-  it("lets only the api function delete, and only a campaign's own records, an erased person's address records and webhook subscriptions (the dispatcher its resume mark, the console sessions, users and subscriptions): never a key", () => {
+  it("lets only the api function delete, and only a campaign's own records and an erased person's address records (the dispatcher its resume mark, the console sessions and users): never a key, a subscription or a delivery", () => {
     const { grantsOf } = synth();
     for (const name of FUNCTION_NAMES) {
       const { DeleteItem = [], BatchWriteItem = [] } = grantsOf(name).table;
@@ -449,13 +458,13 @@ describe("table access per function", SYNTH, () => {
         name === "api"
           ? {
               name,
-              DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*", "WEBHOOK#*"],
+              DeleteItem: ["CAMPAIGN#*", "EMAIL#*", "INVITATION#*"],
               BatchWriteItem: ["CAMPAIGN#*", "RESULTS#*"],
             }
           : name === "dispatch"
             ? { name, DeleteItem: ["CAMPAIGN#*"], BatchWriteItem: [] }
             : name === "console"
-              ? { name, DeleteItem: ["SESSION#*", "USER#*", "WEBHOOK#*"], BatchWriteItem: [] }
+              ? { name, DeleteItem: ["SESSION#*", "USER#*"], BatchWriteItem: [] }
               : { name, DeleteItem: [], BatchWriteItem: [] },
       );
     }
@@ -475,8 +484,8 @@ describe("table access per function", SYNTH, () => {
     expect(deletable(erasedSuppressionKey("ana@example.com").pk)).toEqual([]);
     expect(deletable(personLinkKey("ana@example.com", "cmp_x", "A-1").pk)).toEqual([]);
     expect(deletable(apiKeyKey("key_0123456789abcdef").pk)).toEqual([]);
-    // A subscription (with its delivery log); a case and its timeline are kept.
-    expect(deletable(webhookKey("wh_x").pk)).toEqual(["DeleteItem"]);
+    // A subscription is replaced by its tombstone, its delivery log expires; a case and its timeline are kept.
+    expect(deletable(webhookKey("wh_x").pk)).toEqual([]);
     expect(deletable(caseKey("case_x").pk)).toEqual([]);
   });
 });

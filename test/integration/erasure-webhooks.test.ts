@@ -42,14 +42,16 @@ describe("erasing a person from webhook deliveries", () => {
     return started;
   };
   const erase = (email: string) => h.api<PersonErasure>("DELETE", `/v1/people/${encodeURIComponent(email)}`);
-  /** Every stored delivery, read by a scan past the product's own code. */
-  const storedDeliveries = async () => {
+  /** Every stored item, read by a scan past the product's own code. */
+  const storedItems = async () => {
     const items: Record<string, unknown>[] = [];
     for await (const page of paginateScan({ client: h.table.db }, { TableName: h.table.tableName })) {
-      items.push(...(page.Items ?? []).filter((item) => item.type === "webhookDelivery"));
+      items.push(...(page.Items ?? []));
     }
     return items;
   };
+  const storedDeliveries = async () =>
+    (await storedItems()).filter((item) => item.type === "webhookDelivery");
   const holding = (items: Record<string, unknown>[], marks: readonly string[]) =>
     items.filter((item) => {
       const text = JSON.stringify(item).toLowerCase();
@@ -202,5 +204,38 @@ describe("erasing a person from webhook deliveries", () => {
       const text = request.body.toLowerCase();
       for (const mark of HIS) expect(text).not.toContain(mark.toLowerCase());
     }
+  });
+
+  it("reaches the deliveries of a subscription deleted before the erasure, whose tombstone hides it everywhere else", async () => {
+    const CY = "cy@example.com";
+    const HERS = [CY, "Cy Mora", "heron-quartz-7310", "Cy Mora-id"];
+    const endpoint = await receiver();
+    const webhook = await h.subscribe(endpoint.url, ["response.created"]);
+    await answered("C-1", CY, "Cy Mora", { score: "9", comment: "heron-quartz-7310" });
+    await h.react();
+    expect((await h.deliveriesOf(webhook.id)).map((d) => d.status)).toEqual(["delivered"]);
+    const ofWebhook = async () => (await storedDeliveries()).filter((item) => item.webhookId === webhook.id);
+    expect(holding(await ofWebhook(), HERS)).toHaveLength(1);
+
+    const deleted = await h.api("DELETE", `/v1/webhooks/${webhook.id}`);
+    expect(deleted.status, deleted.text).toBe(204);
+    // Gone for the API: not listed, not found, not changed, not deleted twice.
+    const listed = await h.api<{ items: { id: string }[] }>("GET", "/v1/webhooks");
+    expect(listed.body.items.map((w) => w.id)).not.toContain(webhook.id);
+    expect((await h.api("GET", `/v1/webhooks/${webhook.id}`)).status).toBe(404);
+    expect((await h.api("PATCH", `/v1/webhooks/${webhook.id}`, { status: "disabled" })).status).toBe(404);
+    expect((await h.api("DELETE", `/v1/webhooks/${webhook.id}`)).status).toBe(404);
+    // Its tombstone keeps neither the URL nor the secret.
+    const tombstone = (await storedItems()).find(
+      (item) => item.id === webhook.id && item.type !== "webhookDelivery",
+    );
+    expect(tombstone).toMatchObject({ type: "deletedWebhook", id: webhook.id });
+    expect(tombstone).not.toHaveProperty("secret");
+    expect(tombstone).not.toHaveProperty("url");
+
+    const erased = await erase(CY);
+    expect(erased.status, erased.text).toBe(202);
+    expect(holding(await ofWebhook(), HERS)).toEqual([]);
+    expect(await ofWebhook()).toHaveLength(1);
   });
 });
