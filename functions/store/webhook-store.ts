@@ -120,13 +120,7 @@ export class WebhookStore {
 
   /** Every subscription, secrets included: what an event is fanned out over (there are few). */
   async listAll(): Promise<WebhookWithSecret[]> {
-    const items = await queryAll(this.db, {
-      TableName: this.tableName,
-      IndexName: LISTING_INDEX,
-      KeyConditionExpression: "gsi1pk = :partition",
-      ExpressionAttributeValues: { ":partition": WEBHOOKS_PARTITION },
-    });
-    return items.map(toWebhook);
+    return (await this.listing(WEBHOOKS_PARTITION)).map(toWebhook);
   }
 
   /** Sets the given fields of an existing subscription; undefined when there is none. */
@@ -195,13 +189,17 @@ export class WebhookStore {
 
   /** The ids of the subscriptions deleted while their deliveries may still be stored. */
   async listDeletedIds(): Promise<string[]> {
-    const items = await queryAll(this.db, {
+    return (await this.listing(DELETED_WEBHOOKS_PARTITION)).map((item) => String(item.id));
+  }
+
+  /** Every item of one partition of the listing index. */
+  private listing(partition: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.db, {
       TableName: this.tableName,
       IndexName: LISTING_INDEX,
       KeyConditionExpression: "gsi1pk = :partition",
-      ExpressionAttributeValues: { ":partition": DELETED_WEBHOOKS_PARTITION },
+      ExpressionAttributeValues: { ":partition": partition },
     });
-    return items.map((item) => String(item.id));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { DeleteCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import type { PersonErasure, PersonExport } from "../../functions/domain/person";
@@ -7,6 +7,7 @@ import { personLinkKey } from "../../functions/store/keys";
 import { reconcileCampaign } from "../../functions/use-cases/reconcile-campaign";
 import { runCli } from "../support/cli";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
+import { everyItem } from "../support/dynamo";
 
 /**
  * A person's data rights (GET and DELETE /v1/people/{email}, Delighted's DELETE people, `npm run
@@ -67,14 +68,7 @@ describe("a person's data rights: export and erasure", () => {
     return { ...response.body, purchases };
   };
   const erase = (email: string) => h.api<PersonErasure>("DELETE", `/v1/people/${encodeURIComponent(email)}`);
-  /** Every item of the table, read by a scan past the product's own code. */
-  const wholeTable = async () => {
-    const items: Record<string, unknown>[] = [];
-    for await (const page of paginateScan({ client: h.table.db }, { TableName: h.table.tableName })) {
-      items.push(...(page.Items ?? []));
-    }
-    return items;
-  };
+  const wholeTable = () => everyItem(h.table);
   const holdingHerData = async () =>
     (await wholeTable()).filter((item) =>
       stringsIn(item).some((text) => HERS.some((hers) => text.toLowerCase().includes(hers.toLowerCase()))),

@@ -1,4 +1,3 @@
-import { paginateScan } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import type { PersonErasure } from "../../functions/domain/person";
@@ -6,6 +5,7 @@ import type { Delivery } from "../../functions/domain/webhook";
 import { deliverDueWebhooks } from "../../functions/use-cases/deliver-due-webhooks";
 import { HttpWebhookPoster } from "../../functions/webhooks/http-webhook-poster";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
+import { everyItem } from "../support/dynamo";
 import {
   type LoopbackReceiver,
   type ReceiverAnswer,
@@ -42,14 +42,7 @@ describe("erasing a person from webhook deliveries", () => {
     return started;
   };
   const erase = (email: string) => h.api<PersonErasure>("DELETE", `/v1/people/${encodeURIComponent(email)}`);
-  /** Every stored item, read by a scan past the product's own code. */
-  const storedItems = async () => {
-    const items: Record<string, unknown>[] = [];
-    for await (const page of paginateScan({ client: h.table.db }, { TableName: h.table.tableName })) {
-      items.push(...(page.Items ?? []));
-    }
-    return items;
-  };
+  const storedItems = () => everyItem(h.table);
   const storedDeliveries = async () =>
     (await storedItems()).filter((item) => item.type === "webhookDelivery");
   const holding = (items: Record<string, unknown>[], marks: readonly string[]) =>

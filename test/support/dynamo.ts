@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
 import { ensureTable } from "../../functions/store/create-table";
 import { createDocumentClient, createDynamoClient } from "../../functions/store/dynamo-client";
@@ -29,4 +29,15 @@ export async function createTestTable(endpoint: string = inject("dynamoEndpoint"
       await client.send(new DeleteTableCommand({ TableName: tableName }));
     },
   };
+}
+
+/** Every item of the table, read by a scan past the product's own code (to check what is stored). */
+export async function everyItem(
+  table: Pick<TestTable, "db" | "tableName">,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateScan({ client: table.db }, { TableName: table.tableName })) {
+    items.push(...(page.Items ?? []));
+  }
+  return items;
 }
