@@ -125,7 +125,11 @@ export const caseUpdateSchema = z
       .check(z.describe("The new owner's email address.")),
     resolution: z
       .optional(caseText)
-      .check(z.describe("What was done: required when `status` becomes `resolved`.")),
+      .check(
+        z.describe(
+          "What was done: required when `status` becomes `resolved`, and only then (a resolved case keeps its resolution: reopen it to resolve it again).",
+        ),
+      ),
     version: z
       .optional(z.int())
       .check(
@@ -137,6 +141,11 @@ export const caseUpdateSchema = z
   .check(
     z.refine((update) => update.status !== "resolved" || update.resolution !== undefined, {
       message: "is required when resolving a case",
+      path: ["resolution"],
+    }),
+    // Anywhere else it would be dropped without a word: a reopened case has none.
+    z.refine((update) => update.resolution === undefined || update.status === "resolved", {
+      message: 'goes only with status "resolved"',
       path: ["resolution"],
     }),
     z.refine((update) => update.status !== undefined || update.owner !== undefined, {

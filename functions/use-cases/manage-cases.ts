@@ -118,6 +118,16 @@ export async function updateCase(ports: CasePorts, caseId: string, body: unknown
       `The case is at version ${current.version}, not ${update.version}: someone changed it since you read it.`,
     );
   }
+  if (
+    update.status === "resolved" &&
+    current.status === "resolved" &&
+    update.resolution !== current.resolution
+  ) {
+    // Resolving again is a repeat when it says the same; another resolution would otherwise be lost.
+    throw new ConflictError(
+      "The case is resolved already, with another resolution: reopen it to resolve it with this one.",
+    );
+  }
   await ports.cases.update(current, update, update.version ?? current.version, by, ports.clock());
   return toCaseView(await loadCase(ports, caseId));
 }

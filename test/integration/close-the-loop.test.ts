@@ -226,6 +226,33 @@ describe("close the loop", () => {
     expect(resolved.body).toMatchObject({ status: "resolved", resolution: "Replacement sent" });
     const results = await h.api<Results>("GET", `/v1/campaigns/${campaign.id}/results`);
     expect(results.body.cases?.resolved).toBe(1);
+
+    // Resolving it again with the same words is a repeat; with others, a 409 rather than words lost.
+    const repeat = await h.api<Case>("PATCH", `/v1/cases/${opened.id}`, {
+      status: "resolved",
+      resolution: "Replacement sent",
+    });
+    expect(repeat.status, repeat.text).toBe(200);
+    expect(repeat.body.version).toBe(resolved.body.version);
+    const other = await h.api("PATCH", `/v1/cases/${opened.id}`, {
+      status: "resolved",
+      resolution: "Refunded instead",
+    });
+    expect(other.status, other.text).toBe(409);
+    // A resolution with any other status would be dropped: refused, naming the field.
+    const misplaced = await h.api<{ error: { details: { field: string; message: string }[] } }>(
+      "PATCH",
+      `/v1/cases/${opened.id}`,
+      { status: "in_progress", resolution: "Refunded instead" },
+    );
+    expect(misplaced.status).toBe(400);
+    expect(misplaced.body.error.details).toEqual([
+      { field: "resolution", message: 'goes only with status "resolved"' },
+    ]);
+    expect((await h.api<Case>("GET", `/v1/cases/${opened.id}`)).body).toMatchObject({
+      status: "resolved",
+      resolution: "Replacement sent",
+    });
   });
 
   it("the inbox filters by status, owner and overdue", async () => {
