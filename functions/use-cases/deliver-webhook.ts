@@ -97,12 +97,28 @@ export async function deliverWebhook(
       return next;
     }
     const reread = await ports.webhooks.getDelivery(delivery.webhookId, delivery.id);
-    if (!reread || round >= SAVE_ROUNDS) {
+    if (!reread) throw new Error(`The delivery ${delivery.id} is gone; its attempt was not recorded.`);
+    // Our own write went through and only its answer was lost (the SDK then retried it, and the retry
+    // found the log moved on): the attempt is recorded once, as it should be.
+    if (reread.attemptCount === current.attemptCount + 1 && isSameAttempt(reread.attempts.at(-1), attempt)) {
+      if (gone) await disableGoneWebhook(ports, webhook, at);
+      return reread;
+    }
+    if (round >= SAVE_ROUNDS) {
       throw new Error(`The log of delivery ${delivery.id} kept changing; its attempt was not recorded.`);
     }
     current = reread;
   }
 }
+
+/** Whether a logged attempt is this one: the same time, answer and duration. */
+const isSameAttempt = (logged: DeliveryAttempt | undefined, attempt: DeliveryAttempt): boolean =>
+  logged !== undefined &&
+  logged.at === attempt.at &&
+  logged.responseCode === attempt.responseCode &&
+  logged.durationMs === attempt.durationMs &&
+  logged.error === attempt.error &&
+  logged.responseExcerpt === attempt.responseExcerpt;
 
 /** The delivery after an attempt, and its move in the work index. */
 function afterAttempt(

@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import type { DeliveryRecord, WebhookWithSecret } from "../../functions/domain/webhook";
 import {
   checkWebhookUrl,
   DELIVERY_ID_PATTERN,
@@ -18,6 +19,7 @@ import {
   webhookCreateSchema,
   webhookHeaders,
 } from "../../functions/domain/webhook";
+import { deliverWebhook } from "../../functions/use-cases/deliver-webhook";
 
 describe("webhook signatures (Standard Webhooks)", () => {
   it("verify with the standardwebhooks package, as a receiver checks them", () => {
@@ -257,5 +259,64 @@ describe("webhook URLs", () => {
   it("locally: http and loopback too", () => {
     expect(local("http://127.0.0.1:4000/hook").ok).toBe(true);
     expect(local("http://localhost:4000/hook").ok).toBe(true);
+  });
+});
+
+describe("deliverWebhook's record of an attempt", () => {
+  const now = new Date("2026-06-01T10:00:00.000Z");
+  const webhook = {
+    id: newWebhookId(),
+    url: "https://hooks.example.com/in",
+    events: ["response.created"],
+    description: "",
+    status: "enabled",
+    disabledReason: null,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    secret: newWebhookSecret(),
+  } as WebhookWithSecret;
+  const event = { id: "evt_1", type: "response.created" as const, timestamp: now.toISOString(), data: {} };
+
+  it("is written once when its write went through but the answer was lost (the SDK's retry then fails)", async () => {
+    let stored = newDeliveryRecord(webhook.id, event, now);
+    let saves = 0;
+    const ports = {
+      webhooks: {
+        getDelivery: async () => stored,
+        saveDelivery: async (previous: DeliveryRecord, next: DeliveryRecord) => {
+          saves++;
+          if (previous.attemptCount !== stored.attemptCount) return false;
+          stored = next;
+          // The first write lands, and its answer is lost: the retry sees the log moved on.
+          return saves > 1;
+        },
+        update: async () => undefined,
+      },
+      poster: { post: async () => ({ status: 500, durationMs: 7, responseExcerpt: "down" }) },
+      clock: () => now,
+    };
+    const saved = await deliverWebhook(ports, webhook, stored, "scheduled");
+    expect(saved.attemptCount).toBe(1);
+    expect(saved.attempts).toHaveLength(1);
+    expect(stored.attempts).toHaveLength(1);
+    expect(saved.status).toBe("pending");
+  });
+
+  it("still says so when another attempt keeps changing the log", async () => {
+    let stored = newDeliveryRecord(webhook.id, event, now);
+    const ports = {
+      webhooks: {
+        getDelivery: async () => stored,
+        // Another attempt lands before each of ours.
+        saveDelivery: async () => {
+          stored = { ...stored, attemptCount: stored.attemptCount + 1 };
+          return false;
+        },
+        update: async () => undefined,
+      },
+      poster: { post: async () => ({ status: 200, durationMs: 3 }) },
+      clock: () => now,
+    };
+    await expect(deliverWebhook(ports, webhook, stored, "scheduled")).rejects.toThrow(/kept changing/);
   });
 });
