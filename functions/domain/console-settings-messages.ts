@@ -132,6 +132,8 @@ export type SettingsMessages = {
   readonly durationMs: (ms: number) => string;
   readonly attemptsCount: (count: number) => string;
   readonly retryButton: string;
+  /** In place of the retry button, for a delivery whose person's data was erased. */
+  readonly deliveryErased: string;
   readonly retryLabel: (event: string, at: string) => string;
   readonly olderDeliveries: string;
   readonly webhookEnabled: string;
@@ -363,6 +365,7 @@ const en: SettingsMessages = {
   durationMs: (ms) => `${ms.toLocaleString("en")} ms`,
   attemptsCount: (count) => String(count),
   retryButton: "Retry now",
+  deliveryErased: "Person erased: not sent again",
   retryLabel: (event, at) => `Retry now: the ${event} delivery of ${at}`,
   olderDeliveries: "Older deliveries",
   webhookEnabled: "Webhook enabled: events are delivered again.",
@@ -548,6 +551,7 @@ const zhHant: SettingsMessages = {
   durationMs: (ms) => `${ms.toLocaleString("zh-Hant")} 毫秒`,
   attemptsCount: (count) => zh`${count} 次`,
   retryButton: "立即重試",
+  deliveryErased: "個人資料已清除，不再傳送",
   retryLabel: (event, at) => zh`立即重試：${at} 的 ${event} 傳送`,
   olderDeliveries: "較舊的傳送",
   webhookEnabled: "Webhook 已啟用：將恢復傳送事件。",
@@ -735,6 +739,7 @@ const zhHans: SettingsMessages = {
   durationMs: (ms) => `${ms.toLocaleString("zh-Hans")} 毫秒`,
   attemptsCount: (count) => zh`${count} 次`,
   retryButton: "立即重试",
+  deliveryErased: "个人资料已清除，不再发送",
   retryLabel: (event, at) => zh`立即重试：${at} 的 ${event} 发送`,
   olderDeliveries: "较早的发送",
   webhookEnabled: "Webhook 已启用：将恢复发送事件。",

@@ -459,7 +459,7 @@ function DeliveryRow(p: { delivery: Delivery; base: string; props: WebhookPagePr
             </button>
           </form>
         ) : (
-          <span class="muted">—</span>
+          <span class="muted">{m.deliveryErased}</span>
         )}
       </td>
     </tr>
