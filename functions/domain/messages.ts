@@ -127,7 +127,13 @@ export function zh(strings: TemplateStringsArray, ...values: (string | number)[]
   return out;
 }
 
-const formatCount = (locale: Locale, n: number): string => n.toLocaleString(locale);
+/**
+ * A count with its thousands grouped as `toLocaleString` groups them in every supported locale (by
+ * three, with ","), written without Intl: its first use loads ICU's number data, about 10 ms of the
+ * first survey page a cold function serves. The unit test holds it to `toLocaleString` per locale.
+ */
+const formatCount = (_locale: Locale, n: number): string =>
+  String(Math.trunc(n)).replace(/\B(?=(\d{3})+$)/g, ",");
 
 const emailMessages = {
   en: {

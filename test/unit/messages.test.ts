@@ -66,6 +66,15 @@ describe("messages", () => {
     }
   });
 
+  it("writes counts as toLocaleString writes them in each locale, without loading Intl", () => {
+    for (const locale of LOCALES) {
+      const m = messagesFor(locale);
+      for (const n of [0, 7, 999, 1000, 5000, 12345, 999999, 1000000, 1234567890]) {
+        expect(m.errorCommentTooLong(n), `${locale} ${n}`).toContain(n.toLocaleString(locale));
+      }
+    }
+  });
+
   it("keeps English out of the Chinese locales", () => {
     for (const locale of ["zh-Hant", "zh-Hans"] as const) {
       for (const [key, text] of texts(locale)) {
