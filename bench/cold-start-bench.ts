@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type BuildOptions, build } from "esbuild";
+import { type BuildOptions, build, type Metafile } from "esbuild";
 import { median } from "./stats";
 
 /**
@@ -28,6 +28,8 @@ export type ColdStartRow = {
   /** Median CPU time (user + system, all threads) of the same imports: steadier on a shared machine. */
   readonly initCpuMs: number;
   readonly floorInitCpuMs: number;
+  /** Where the bytes beyond the floor come from, as esbuild's metafile counts them in the output. */
+  readonly composition: BundleComposition;
   readonly runs: number;
 };
 
@@ -53,6 +55,43 @@ export const lambdaBundling: BuildOptions = {
   metafile: true,
   logLevel: "silent",
 };
+
+/**
+ * A bundle's bytes by origin: the open-nps code, each npm package the floor does not hold (the
+ * libraries the handler adds: hono, zod, csv-stringify...), and the rest (the SDK and what the floor
+ * holds too).
+ */
+export type BundleComposition = {
+  readonly ownBytes: number;
+  readonly libraryBytes: Readonly<Record<string, number>>;
+};
+
+/** The npm package an esbuild input path belongs to, or undefined for a source file of the repository. */
+function packageOf(input: string): string | undefined {
+  return /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+}
+
+function bytesByInput(metafile: Metafile | undefined): Map<string, number> {
+  const output = Object.entries(metafile?.outputs ?? {}).find(([path]) => !path.endsWith(".map"))?.[1];
+  return new Map(
+    Object.entries(output?.inputs ?? {}).map(([path, { bytesInOutput }]) => [path, bytesInOutput]),
+  );
+}
+
+function compositionOf(real: Metafile | undefined, floor: Metafile | undefined): BundleComposition {
+  const floorPackages = new Set([...bytesByInput(floor).keys()].map(packageOf));
+  let ownBytes = 0;
+  const libraryBytes: Record<string, number> = {};
+  for (const [input, bytes] of bytesByInput(real)) {
+    const pkg = packageOf(input);
+    if (pkg === undefined) {
+      if (!input.startsWith("<")) ownBytes += bytes;
+    } else if (!floorPackages.has(pkg) && !pkg.startsWith("@aws-sdk/") && !pkg.startsWith("@smithy/")) {
+      libraryBytes[pkg] = (libraryBytes[pkg] ?? 0) + bytes;
+    }
+  }
+  return { ownBytes, libraryBytes };
+}
 
 /** The AWS SDK clients a handler may hold, and how its floor constructs each (as dynamo-client.ts etc. do). */
 const SDK_CLIENTS = {
@@ -124,7 +163,7 @@ export async function runColdStartBench(runs: number): Promise<ColdStartRow[]> {
         inputs.some((input) => input.includes(`node_modules/@aws-sdk/${client}/`)),
       );
       const floor = join(out, `${name}-floor.mjs`);
-      await build({
+      const { metafile: floorMetafile } = await build({
         ...lambdaBundling,
         stdin: {
           contents: [
@@ -154,6 +193,7 @@ export async function runColdStartBench(runs: number): Promise<ColdStartRow[]> {
         floorInitMs: median(floorTimes.map((t) => t.wallMs)),
         initCpuMs: median(realTimes.map((t) => t.cpuMs)),
         floorInitCpuMs: median(floorTimes.map((t) => t.cpuMs)),
+        composition: compositionOf(metafile, floorMetafile),
         runs,
       });
     }

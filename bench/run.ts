@@ -272,6 +272,15 @@ function report(r: {
     push("4", `${row.handler} minified KB`, row.bytes / 1024, row.floorBytes / 1024, 1);
     push("4", `  module init ms, wall (median of ${row.runs})`, row.initMs, row.floorInitMs, 1);
     push("4", `  module init ms, CPU (median of ${row.runs})`, row.initCpuMs, row.floorInitCpuMs, 1);
+    const libraries = Object.entries(row.composition.libraryBytes).sort(([, a], [, b]) => b - a);
+    push(
+      "4",
+      `  of which ${libraries.map(([name]) => name).join(", ") || "libraries beyond the SDK"} KB`,
+      libraries.reduce((sum, [, bytes]) => sum + bytes, 0) / 1024,
+      row.floorBytes / 1024,
+      1,
+    );
+    push("4", "  of which open-nps code KB", row.composition.ownBytes / 1024, row.floorBytes / 1024, 1);
   }
   push(
     "4",
@@ -341,6 +350,8 @@ function report(r: {
     "     SQS batches of 10; reference: sendConcurrency ÷ 0.2 s per send, the model of lib/delivery.ts.",
     "  4  each functions/handlers/*.ts bundled like lib/constructs/lambda-function.ts; reference: a bundle that only imports and constructs the SDK clients that handler's bundle holds:",
     ...coldStart.map((c) => `       ${c.handler.padEnd(15)} ${c.clients.join(", ")}`),
+    "     \"of which\" rows: the bytes of the npm packages the floor does not hold, and of open-nps's own code, as esbuild's metafile counts them in the output;",
+    "     their ratios are shares of the floor's size (the rest of the difference is SDK code the floor does not reach, such as the commands sent).",
     `     survey first page: a fresh node process imports the survey bundle and serves GET /s/{token}?score=9 (a sent invitation, ${num(firstView.pageBytes)} bytes of page)`,
     "     through the Lambda adapter against DynamoDB Local, timed from spawn to answer; reference: a bundle that only makes the same Query and answers one line.",
     "  5  from counted requests × list prices (below); reference: see the breakdown.",
