@@ -66,6 +66,13 @@ export const caseEntrySchema = z
     text: z
       .optional(z.string())
       .check(z.describe("The note, the reply's text, the new status or owner, or what the edit changed.")),
+    resolution: z
+      .optional(z.string())
+      .check(
+        z.describe(
+          "On a `status_changed` to `resolved`: what was done, as given then (kept after the case is reopened).",
+        ),
+      ),
   })
   .check(z.describe("One event in a case's life."));
 export type CaseEntry = z.infer<typeof caseEntrySchema>;

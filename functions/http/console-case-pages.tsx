@@ -482,6 +482,7 @@ export function renderCasePage(props: CasePageProps): string {
                     {SHOWS_TEXT.has(entry.type) && entry.text ? (
                       <p class="case-entry-text">{entry.text}</p>
                     ) : null}
+                    {entry.resolution ? <p class="case-entry-text">{entry.resolution}</p> : null}
                   </li>
                 ))}
               </ol>

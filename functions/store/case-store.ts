@@ -77,7 +77,7 @@ export class CaseStore {
         {
           Put: { TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" },
         },
-        this.entryPut(record.id, record.openedAt, "opened", null, undefined, "opened"),
+        this.entryPut(record.id, record.openedAt, "opened", null, undefined, { id: "opened" }),
         this.countUpdate(record, { ...noCaseCounts(), opened: 1 }),
         // Never once the person's data was erased: an erasure marks the response before it erases cases.
         {
@@ -125,7 +125,7 @@ export class CaseStore {
             ExpressionAttributeValues: { ":at": at, ":null": null },
           },
         },
-        this.entryPut(caseId, at, "alerted", null, owners.join(", "), "alerted"),
+        this.entryPut(caseId, at, "alerted", null, owners.join(", "), { id: "alerted" }),
       ],
       0,
     );
@@ -158,7 +158,7 @@ export class CaseStore {
           edit.stillMeetsRule ? "answer_updated" : "rule_no_longer_met",
           null,
           `score ${edit.score}${edit.csat === null ? "" : `, csat ${edit.csat}`}`,
-          `v${edit.responseVersion}`,
+          { id: `v${edit.responseVersion}` },
         ),
       ],
       0,
@@ -184,7 +184,14 @@ export class CaseStore {
     if (change.status !== undefined && change.status !== current.status) {
       sets.push("#status = :status");
       values[":status"] = change.status;
-      entries.push(this.entryPut(current.id, at, "status_changed", by, change.status));
+      // The entry keeps the resolution: the case itself drops it when reopened.
+      entries.push(
+        this.entryPut(current.id, at, "status_changed", by, change.status, {
+          ...(change.status === "resolved" && change.resolution !== undefined
+            ? { resolution: change.resolution }
+            : {}),
+        }),
+      );
       if (change.status === "resolved") {
         sets.push("resolvedAt = :at", "resolution = :resolution");
         values[":at"] = at;
@@ -370,7 +377,7 @@ export class CaseStore {
   }
 
   /**
-   * Erases the case's personal data (address, name, comment, properties, entry texts); its counts stay.
+   * Erases the case's personal data (address, name, comment, properties, entry texts and resolutions); its counts stay.
    * Returns the version it has then (its webhook events are found by it), or null when there is no case.
    */
   async erase(caseId: string, now: Date): Promise<number | null> {
@@ -407,14 +414,14 @@ export class CaseStore {
         ExpressionAttributeValues: { ":pk": casePartition(caseId), ":entry": "ENTRY#" },
       }),
     );
-    for (const entry of Items.filter((item) => typeof item.text === "string")) {
+    for (const entry of Items.filter((item) => "text" in item || "resolution" in item)) {
       await this.transact(
         [
           {
             Update: {
               TableName: this.tableName,
               Key: { pk: entry.pk, sk: entry.sk },
-              UpdateExpression: "REMOVE #text",
+              UpdateExpression: "REMOVE #text, resolution",
               ExpressionAttributeNames: { "#text": "text" },
             },
           },
@@ -471,18 +478,19 @@ export class CaseStore {
     type: CaseEntryType,
     by: string | null,
     text: string | undefined,
-    entryId = randomBytes(6).toString("base64url"),
+    extra: { readonly id?: string; readonly resolution?: string } = {},
   ): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
         Item: {
-          ...caseEntryKey(caseId, at, entryId),
+          ...caseEntryKey(caseId, at, extra.id ?? randomBytes(6).toString("base64url")),
           type: "caseEntry",
           at,
           entryType: type,
           by,
           ...(text === undefined ? {} : { text }),
+          ...(extra.resolution === undefined ? {} : { resolution: extra.resolution }),
         },
       },
     };
@@ -543,5 +551,6 @@ function toEntry(item: Record<string, unknown>): CaseEntry {
     type: item.entryType as CaseEntryType,
     by: typeof item.by === "string" ? item.by : null,
     ...(typeof item.text === "string" ? { text: item.text } : {}),
+    ...(typeof item.resolution === "string" ? { resolution: item.resolution } : {}),
   };
 }

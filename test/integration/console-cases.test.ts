@@ -274,6 +274,13 @@ describe("console cases", () => {
     expect(reopened.status).toBe(303);
     expect(reopened.location).toBe(`${casePath()}?done=reopened`);
     expect(await caseNow()).toMatchObject({ status: "open", resolution: null });
+    // The case drops its resolution; its timeline keeps what was done, and the page shows it.
+    expect((await caseNow()).timeline.filter((e) => e.type === "status_changed")).toEqual([
+      expect.objectContaining({ text: "resolved", resolution: "Sent a new box; 已補寄。" }),
+      expect.not.objectContaining({ resolution: expect.anything() }),
+    ]);
+    const reopenedPage = await send(reopened.location as string, { cookie: ownerCookie });
+    expect(reopenedPage.text).toContain('<p class="case-entry-text">Sent a new box; 已補寄。</p>');
 
     clock.advance({ minutes: 1 });
     const assigned = await send(`${casePath()}/owner`, {

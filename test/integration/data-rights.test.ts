@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
+import type { Case } from "../../functions/domain/case";
 import type { PersonErasure, PersonExport } from "../../functions/domain/person";
 import { personLinkKey } from "../../functions/store/keys";
 import { reconcileCampaign } from "../../functions/use-cases/reconcile-campaign";
@@ -208,11 +209,27 @@ describe("a person's data rights: export and erasure", () => {
   });
 
   it("erases her: no item of the table holds her data, results and reconcile are unchanged, she stays suppressed", async () => {
+    // What her case's owner wrote about her is hers too: a note, and a resolution its timeline keeps
+    // after the case is reopened.
+    const cases = await h.api<{ items: Case[] }>("GET", `/v1/cases?campaignId=${shop.id}`);
+    const [herCase] = cases.body.items;
+    if (!herCase) throw new Error(`her case was not opened: ${cases.text}`);
+    const caseChanges = [
+      ["POST", "/notes", { text: `Called ${NAME} back` }],
+      ["PATCH", "", { status: "resolved", resolution: `Refunded ${CUSTOMER_ID}` }],
+      ["PATCH", "", { status: "open" }],
+    ] as const;
+    for (const [method, path, body] of caseChanges) {
+      const changed = await h.api(method, `/v1/cases/${herCase.id}${path}`, body);
+      expect(changed.status, changed.text).toBeLessThan(300);
+    }
     const before = { shop: await results(shop), later: await results(later) };
     expect((before.shop as { overall: { responses: number } }).overall.responses).toBe(2);
     // What the scan finds before, or finding nothing after would prove nothing.
     expect((await holdingHerData()).map((item) => item.type).sort()).toEqual([
       "case",
+      "caseEntry",
+      "caseEntry",
       "contact",
       "invitation",
       "invitation",
