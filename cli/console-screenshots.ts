@@ -130,6 +130,14 @@ try {
     await api("POST", `/v1/cases/${firstCase.id}/notes`, {
       text: "Called the customer; a new box is on its way.",
     });
+    // A case worked once and reopened: its timeline keeps the first resolution.
+    now += 20 * 60_000;
+    await api("PATCH", `/v1/cases/${firstCase.id}`, {
+      status: "resolved",
+      resolution: "Replacement shipped with tracking; refunded the delivery fee.",
+    });
+    now += 3 * 60 * 60_000;
+    await api("PATCH", `/v1/cases/${firstCase.id}`, { status: "in_progress" });
   }
   await api("POST", "/v1/webhooks", {
     url: "https://hooks.example.com/open-nps",
