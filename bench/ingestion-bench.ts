@@ -4,7 +4,7 @@ import type { Invitation } from "../functions/domain/invitation";
 import { answerTransaction } from "../functions/store/response-store";
 import { sendTransaction } from "../functions/store/transactions";
 import type { LocalStack } from "./local-stack";
-import { type ConcurrentRun, runConcurrent } from "./stats";
+import { type ConcurrentRun, runConcurrent, runInRounds } from "./stats";
 import type { UsageMeter } from "./usage-meter";
 
 /**
@@ -13,6 +13,7 @@ import type { UsageMeter } from "./usage-meter";
  * the floor: the same DynamoDB transaction ResponseStore.record issues (conditional response put,
  * invitation update, one ADD per aggregate), sent directly to DynamoDB Local with nothing around it.
  * Each answer uses its own invitation from the delivery benchmark, so every one is a first answer.
+ * Each level runs in rounds in which the paths take turns, their latencies pooled per path.
  * A second reference adds what no answer can skip: the one read of the link (invitation and answer in
  * one Query, SurveyLinkStore.read) before that same transaction.
  */
@@ -34,6 +35,9 @@ export const answerOf = (i: number): Answer => ({
 
 /** Answers per path sent before the timed runs. */
 const WARMUP = 20;
+
+/** Rounds each level's answers are cut into, the three paths taking turns in each. */
+const ROUNDS = 5;
 
 /** Sent invitations item 1 answers: the warm-up and every level, over HTTP, raw, and read then raw. */
 export function invitationsNeeded(levels: readonly { answers: number }[]): number {
@@ -109,17 +113,22 @@ export async function runIngestionBench(
     const rawPool = take(answers);
     const readPool = take(answers);
     const httpPool = take(answers);
-    const raw = await meter.measure("answer-raw", () =>
-      runConcurrent(clients, answers, (i) => viaTransaction(at(rawPool, i), answerOf(i))),
-    );
-    const readAndWrite = await meter.measure("answer-read-raw", () =>
-      runConcurrent(clients, answers, (i) => viaReadAndTransaction(at(readPool, i), answerOf(i))),
-    );
-    const http = await meter.measure("answer-http", () =>
-      meter.measure(`answer-http-${clients}`, () =>
-        runConcurrent(clients, answers, (i) => viaHttp(at(httpPool, i), answerOf(i))),
-      ),
-    );
+    // In rounds, taking turns: a pause of DynamoDB Local's JVM or of the machine would otherwise land
+    // on whichever path ran then, and one pause decides a p99.
+    const { raw, readAndWrite, http } = await runInRounds(clients, answers, ROUNDS, {
+      raw: {
+        op: (i) => viaTransaction(at(rawPool, i), answerOf(i)),
+        around: (run) => meter.measure("answer-raw", run),
+      },
+      readAndWrite: {
+        op: (i) => viaReadAndTransaction(at(readPool, i), answerOf(i)),
+        around: (run) => meter.measure("answer-read-raw", run),
+      },
+      http: {
+        op: (i) => viaHttp(at(httpPool, i), answerOf(i)),
+        around: (run) => meter.measure("answer-http", () => meter.measure(`answer-http-${clients}`, run)),
+      },
+    });
     levels.push({ clients, http, raw, readAndWrite });
   }
   return { levels, pageViews };

@@ -19,6 +19,9 @@ export type ConcurrentRun = {
   readonly firstError: string | null;
 };
 
+/** What closed-loop runs measured: each call's latency, their wall time, and the calls that threw. */
+type Samples = { latencies: number[]; elapsedMs: number; errors: number; firstError: string | null };
+
 /**
  * Runs `operations` calls of `op` from `clients` concurrent loops, each taking the next index when its
  * previous call ends (a closed loop, as that many users clicking one after another). A call that throws
@@ -29,6 +32,55 @@ export async function runConcurrent(
   operations: number,
   op: (index: number) => Promise<void>,
 ): Promise<ConcurrentRun> {
+  return summarize(clients, operations, await sample(clients, operations, op));
+}
+
+/** A workload of `runInRounds`: its calls, and what to wrap each of its runs in (a usage phase). */
+export type RoundWorkload = {
+  readonly op: (index: number) => Promise<void>;
+  readonly around?: <T>(run: () => Promise<T>) => Promise<T>;
+};
+
+/**
+ * Runs each workload `operations` times from `clients` concurrent loops, as `runConcurrent` does, but
+ * cut into `rounds` rounds in which the workloads take turns (their order rotating each round), so a
+ * pause of the machine or of DynamoDB Local's JVM falls on each alike. Each workload's latencies and
+ * run time are pooled over its rounds; its calls get indexes 0 to operations - 1 across them.
+ */
+export async function runInRounds<K extends string>(
+  clients: number,
+  operations: number,
+  rounds: number,
+  workloads: Readonly<Record<K, RoundWorkload>>,
+): Promise<Record<K, ConcurrentRun>> {
+  const names = Object.keys(workloads) as K[];
+  const pooled = new Map<K, Samples>(
+    names.map((name) => [name, { latencies: [], elapsedMs: 0, errors: 0, firstError: null }]),
+  );
+  for (let round = 0; round < rounds; round++) {
+    const start = Math.floor((operations * round) / rounds);
+    const count = Math.floor((operations * (round + 1)) / rounds) - start;
+    for (let turn = 0; turn < names.length; turn++) {
+      const name = names[(round + turn) % names.length] as K;
+      const { op, around = (run) => run() } = workloads[name];
+      const samples = await around(() => sample(clients, count, (i) => op(start + i)));
+      const total = pooled.get(name) as Samples;
+      total.latencies.push(...samples.latencies);
+      total.elapsedMs += samples.elapsedMs;
+      total.errors += samples.errors;
+      total.firstError ??= samples.firstError;
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => [name, summarize(clients, operations, pooled.get(name) as Samples)]),
+  ) as Record<K, ConcurrentRun>;
+}
+
+async function sample(
+  clients: number,
+  operations: number,
+  op: (index: number) => Promise<void>,
+): Promise<Samples> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | null = null;
@@ -48,15 +100,18 @@ export async function runConcurrent(
     }
   };
   await Promise.all(Array.from({ length: Math.min(clients, operations) }, loop));
-  const elapsedMs = performance.now() - started;
+  return { latencies, elapsedMs: performance.now() - started, errors, firstError };
+}
+
+function summarize(clients: number, operations: number, samples: Samples): ConcurrentRun {
   return {
     clients,
     operations,
-    elapsedMs,
-    perSecond: (latencies.length / elapsedMs) * 1000,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    errors,
-    firstError,
+    elapsedMs: samples.elapsedMs,
+    perSecond: (samples.latencies.length / samples.elapsedMs) * 1000,
+    p50Ms: percentile(samples.latencies, 50),
+    p99Ms: percentile(samples.latencies, 99),
+    errors: samples.errors,
+    firstError: samples.firstError,
   };
 }
