@@ -84,6 +84,14 @@ export async function runIngestionBench(
     );
     await sendTransaction(stack.db, new TransactWriteCommand(transaction));
   };
+  /** Untimed connection warm-ups that change nothing: a survey page over HTTP, a link read raw. */
+  const viewPage = async (invitation: Invitation) => {
+    const response = await fetch(`${stack.baseUrl}/s/${invitation.token}`);
+    await response.text();
+  };
+  const openLink = async (invitation: Invitation) => {
+    await stack.stores.surveyLinks.read(invitation.token);
+  };
   const viaReadAndTransaction = async (invitation: Invitation, answer: Answer) => {
     if (!(await stack.stores.surveyLinks.read(invitation.token))) throw new Error("no invitation to answer");
     await viaTransaction(invitation, answer);
@@ -114,19 +122,24 @@ export async function runIngestionBench(
     const readPool = take(answers);
     const httpPool = take(answers);
     // In rounds, taking turns: a pause of DynamoDB Local's JVM or of the machine would otherwise land
-    // on whichever path ran then, and one pause decides a p99.
+    // on whichever path ran then, and one pause decides a p99. Each run first opens its connections
+    // from every client, untimed: 64 connections opened at once to the loopback server made some of
+    // the first answers wait a second or two for theirs, and the client drops idle ones after 4 s.
     const { raw, readAndWrite, http } = await runInRounds(clients, answers, ROUNDS, {
       raw: {
         op: (i) => viaTransaction(at(rawPool, i), answerOf(i)),
         around: (run) => meter.measure("answer-raw", run),
+        warm: (i) => openLink(at(warmRaw, i % warmup)),
       },
       readAndWrite: {
         op: (i) => viaReadAndTransaction(at(readPool, i), answerOf(i)),
         around: (run) => meter.measure("answer-read-raw", run),
+        warm: (i) => openLink(at(warmRead, i % warmup)),
       },
       http: {
         op: (i) => viaHttp(at(httpPool, i), answerOf(i)),
         around: (run) => meter.measure("answer-http", () => meter.measure(`answer-http-${clients}`, run)),
+        warm: (i) => viewPage(at(warmHttp, i % warmup)),
       },
     });
     levels.push({ clients, http, raw, readAndWrite });

@@ -35,17 +35,22 @@ export async function runConcurrent(
   return summarize(clients, operations, await sample(clients, operations, op));
 }
 
-/** A workload of `runInRounds`: its calls, and what to wrap each of its runs in (a usage phase). */
+/**
+ * A workload of `runInRounds`: its calls; what to wrap each of its runs in (a usage phase); and calls
+ * made untimed from every client just before each run (opening the connections a pause closed).
+ */
 export type RoundWorkload = {
   readonly op: (index: number) => Promise<void>;
   readonly around?: <T>(run: () => Promise<T>) => Promise<T>;
+  readonly warm?: (index: number) => Promise<void>;
 };
 
 /**
  * Runs each workload `operations` times from `clients` concurrent loops, as `runConcurrent` does, but
  * cut into `rounds` rounds in which the workloads take turns (their order rotating each round), so a
  * pause of the machine or of DynamoDB Local's JVM falls on each alike. Each workload's latencies and
- * run time are pooled over its rounds; its calls get indexes 0 to operations - 1 across them.
+ * run time are pooled over its rounds; its calls get indexes 0 to operations - 1 across them. Before
+ * each run, `warm` is called once per client, untimed, at the same concurrency.
  */
 export async function runInRounds<K extends string>(
   clients: number,
@@ -62,7 +67,8 @@ export async function runInRounds<K extends string>(
     const count = Math.floor((operations * (round + 1)) / rounds) - start;
     for (let turn = 0; turn < names.length; turn++) {
       const name = names[(round + turn) % names.length] as K;
-      const { op, around = (run) => run() } = workloads[name];
+      const { op, around = (run) => run(), warm } = workloads[name];
+      if (warm) await sample(clients, clients, warm);
       const samples = await around(() => sample(clients, count, (i) => op(start + i)));
       const total = pooled.get(name) as Samples;
       total.latencies.push(...samples.latencies);
