@@ -342,7 +342,7 @@ function report(r: {
   out.push("What each reference is:");
   out.push(
     `  1  measured: first answers POSTed as JSON to /s/{token} through the survey app over HTTP (${ingestion.levels.map((l) => `${num(l.http.operations)} at ${l.clients}`).join(", ")}), client in the same process;`,
-    "     each level in 5 rounds in which the measured path and both references take turns (order rotating), latencies pooled per path;",
+    "     each level in 5 rounds (fewer in --quick: each round gives every client an answer) in which the measured path and both references take turns (order rotating), latencies pooled per path;",
     "     before each run, every client opens its connection untimed (a page view over HTTP, a link read raw);",
     "     reference: the TransactWriteItems ResponseStore.record builds (answerTransaction: response put + invitation update + 2 aggregate ADDs), sent straight to DynamoDB Local through sendTransaction at the same concurrency: the floor.",
     '     "vs one read + the transaction": reference the link\'s one Query (SurveyLinkStore.read) and then that transaction, raw: what no answer can skip.',

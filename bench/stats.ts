@@ -58,6 +58,9 @@ export async function runInRounds<K extends string>(
   rounds: number,
   workloads: Readonly<Record<K, RoundWorkload>>,
 ): Promise<Record<K, ConcurrentRun>> {
+  if (operations < rounds * clients) {
+    throw new Error(`${operations} calls in ${rounds} rounds would not keep ${clients} clients busy`);
+  }
   const names = Object.keys(workloads) as K[];
   const pooled = new Map<K, Samples>(
     names.map((name) => [name, { latencies: [], elapsedMs: 0, errors: 0, firstError: null }]),

@@ -242,7 +242,7 @@ const en: CaseMessages = {
   resolve: "Resolve case",
   markInProgress: "Mark in progress",
   reopen: "Reopen case",
-  reopenHint: "Reopening clears the resolution.",
+  reopenHint: "Reopening clears the resolution; the timeline keeps it.",
 
   fieldErrors: {
     textEmpty: "Write something first.",
@@ -378,7 +378,7 @@ const zhHant: CaseMessages = {
   resolve: "結案",
   markInProgress: "標示為處理中",
   reopen: "重新開啟案件",
-  reopenHint: "重新開啟後，處理結果會被清除。",
+  reopenHint: "重新開啟後，處理結果會被清除，處理紀錄中仍會保留。",
 
   fieldErrors: {
     textEmpty: "請先輸入內容。",
@@ -513,7 +513,7 @@ const zhHans: CaseMessages = {
   resolve: "结案",
   markInProgress: "标记为处理中",
   reopen: "重新打开工单",
-  reopenHint: "重新打开后，处理结果会被清除。",
+  reopenHint: "重新打开后，处理结果会被清除，处理记录中仍会保留。",
 
   fieldErrors: {
     textEmpty: "请先输入内容。",

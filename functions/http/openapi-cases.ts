@@ -46,7 +46,7 @@ export const CASES_SECTION: OpenApiSection = {
       operationId: "updateCase",
       summary: "Change a case's status or owner",
       description:
-        "Resolving needs a `resolution`; reopening a resolved case clears it. Send the `version` you read to be " +
+        "Resolving needs a `resolution`; reopening a resolved case clears it (its timeline entry keeps it). Send the `version` you read to be " +
         "refused (409) if someone changed the case meanwhile.",
       body: caseUpdateSchema,
       responses: { 200: { description: "The case as changed", json: caseSchema } },
