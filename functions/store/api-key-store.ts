@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { issueApiKey, parseApiKey, secretMatches } from "../domain/api-key";
 import { API_KEYS_PARTITION, apiKeyKey, apiKeyListing, LISTING_INDEX } from "./keys";
 import { queryAll } from "./paged-query";
+import { conditionHeld } from "./transactions";
 
 export type ApiKeyRecord = { id: string; name: string; createdAt: string; revokedAt: string | null };
 
@@ -48,8 +48,8 @@ export class ApiKeyStore {
 
   /** Revokes a key; false when no key has that id. Revoking twice keeps the first revocation time. */
   async revoke(id: string, now: Date): Promise<boolean> {
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: apiKeyKey(id),
@@ -57,12 +57,8 @@ export class ApiKeyStore {
           ConditionExpression: "attribute_exists(pk)",
           ExpressionAttributeValues: { ":now": now.toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async list(): Promise<ApiKeyRecord[]> {

@@ -24,7 +24,7 @@ import {
   testSendsOf,
 } from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
-import { failedConditions } from "./transactions";
+import { conditionHeld, failedConditions } from "./transactions";
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -201,19 +201,17 @@ export class CampaignStore extends CampaignReader {
    * themselves within a day (TTL).
    */
   async delete(id: string, version: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    const deleted = await conditionHeld(
+      this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: campaignKey(id),
           ConditionExpression: "version = :version",
           ExpressionAttributeValues: { ":version": version },
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    if (!deleted) return false;
     const counters = await queryAll(this.db, {
       TableName: this.tableName,
       ...beginsWith(testSendsOf(id)),
@@ -233,8 +231,8 @@ export class CampaignStore extends CampaignReader {
    * already (false). The counter goes by itself a day later (TTL).
    */
   async countTestSend(campaignId: string, hour: string, limit: number, expiresAt: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: testSendsKey(campaignId, hour),
@@ -248,12 +246,8 @@ export class CampaignStore extends CampaignReader {
             ":limit": limit,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   PutCommand,
@@ -36,7 +35,7 @@ import {
   responseKey,
   resultsPartition,
 } from "./keys";
-import { failedConditions, sendTransaction } from "./transactions";
+import { conditionHeld, failedConditions, sendTransaction } from "./transactions";
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
@@ -438,8 +437,8 @@ export class CaseStore {
    * claim holds. Marks are kept a week.
    */
   async claimDigest(day: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -452,12 +451,8 @@ export class CaseStore {
           ConditionExpression: "attribute_not_exists(pk) OR (sentAt = :null AND claimedUntil < :now)",
           ExpressionAttributeValues: { ":null": null, ":now": now.toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Records that the digest claimed went out. */

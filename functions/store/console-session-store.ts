@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { epochSeconds } from "../domain/console-access";
 import { sessionKey, signInCounterKey, signInLinkKey } from "./keys";
+import { conditionHeld } from "./transactions";
 
 /** A sign-in link as stored: whose it is, where it leads, until when, and whether it was used. */
 export type SignInLinkRecord = {
@@ -48,8 +49,8 @@ export class ConsoleSessionStore {
     limit: number,
     expiresAt: Date,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: signInCounterKey(scope, hour),
@@ -63,12 +64,8 @@ export class ConsoleSessionStore {
             ":limit": limit,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async createSignInLink(

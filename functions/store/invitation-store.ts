@@ -47,7 +47,7 @@ import {
   WORK_INDEX,
 } from "./keys";
 import { SubscriptionRecords } from "./subscription-records";
-import { failedConditions, sendTransaction } from "./transactions";
+import { conditionHeld, failedConditions, sendTransaction } from "./transactions";
 
 /**
  * Invitations through their life (due → claimed → sent → reminded), and the per-person records read
@@ -134,21 +134,23 @@ export class InvitationStore extends SubscriptionRecords {
   async claim(entry: DueEntry, now: Date, leaseMs: number): Promise<"claimed" | "taken"> {
     const leased = dueListing(new Date(now.getTime() + leaseMs).toISOString(), entry.token);
     const legacy = entry.dueKey.startsWith(LEGACY_DUE_KEY);
-    const claimed = await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(entry.token),
-        UpdateExpression: legacy
-          ? "SET gsi2pk = :partition, gsi2sk = :leased, claimedAt = :now REMOVE gsi1pk, gsi1sk"
-          : "SET gsi2sk = :leased, claimedAt = :now",
-        ConditionExpression: legacy ? "gsi1sk = :seen" : "gsi2sk = :seen",
-        ExpressionAttributeValues: {
-          ":seen": entry.dueKey.replace(LEGACY_DUE_KEY, ""),
-          ":leased": leased.gsi2sk,
-          ":now": now.toISOString(),
-          ...(legacy ? { ":partition": leased.gsi2pk } : {}),
-        },
-      }),
+    const claimed = await conditionHeld(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invitationKey(entry.token),
+          UpdateExpression: legacy
+            ? "SET gsi2pk = :partition, gsi2sk = :leased, claimedAt = :now REMOVE gsi1pk, gsi1sk"
+            : "SET gsi2sk = :leased, claimedAt = :now",
+          ConditionExpression: legacy ? "gsi1sk = :seen" : "gsi2sk = :seen",
+          ExpressionAttributeValues: {
+            ":seen": entry.dueKey.replace(LEGACY_DUE_KEY, ""),
+            ":leased": leased.gsi2sk,
+            ":now": now.toISOString(),
+            ...(legacy ? { ":partition": leased.gsi2pk } : {}),
+          },
+        }),
+      ),
     );
     return claimed ? "claimed" : "taken";
   }
@@ -161,25 +163,27 @@ export class InvitationStore extends SubscriptionRecords {
   async giveUp(entry: DueEntry, now: Date, maxFailures: number): Promise<boolean> {
     if (entry.dueKey.startsWith(LEGACY_DUE_KEY)) return false;
     const accepted = entry.action === "send" ? "acceptedAt" : "reminderAcceptedAt";
-    return await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(entry.token),
-        UpdateExpression:
-          entry.action === "send"
-            ? "SET #status = :skipped, skipReason = :undeliverable, skippedAt = :now, nextAction = :none, dueAt = :none REMOVE gsi2pk, gsi2sk"
-            : "SET nextAction = :none, dueAt = :none REMOVE gsi2pk, gsi2sk",
-        ConditionExpression: `gsi2sk = :seen AND nextAction = :action AND sendFailures >= :max AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(${accepted})`,
-        ...(entry.action === "send" ? { ExpressionAttributeNames: { "#status": "status" } } : {}),
-        ExpressionAttributeValues: {
-          ":seen": entry.dueKey,
-          ":action": entry.action,
-          ":max": maxFailures,
-          ":now": now.toISOString(),
-          ":none": null,
-          ...(entry.action === "send" ? { ":skipped": "skipped", ":undeliverable": "undeliverable" } : {}),
-        },
-      }),
+    return await conditionHeld(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invitationKey(entry.token),
+          UpdateExpression:
+            entry.action === "send"
+              ? "SET #status = :skipped, skipReason = :undeliverable, skippedAt = :now, nextAction = :none, dueAt = :none REMOVE gsi2pk, gsi2sk"
+              : "SET nextAction = :none, dueAt = :none REMOVE gsi2pk, gsi2sk",
+          ConditionExpression: `gsi2sk = :seen AND nextAction = :action AND sendFailures >= :max AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(${accepted})`,
+          ...(entry.action === "send" ? { ExpressionAttributeNames: { "#status": "status" } } : {}),
+          ExpressionAttributeValues: {
+            ":seen": entry.dueKey,
+            ":action": entry.action,
+            ":max": maxFailures,
+            ":now": now.toISOString(),
+            ":none": null,
+            ...(entry.action === "send" ? { ":skipped": "skipped", ":undeliverable": "undeliverable" } : {}),
+          },
+        }),
+      ),
     );
   }
 
@@ -221,18 +225,20 @@ export class InvitationStore extends SubscriptionRecords {
    */
   async unpark(campaignId: string, parkedKey: string): Promise<boolean> {
     const token = tokenOfWorkEntry(parkedKey);
-    return await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(token),
-        UpdateExpression: "SET gsi2pk = :due",
-        ConditionExpression: "gsi2pk = :parked AND gsi2sk = :seen",
-        ExpressionAttributeValues: {
-          ":due": dueListing("", token).gsi2pk,
-          ":parked": parkedPartition(campaignId),
-          ":seen": parkedKey,
-        },
-      }),
+    return await conditionHeld(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invitationKey(token),
+          UpdateExpression: "SET gsi2pk = :due",
+          ConditionExpression: "gsi2pk = :parked AND gsi2sk = :seen",
+          ExpressionAttributeValues: {
+            ":due": dueListing("", token).gsi2pk,
+            ":parked": parkedPartition(campaignId),
+            ":seen": parkedKey,
+          },
+        }),
+      ),
     );
   }
 
@@ -259,19 +265,21 @@ export class InvitationStore extends SubscriptionRecords {
    */
   async recordAcceptance(token: string, action: DueAction, at: Date, messageId: string): Promise<void> {
     const accepted = action === "send" ? "acceptedAt" : "reminderAcceptedAt";
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(token),
-        UpdateExpression: `SET ${accepted} = if_not_exists(${accepted}, :at), sesMessageIds = list_append(if_not_exists(sesMessageIds, :empty), :id)`,
-        ConditionExpression: "nextAction = :action",
-        ExpressionAttributeValues: {
-          ":at": at.toISOString(),
-          ":action": action,
-          ":empty": [],
-          ":id": [messageId],
-        },
-      }),
+    await conditionHeld(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invitationKey(token),
+          UpdateExpression: `SET ${accepted} = if_not_exists(${accepted}, :at), sesMessageIds = list_append(if_not_exists(sesMessageIds, :empty), :id)`,
+          ConditionExpression: "nextAction = :action",
+          ExpressionAttributeValues: {
+            ":at": at.toISOString(),
+            ":action": action,
+            ":empty": [],
+            ":id": [messageId],
+          },
+        }),
+      ),
     );
   }
 
@@ -374,16 +382,18 @@ export class InvitationStore extends SubscriptionRecords {
     action: DueAction,
     options: { readonly failed?: boolean } = {},
   ): Promise<void> {
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(invitation.token),
-        UpdateExpression: options.failed
-          ? "REMOVE sendingUntil ADD sendFailures :one"
-          : "REMOVE sendingUntil",
-        ConditionExpression: "nextAction = :action",
-        ExpressionAttributeValues: { ":action": action, ...(options.failed ? { ":one": 1 } : {}) },
-      }),
+    await conditionHeld(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invitationKey(invitation.token),
+          UpdateExpression: options.failed
+            ? "REMOVE sendingUntil ADD sendFailures :one"
+            : "REMOVE sendingUntil",
+          ConditionExpression: "nextAction = :action",
+          ExpressionAttributeValues: { ":action": action, ...(options.failed ? { ":one": 1 } : {}) },
+        }),
+      ),
     );
     await this.releaseContact(invitation, action);
   }
@@ -393,14 +403,16 @@ export class InvitationStore extends SubscriptionRecords {
     invitation: Pick<Invitation, "token" | "email">,
     action: DueAction,
   ): Promise<void> {
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: contactKey(invitation.email),
-        UpdateExpression: "REMOVE lockedBy, lockedUntil",
-        ConditionExpression: "lockedBy = :holder",
-        ExpressionAttributeValues: { ":holder": `${invitation.token}#${action}` },
-      }),
+    await conditionHeld(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: contactKey(invitation.email),
+          UpdateExpression: "REMOVE lockedBy, lockedUntil",
+          ConditionExpression: "lockedBy = :holder",
+          ExpressionAttributeValues: { ":holder": `${invitation.token}#${action}` },
+        }),
+      ),
     );
   }
 
@@ -663,24 +675,26 @@ export class InvitationStore extends SubscriptionRecords {
         ...(skip ? ["#status = :skipped", "skipReason = :erased", "skippedAt = :now"] : []),
       ];
       const removes = action ? " REMOVE sendingUntil, gsi2pk, gsi2sk, gsi1pk, gsi1sk" : "";
-      const erased = await this.conditional(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: invitationKey(token),
-          UpdateExpression: `SET ${sets.join(", ")}${removes}`,
-          ConditionExpression: action
-            ? `nextAction = :action AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(${action === "send" ? "acceptedAt" : "reminderAcceptedAt"})`
-            : "attribute_exists(pk) AND (attribute_not_exists(nextAction) OR attribute_type(nextAction, :nothingType))",
-          ExpressionAttributeNames: { "#name": "name", ...(skip ? { "#status": "status" } : {}) },
-          ExpressionAttributeValues: {
-            ":empty": "",
-            ":nothing": null,
-            ":noProperties": {},
-            ":now": at,
-            ...(action ? { ":action": action } : { ":nothingType": "NULL" }),
-            ...(skip ? { ":skipped": "skipped", ":erased": "erased" } : {}),
-          },
-        }),
+      const erased = await conditionHeld(
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: invitationKey(token),
+            UpdateExpression: `SET ${sets.join(", ")}${removes}`,
+            ConditionExpression: action
+              ? `nextAction = :action AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now) AND attribute_not_exists(${action === "send" ? "acceptedAt" : "reminderAcceptedAt"})`
+              : "attribute_exists(pk) AND (attribute_not_exists(nextAction) OR attribute_type(nextAction, :nothingType))",
+            ExpressionAttributeNames: { "#name": "name", ...(skip ? { "#status": "status" } : {}) },
+            ExpressionAttributeValues: {
+              ":empty": "",
+              ":nothing": null,
+              ":noProperties": {},
+              ":now": at,
+              ...(action ? { ":action": action } : { ":nothingType": "NULL" }),
+              ...(skip ? { ":skipped": "skipped", ":erased": "erased" } : {}),
+            },
+          }),
+        ),
       );
       if (erased) return "erased";
       // It moved on since it was read (sent, answered, claimed): read it again.
@@ -722,15 +736,17 @@ export class InvitationStore extends SubscriptionRecords {
     setClause: string,
     values: Record<string, unknown>,
   ): Promise<void> {
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(token),
-        UpdateExpression: `${setClause}${setClause ? ", " : "SET "}nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi2pk, gsi2sk, gsi1pk, gsi1sk`,
-        ConditionExpression: "nextAction = :action",
-        ExpressionAttributeNames: setClause.includes("#status") ? { "#status": "status" } : undefined,
-        ExpressionAttributeValues: { ...values, ":none": null, ":action": action },
-      }),
+    await conditionHeld(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invitationKey(token),
+          UpdateExpression: `${setClause}${setClause ? ", " : "SET "}nextAction = :none, dueAt = :none REMOVE sendingUntil, gsi2pk, gsi2sk, gsi1pk, gsi1sk`,
+          ConditionExpression: "nextAction = :action",
+          ExpressionAttributeNames: setClause.includes("#status") ? { "#status": "status" } : undefined,
+          ExpressionAttributeValues: { ...values, ":none": null, ":action": action },
+        }),
+      ),
     );
   }
 }

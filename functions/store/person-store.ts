@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -19,7 +18,7 @@ import {
 } from "./keys";
 import { queryAll } from "./paged-query";
 import { type PersonLink, personLinkItem, toPersonLink } from "./person-link-item";
-import { failedConditions, sendTransaction } from "./transactions";
+import { conditionHeld, failedConditions, sendTransaction } from "./transactions";
 
 /** What is kept per address besides its purchases, as an export shows it. */
 export type PersonRecords = {
@@ -134,19 +133,15 @@ export class PersonStore {
 
   /** Links an address to a purchase, unless it is linked already; true when the link is new. */
   async link(email: string, link: PersonLink, purchaseExpiresAt: number | undefined): Promise<boolean> {
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: personLinkItem(email, link, purchaseExpiresAt),
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**

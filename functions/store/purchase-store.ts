@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -27,7 +26,7 @@ import {
 } from "./keys";
 import { beginsWith, queryAll } from "./paged-query";
 import { personLinkItem } from "./person-link-item";
-import { failedConditions, sendTransaction } from "./transactions";
+import { conditionHeld, failedConditions, sendTransaction } from "./transactions";
 
 /**
  * Records a purchase and the invitations it causes in one transaction, so a purchase is either fully
@@ -276,8 +275,8 @@ export class PurchaseStore {
    * erasure's); false when there is no such purchase (gone by TTL).
    */
   async erase(campaignId: string, orderId: string, now: Date): Promise<boolean> {
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: purchaseKey(campaignId, orderId),
@@ -292,12 +291,8 @@ export class PurchaseStore {
             ":now": now.toISOString(),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -15,6 +14,7 @@ import {
   suppressionKey,
   suppressionListing,
 } from "./keys";
+import { conditionHeld } from "./transactions";
 
 /**
  * A person's subscription: the suppression and last-survey records read before each send, suppressing
@@ -68,20 +68,22 @@ export class SubscriptionRecords {
    */
   async suppress(email: string, reason: SuppressionReason, now: Date, source: string): Promise<boolean> {
     const suppressedAt = now.toISOString();
-    return await this.conditional(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...suppressionKey(email),
-          ...suppressionListing(reason, suppressedAt, email),
-          type: "suppression",
-          email,
-          reason,
-          source,
-          suppressedAt,
-        },
-        ConditionExpression: "attribute_not_exists(pk) OR attribute_exists(liftedAt)",
-      }),
+    return await conditionHeld(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...suppressionKey(email),
+            ...suppressionListing(reason, suppressedAt, email),
+            type: "suppression",
+            email,
+            reason,
+            source,
+            suppressedAt,
+          },
+          ConditionExpression: "attribute_not_exists(pk) OR attribute_exists(liftedAt)",
+        }),
+      ),
     );
   }
 
@@ -90,40 +92,33 @@ export class SubscriptionRecords {
    * when it is not suppressed, or suppressed by a bounce or complaint, which only the operator may lift.
    */
   async resubscribe(email: string, now: Date): Promise<boolean> {
-    return await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: suppressionKey(email),
-        // A lifted suppression leaves the listing of suppressions in force.
-        UpdateExpression: "SET liftedAt = :now REMOVE gsi1pk, gsi1sk",
-        ConditionExpression: "reason = :unsubscribed AND attribute_not_exists(liftedAt)",
-        ExpressionAttributeValues: { ":now": now.toISOString(), ":unsubscribed": "unsubscribed" },
-      }),
+    return await conditionHeld(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: suppressionKey(email),
+          // A lifted suppression leaves the listing of suppressions in force.
+          UpdateExpression: "SET liftedAt = :now REMOVE gsi1pk, gsi1sk",
+          ConditionExpression: "reason = :unsubscribed AND attribute_not_exists(liftedAt)",
+          ExpressionAttributeValues: { ":now": now.toISOString(), ":unsubscribed": "unsubscribed" },
+        }),
+      ),
     );
   }
 
   /** Records an unsubscribe through an invitation's link: the address is suppressed, and its reminder dropped. */
   async unsubscribe(invitation: Invitation, now: Date): Promise<void> {
     await this.suppress(invitation.email, "unsubscribed", now, `invitation:${invitation.token}`);
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: invitationKey(invitation.token),
-        UpdateExpression: "SET unsubscribedAt = if_not_exists(unsubscribedAt, :now)",
-        ExpressionAttributeValues: { ":now": now.toISOString() },
-        ConditionExpression: "attribute_exists(pk)",
-      }),
+    await conditionHeld(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invitationKey(invitation.token),
+          UpdateExpression: "SET unsubscribedAt = if_not_exists(unsubscribedAt, :now)",
+          ExpressionAttributeValues: { ":now": now.toISOString() },
+          ConditionExpression: "attribute_exists(pk)",
+        }),
+      ),
     );
-  }
-
-  /** Runs a conditional write; false when its condition did not hold (someone else got there first). */
-  protected async conditional(command: UpdateCommand | PutCommand): Promise<boolean> {
-    try {
-      await this.db.send(command as UpdateCommand);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 }

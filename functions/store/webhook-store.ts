@@ -40,6 +40,7 @@ import {
   webhookListing,
 } from "./keys";
 import { queryAll } from "./paged-query";
+import { conditionHeld } from "./transactions";
 
 /** The item types of a subscription, and of the tombstone a deleted one leaves. */
 const SUBSCRIPTION = "webhook";
@@ -162,8 +163,8 @@ export class WebhookStore {
    */
   async delete(id: string, now: Date): Promise<boolean> {
     const deletedAt = now.toISOString();
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -179,12 +180,8 @@ export class WebhookStore {
           ExpressionAttributeNames: { "#type": "type" },
           ExpressionAttributeValues: { ":subscription": SUBSCRIPTION },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** The ids of the subscriptions deleted while their deliveries may still be stored. */
@@ -210,8 +207,8 @@ export class WebhookStore {
   async createDelivery(record: DeliveryRecord, dueAt: string | null): Promise<boolean> {
     // Stored only once set: conditions test whether it exists.
     const { erasedAt: _erasedAt, ...fields } = record;
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -224,12 +221,8 @@ export class WebhookStore {
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async getDelivery(webhookId: string, deliveryId: string): Promise<DeliveryRecord | undefined> {
@@ -278,8 +271,8 @@ export class WebhookStore {
    * again). A delivery no longer pending leaves the work index.
    */
   async eraseDelivery(previous: DeliveryRecord, next: DeliveryRecord): Promise<boolean> {
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: webhookDeliveryKey(next.webhookId, next.id),
@@ -296,12 +289,8 @@ export class WebhookStore {
             ":seen": previous.attemptCount,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** A subscription's deliveries, newest first; the cursor names the last one read, else it is a 400. */
@@ -359,8 +348,8 @@ export class WebhookStore {
    * recording its attempt, the delivery falls due again when the lease ends.
    */
   async claimDelivery(entry: DueDelivery, leaseUntil: Date): Promise<boolean> {
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: webhookDeliveryKey(entry.webhookId, entry.deliveryId),
@@ -372,12 +361,8 @@ export class WebhookStore {
             ":leased": webhookDueListing(leaseUntil.toISOString(), entry.webhookId, entry.deliveryId).gsi2sk,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -388,8 +373,8 @@ export class WebhookStore {
   async saveDelivery(previous: DeliveryRecord, next: DeliveryRecord, due: DueChange): Promise<boolean> {
     const dueKey =
       typeof due === "object" ? webhookDueListing(due.dueAt, next.webhookId, next.id).gsi2sk : undefined;
-    try {
-      await this.db.send(
+    return await conditionHeld(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: webhookDeliveryKey(next.webhookId, next.id),
@@ -416,12 +401,8 @@ export class WebhookStore {
             ...(dueKey ? { ":duePartition": WEBHOOKS_DUE_PARTITION, ":dueKey": dueKey } : {}),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
 
