@@ -11,6 +11,7 @@ import {
   startDeliveryHarness,
 } from "../support/delivery-harness";
 import { type LoopbackReceiver, startLoopbackReceiver } from "../support/loopback-receiver";
+import { answerSurvey } from "../support/survey-form";
 
 /**
  * Close the loop end to end, without a browser: an answer commits, DynamoDB Local's stream carries it
@@ -31,14 +32,7 @@ describe("close the loop", () => {
 
   const OWNERS = ["owner@example.com", "second@example.com"];
 
-  const answer = async (link: string, fields: Record<string, string>) => {
-    const response = await fetch(link, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams(fields),
-    });
-    expect(response.status, await response.text()).toBe(200);
-  };
+  const answer = (link: string, fields: Record<string, string>) => answerSurvey(link, fields, { json: true });
   const surveyLinkFor = async (orderId: string, email: string) => {
     await h.postPurchases(campaign.id, [{ orderId, email, name: "Ann Lee", properties: { region: "EU" } }]);
     await h.deliver();

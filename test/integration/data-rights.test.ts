@@ -9,6 +9,7 @@ import { reconcileCampaign } from "../../functions/use-cases/reconcile-campaign"
 import { runCli } from "../support/cli";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
 import { everyItem } from "../support/dynamo";
+import { answerSurvey, postForm, unsubscribeInOneClick } from "../support/survey-form";
 
 /**
  * A person's data rights (GET and DELETE /v1/people/{email}, Delighted's DELETE people, `npm run
@@ -113,22 +114,10 @@ describe("a person's data rights: export and erasure", () => {
     const [bos] = await h.inbox({ to: "bo@example.com" });
     if (!mail || !bos) throw new Error("the surveys were not sent");
     links = h.linksIn(mail);
-    const answer = async (survey: string, form: Record<string, string>) => {
-      const response = await fetch(survey, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams(form),
-      });
-      expect(response.status, await response.text()).toBe(200);
-    };
     clock.advance({ hours: 2 });
-    await answer(links.survey, { score: "3", csat: "2", "attr.delivery": "1", comment: COMMENT });
-    await answer(h.linksIn(bos).survey, { score: "10", csat: "5", "attr.delivery": "5" });
-    const unsubscribed = await fetch(links.unsubscribe, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "List-Unsubscribe=One-Click",
-    });
+    await answerSurvey(links.survey, { score: "3", csat: "2", "attr.delivery": "1", comment: COMMENT });
+    await answerSurvey(h.linksIn(bos).survey, { score: "10", csat: "5", "attr.delivery": "5" });
+    const unsubscribed = await unsubscribeInOneClick(links.unsubscribe);
     expect(unsubscribed.status).toBe(200);
     await h.react();
   }, 120_000);
@@ -254,11 +243,7 @@ describe("a person's data rights: export and erasure", () => {
 
     // Her links lead nowhere now: no page, no answer, no unsubscribe.
     expect((await fetch(links.survey)).status).toBe(404);
-    const late = await fetch(links.survey, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ score: "9", comment: "again" }),
-    });
+    const late = await postForm(links.survey, { score: "9", comment: "again" });
     expect(late.status).toBe(404);
     expect((await fetch(links.unsubscribe)).status).toBe(404);
 

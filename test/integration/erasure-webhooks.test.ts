@@ -11,6 +11,7 @@ import {
   type ReceiverAnswer,
   startLoopbackReceiver,
 } from "../support/loopback-receiver";
+import { answerSurvey, unsubscribeInOneClick } from "../support/survey-form";
 
 /**
  * A person's erasure reaches the webhook deliveries of events about them, through the real server,
@@ -59,16 +60,8 @@ describe("erasing a person from webhook deliveries", () => {
     const [mail] = await h.inbox({ to: email });
     if (!mail) throw new Error(`no survey sent to ${email}`);
     const links = h.linksIn(mail);
-    await answer(links.survey, form);
+    await answerSurvey(links.survey, form);
     return links;
-  };
-  const answer = async (survey: string, form: Record<string, string>) => {
-    const response = await fetch(survey, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(form),
-    });
-    expect(response.status, await response.text()).toBe(200);
   };
   /** Two passes of the stream: the answer's, then the case it opened. */
   const reactFully = async () => {
@@ -98,11 +91,7 @@ describe("erasing a person from webhook deliveries", () => {
     const delivered = await h.subscribe(working.url, ["response.created"]);
 
     const links = await answered("A-1", ANA, "Ana Lee", { score: "3", comment: HERS[2] ?? "" });
-    const unsubscribed = await fetch(links.unsubscribe, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "List-Unsubscribe=One-Click",
-    });
+    const unsubscribed = await unsubscribeInOneClick(links.unsubscribe);
     expect(unsubscribed.status).toBe(200);
     await reactFully();
     // Her answer, her case and her unsubscribe wait for a retry; her answer reached the other endpoint.
@@ -169,7 +158,7 @@ describe("erasing a person from webhook deliveries", () => {
     const before = new Set((await h.deliveriesOf(webhook.id)).map((d: Delivery) => d.id));
     expect(before.size).toBeGreaterThanOrEqual(2);
     // Committed before the erasure, read from the stream after it: his edit, and his case taken on.
-    await answer(links.survey, { score: "4", comment: "gannet-moss-8830" });
+    await answerSurvey(links.survey, { score: "4", comment: "gannet-moss-8830" });
     const cases = await h.api<{ items: { id: string; email: string }[] }>(
       "GET",
       `/v1/cases?campaignId=${campaign.id}`,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Campaign } from "../../functions/domain/campaign";
 import { type DeliveryHarness, manualClock, startDeliveryHarness } from "../support/delivery-harness";
+import { postForm } from "../support/survey-form";
 
 /**
  * The path a customer waits on reads the table once: a survey page view is one Query (the invitation
@@ -67,24 +68,14 @@ describe("survey link reads", () => {
     expect(page.commands).toEqual(["QueryCommand"]);
 
     const answer = await recorded(async () => {
-      const response = await fetch(link, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ score: "9", "attr.delivery": "4" }),
-      });
-      return response.status;
+      return (await postForm(link, { score: "9", "attr.delivery": "4" })).status;
     });
     expect(answer.result).toBe(200);
     expect(answer.commands).toEqual(["QueryCommand", "TransactWriteItemsCommand"]);
 
     // An edit too: the answer read with the invitation is the one the transaction replaces.
     const edit = await recorded(async () => {
-      const response = await fetch(link, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ score: "6", "attr.delivery": "2" }),
-      });
-      return response.status;
+      return (await postForm(link, { score: "6", "attr.delivery": "2" })).status;
     });
     expect(edit.result).toBe(200);
     expect(edit.commands).toEqual(["QueryCommand", "TransactWriteItemsCommand"]);
@@ -112,11 +103,11 @@ describe("survey link reads", () => {
     expect(second).toContain("Brand after editing");
     expect(second).toContain("Speed");
     // The earlier survey's answer is checked against the questions it asked.
-    const refused = await fetch(await linkOf("first@example.com"), {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams({ score: "8", "attr.speed": "4" }),
-    });
+    const refused = await postForm(
+      await linkOf("first@example.com"),
+      { score: "8", "attr.speed": "4" },
+      { json: true },
+    );
     expect(refused.status).toBe(400);
   });
 });
